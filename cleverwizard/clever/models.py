@@ -1,0 +1,260 @@
+"""Pydantic models of the Clever v3.0 records a roster sync reads.
+
+Clever's spec marks almost every field nullable and real districts send odd values
+(grades such as ``"13"`` or ``""``, emails without ``@``, unknown extra fields), so the
+models accept anything the spec allows and keep unknown keys instead of failing a whole
+page over one record. Values are kept exactly as Clever sent them; screens decide how to
+show them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+GRADES: tuple[str, ...] = (
+    "InfantToddler",
+    "Preschool",
+    "PreKindergarten",
+    "TransitionalKindergarten",
+    "Kindergarten",
+    *(str(n) for n in range(1, 14)),
+    "PostGraduate",
+    "Ungraded",
+    "Other",
+    "",
+)
+"""Every grade value the v3.0 spec allows, in school order (``None`` is allowed too)."""
+
+SUBJECTS: tuple[str, ...] = (
+    "english/language arts",
+    "math",
+    "science",
+    "social studies",
+    "language",
+    "homeroom/advisory",
+    "interventions/online learning",
+    "technology and engineering",
+    "PE and health",
+    "arts and music",
+    "other",
+    "",
+)
+
+
+class CleverModel(BaseModel):
+    """Base for every Clever record: tolerant of extra keys, immutable once read."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
+
+
+def _list_or_empty(value: Any) -> Any:
+    return [] if value is None else value
+
+
+class Name(CleverModel):
+    first: str | None = None
+    middle: str | None = None
+    last: str | None = None
+
+    @property
+    def full(self) -> str:
+        """First and last name joined, skipping the missing parts."""
+        return " ".join(part for part in (self.first, self.last) if part)
+
+
+class Credentials(CleverModel):
+    district_username: str | None = None
+
+
+class TeacherRole(CleverModel):
+    school: str | None = None
+    schools: list[str] = Field(default_factory=list)
+    sis_id: str | None = None
+    state_id: str | None = None
+    teacher_number: str | None = None
+    title: str | None = None
+    legacy_id: str | None = None
+    district: str | None = None
+    credentials: Credentials | None = None
+
+    _schools = field_validator("schools", mode="before")(_list_or_empty)
+
+
+class StudentRole(CleverModel):
+    school: str | None = None
+    schools: list[str] = Field(default_factory=list)
+    sis_id: str | None = None
+    state_id: str | None = None
+    student_number: str | None = None
+    grade: str | None = None
+    graduation_year: str | None = None
+    dob: str | None = None
+    gender: str | None = None
+    legacy_id: str | None = None
+    credentials: Credentials | None = None
+
+    _schools = field_validator("schools", mode="before")(_list_or_empty)
+
+
+class StaffRole(CleverModel):
+    schools: list[str] = Field(default_factory=list)
+    staff_id: str | None = None
+    title: str | None = None
+    department: str | None = None
+
+    _schools = field_validator("schools", mode="before")(_list_or_empty)
+
+
+class DistrictAdminRole(CleverModel):
+    legacy_id: str | None = None
+    title: str | None = None
+
+
+class ContactRole(CleverModel):
+    legacy_id: str | None = None
+
+
+class Roles(CleverModel):
+    student: StudentRole | None = None
+    teacher: TeacherRole | None = None
+    staff: StaffRole | None = None
+    district_admin: DistrictAdminRole | None = None
+    contact: ContactRole | None = None
+
+
+class User(CleverModel):
+    """A Clever user; teachers and students are users with that role filled in."""
+
+    id: str
+    district: str | None = None
+    email: str | None = None
+    name: Name = Field(default_factory=Name)
+    roles: Roles = Field(default_factory=Roles)
+    created: str | None = None
+    last_modified: str | None = None
+
+    @field_validator("name", "roles", mode="before")
+    @classmethod
+    def _empty_if_null(cls, value: Any) -> Any:
+        return {} if value is None else value
+
+    def school_ids(self, role: Literal["teacher", "student"]) -> set[str]:
+        """Every school the role lists, primary or not (INTERFACE.md: both count)."""
+        held = self.roles.teacher if role == "teacher" else self.roles.student
+        if held is None:
+            return set()
+        ids = set(held.schools)
+        if held.school:
+            ids.add(held.school)
+        return ids
+
+
+class Principal(CleverModel):
+    name: str | None = None
+    email: str | None = None
+
+
+class School(CleverModel):
+    id: str
+    district: str | None = None
+    name: str | None = None
+    sis_id: str | None = None
+    school_number: str | None = None
+    state_id: str | None = None
+    nces_id: str | None = None
+    low_grade: str | None = None
+    high_grade: str | None = None
+    phone: str | None = None
+    principal: Principal | None = None
+    created: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def grade_span(self) -> str:
+        """"Kindergarten–5" style range, or "" when Clever gives none."""
+        low, high = self.low_grade or "", self.high_grade or ""
+        if low and high:
+            return f"{low}–{high}"
+        return low or high
+
+
+class District(CleverModel):
+    id: str
+    name: str | None = None
+    state: str | None = None
+    last_sync: str | None = None
+    launch_date: str | None = None
+    sis_type: str | None = None
+    error: str | None = None
+
+
+class Section(CleverModel):
+    id: str
+    district: str | None = None
+    school: str | None = None
+    name: str | None = None
+    section_number: str | None = None
+    sis_id: str | None = None
+    period: str | None = None
+    grade: str | None = None
+    subject: str | None = None
+    course: str | None = None
+    term_id: str | None = None
+    teacher: str | None = None
+    teachers: list[str] = Field(default_factory=list)
+    students: list[str] = Field(default_factory=list)
+    created: str | None = None
+    last_modified: str | None = None
+
+    _lists = field_validator("teachers", "students", mode="before")(_list_or_empty)
+
+
+class Course(CleverModel):
+    id: str
+    district: str | None = None
+    name: str | None = None
+    number: str | None = None
+
+
+class Term(CleverModel):
+    id: str
+    district: str | None = None
+    name: str | None = None
+    start_date: str | None = None
+    end_date: str | None = None
+
+
+class EventData(CleverModel):
+    object: dict[str, Any] = Field(default_factory=dict)
+    previous_attributes: dict[str, Any] | None = None
+
+
+class Event(CleverModel):
+    """One entry of ``/events``: ``type`` is ``"<record_type>.<created|updated|deleted>"``."""
+
+    id: str
+    type: str
+    created: str | None = None
+    data: EventData = Field(default_factory=EventData)
+    previous_attributes: dict[str, Any] | None = None
+
+    @property
+    def previous_values(self) -> dict[str, Any]:
+        """What an ``*.updated`` event changed from: the spec puts ``previous_attributes``
+        beside ``data``, the docs put it inside ``data``; accept either."""
+        return self.previous_attributes or self.data.previous_attributes or {}
+
+    @property
+    def record_type(self) -> str:
+        return self.type.split(".", 1)[0]
+
+    @property
+    def action(self) -> str:
+        return self.type.rsplit(".", 1)[-1]
+
+
+class Link(CleverModel):
+    rel: str
+    uri: str
