@@ -1,0 +1,139 @@
+"""The platform's own records: what the learning platform knows about its people.
+
+These are the platform's accounts, not Clever's users. An account may be linked to a
+Clever user (``clever_id``) or stand alone (made by hand before Clever). Fields a person
+edited in the wizard are listed in ``edited`` and win over Clever's values on every later
+import or sync (the Canvas "sticky field" model), so an edit is never lost.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+"""Bumped whenever the stored shape changes; ``RosterStore.open`` refuses other versions."""
+
+AccountSource = Literal["clever", "manual"]
+AccountStatus = Literal["active", "archived"]
+MatchMethod = Literal["clever_id", "email", "sis_id", "name", "manual", "not_in_list"]
+RunKind = Literal["import teachers", "import students", "sync"]
+
+
+def now_iso() -> str:
+    """UTC timestamp to the second, the one format the store uses for times."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+class StoreModel(BaseModel):
+    model_config = ConfigDict(extra="ignore", validate_assignment=False)
+
+
+class Account(StoreModel):
+    """A login on the platform; teachers and students share this shape."""
+
+    id: int
+    clever_id: str | None = None
+    first_name: str = ""
+    last_name: str = ""
+    email: str | None = None
+    """The login email. ``None`` means the person cannot log in yet."""
+    source: AccountSource = "manual"
+    status: AccountStatus = "active"
+    sis_id: str | None = None
+    clever_email: str | None = None
+    """The email Clever last sent, kept so a sticky edit can be compared with it."""
+    edited: list[str] = Field(default_factory=list)
+    """Fields edited in the wizard; imports and syncs keep these as edited."""
+    schools: list[str] = Field(default_factory=list)
+    created_at: str = Field(default_factory=now_iso)
+    updated_at: str = Field(default_factory=now_iso)
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+
+class Teacher(Account):
+    title: str | None = None
+
+
+class Student(Account):
+    grade: str | None = None
+    """Clever's grade string exactly as sent ("" and None are kept apart)."""
+    school: str | None = None
+    """The Clever school id the student belongs to on this site."""
+
+
+class MatchDecision(StoreModel):
+    """What someone (or an exact rule) decided about one platform teacher.
+
+    ``clever_id`` is ``None`` for "This teacher is not in the list", so the same
+    suggestion is not offered again on the next import.
+    """
+
+    account_id: int
+    clever_id: str | None
+    method: MatchMethod
+    decided_at: str = Field(default_factory=now_iso)
+
+
+class Site(StoreModel):
+    """This platform site's connection to a Clever district and one of its schools."""
+
+    district_id: str
+    district_name: str = ""
+    school_id: str | None = None
+    school_name: str | None = None
+    school_grades: str | None = None
+    connected_at: str = Field(default_factory=now_iso)
+    school_selected_at: str | None = None
+
+
+class RunCounts(StoreModel):
+    created: int = 0
+    linked: int = 0
+    updated: int = 0
+    archived: int = 0
+    restored: int = 0
+    flagged: int = 0
+    unchanged: int = 0
+
+
+class Problem(StoreModel):
+    """One record Clever sent that needs fixing in the SIS, in words an admin can act on."""
+
+    kind: Literal["teacher", "student", "section"]
+    clever_id: str | None
+    name: str
+    issue: str
+    fix: str
+
+
+class Run(StoreModel):
+    """One applied import or sync, kept for history and undo."""
+
+    id: int
+    kind: RunKind
+    started_by: str
+    at: str = Field(default_factory=now_iso)
+    counts: RunCounts = Field(default_factory=RunCounts)
+    problems: list[Problem] = Field(default_factory=list)
+    before: dict[str, dict[str, dict[str, object] | None]] = Field(default_factory=dict)
+    """Undo journal: table name -> account id -> the record before this run (None: created)."""
+
+
+class Meta(StoreModel):
+    schema_version: int = SCHEMA_VERSION
+    revision: int = 0
+    """Incremented on every write, so a plan built on older data is refused at apply."""
+    last_event_id: str | None = None
+    last_sync_at: str | None = None
+    teachers_imported_at: str | None = None
+    students_imported_at: str | None = None
+    last_account_id: int = 0
+    """Highest platform account id ever handed out; ids are never reused, even after undo."""
+    last_run_id: int = 0
+    """Highest run id ever handed out."""

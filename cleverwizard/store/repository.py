@@ -1,0 +1,213 @@
+"""``RosterStore``: the platform's teachers, students, match decisions and run history.
+
+One TinyDB JSON file (``<data_dir>/roster.json``, mode 0600, in a 0700 folder) on the
+``AtomicJSONStorage``. Reads come from the last committed state held in memory and
+always return new model objects, so a caller cannot change the store by accident.
+Writes happen only through ``transaction()``: take the cross-process lock, reload the
+file (a scheduled sync may have saved since), apply the changes in memory, then save
+everything with exactly one atomic write and bump ``meta.revision``.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import stat
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+
+from tinydb import TinyDB
+
+from cleverwizard.store.errors import StoreCorrupt, StoreError
+from cleverwizard.store.lock import StoreLock
+from cleverwizard.store.models import MatchDecision, Meta, Run, Site, Student, Teacher
+from cleverwizard.store.storage import AtomicJSONStorage, remove_stale_temp_files
+from cleverwizard.store.tables import (
+    MATCHES,
+    META,
+    RUNS,
+    SINGLE_DOC_ID,
+    SITE,
+    STUDENTS,
+    TEACHERS,
+    RawDatabase,
+    by_id,
+    check_database,
+    empty_database,
+    to_model,
+    to_models,
+)
+from cleverwizard.store.transaction import StoreTransaction
+
+DB_FILE_NAME = "roster.json"
+DEFAULT_LOCK_TIMEOUT = 5.0
+
+
+class RosterStore:
+    """The roster on disk. Create with ``RosterStore.open(data_dir)``; close when done."""
+
+    def __init__(self, data_dir: Path, lock_timeout: float) -> None:
+        """Use ``RosterStore.open``; this only sets fields and touches nothing on disk."""
+        self.data_dir = data_dir
+        self.path = data_dir / DB_FILE_NAME
+        self.lock_timeout = lock_timeout
+        self._db = TinyDB(self.path, storage=AtomicJSONStorage)
+        self._lock = StoreLock(data_dir, lock_timeout)
+        self._local = threading.local()
+        self._data: RawDatabase = {}
+        self._closed = False
+
+    @classmethod
+    def open(cls, data_dir: Path, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> RosterStore:
+        """Open the roster in ``data_dir``, creating the folder (0700) and an empty roster if missing.
+
+        Raises ``StoreCorrupt`` for an unreadable file and ``StoreSchemaError`` for one
+        written by another version; neither touches the file.
+        """
+        data_dir = Path(data_dir).expanduser()
+        if not data_dir.exists():
+            data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.chmod(data_dir, 0o700)  # mkdir's mode is filtered by the umask
+        store = cls(data_dir, lock_timeout)
+        data = store._storage.read()
+        if data is None:
+            with store._lock.hold():
+                data = store._storage.read()  # someone may have initialised it meanwhile
+                if data is None:
+                    remove_stale_temp_files(store.path)
+                    data = empty_database()
+                    store._storage.write(data)
+        store._data = check_database(store.path, data)
+        store._restrict_file_mode()
+        return store
+
+    @property
+    def _storage(self) -> AtomicJSONStorage:
+        storage = self._db.storage
+        assert isinstance(storage, AtomicJSONStorage)
+        return storage
+
+    @property
+    def write_count(self) -> int:
+        """Physical writes made through this store object (for tests and benchmarks)."""
+        return self._storage.write_count
+
+    def _restrict_file_mode(self) -> None:
+        """Student data: make sure a file copied in with looser permissions becomes owner-only."""
+        try:
+            mode = stat.S_IMODE(self.path.stat().st_mode)
+            if mode & 0o077:
+                os.chmod(self.path, mode & 0o700)
+        except OSError:
+            pass  # not ours to fix (e.g. a read-only copy); reading still works
+
+    def close(self) -> None:
+        """Forget the in-memory state; the store cannot be used afterwards."""
+        if not self._closed:
+            self._closed = True
+            self._db.close()
+            self._data = {}
+
+    def __enter__(self) -> RosterStore:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def _committed(self) -> RawDatabase:
+        if self._closed:
+            raise StoreError(f"The roster store for {self.data_dir} is closed.")
+        return self._data
+
+    def refresh(self) -> None:
+        """Reload the last saved state from disk (e.g. after a scheduled sync saved).
+
+        No lock is needed: every save replaces the file atomically.
+        """
+        self._committed()
+        data = self._storage.read()
+        if data is None:
+            raise StoreCorrupt(self.path, "the file is missing or empty; it was removed while cleverwizard was open")
+        self._data = check_database(self.path, data)
+
+    # -- reads ----------------------------------------------------------------------
+
+    @property
+    def revision(self) -> int:
+        """The revision of the last committed state; every transaction adds one."""
+        return int(self._committed()[META][SINGLE_DOC_ID].get("revision", 0))
+
+    def meta(self) -> Meta:
+        return to_model(Meta, self._committed()[META][SINGLE_DOC_ID], self.path, META)
+
+    def site(self) -> Site | None:
+        doc = self._committed()[SITE].get(SINGLE_DOC_ID)
+        return to_model(Site, doc, self.path, SITE) if doc is not None else None
+
+    def teachers(self) -> list[Teacher]:
+        """All teacher accounts, sorted by id."""
+        return to_models(Teacher, by_id(self._committed()[TEACHERS]), self.path, TEACHERS)
+
+    def students(self) -> list[Student]:
+        """All student accounts, sorted by id."""
+        return to_models(Student, by_id(self._committed()[STUDENTS]), self.path, STUDENTS)
+
+    def teacher(self, id: int) -> Teacher | None:
+        doc = self._committed()[TEACHERS].get(str(id))
+        return to_model(Teacher, doc, self.path, TEACHERS) if doc is not None else None
+
+    def student(self, id: int) -> Student | None:
+        doc = self._committed()[STUDENTS].get(str(id))
+        return to_model(Student, doc, self.path, STUDENTS) if doc is not None else None
+
+    def matches(self) -> dict[int, MatchDecision]:
+        """Match decisions by platform account id."""
+        decisions = to_models(MatchDecision, self._committed()[MATCHES].values(), self.path, MATCHES)
+        return {decision.account_id: decision for decision in decisions}
+
+    def runs(self) -> list[Run]:
+        """Applied imports and syncs, newest first."""
+        docs = copy.deepcopy(by_id(self._committed()[RUNS])[::-1])  # ``before`` holds free-form dicts
+        return to_models(Run, docs, self.path, RUNS)
+
+    def run(self, run_id: int) -> Run | None:
+        doc = self._committed()[RUNS].get(str(run_id))
+        return to_model(Run, copy.deepcopy(doc), self.path, RUNS) if doc is not None else None
+
+    # -- writes ---------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[StoreTransaction]:
+        """Apply a batch of changes and save them with one atomic write.
+
+        Waits up to ``lock_timeout`` seconds for another writer, then raises
+        ``StoreBusy``. If the block raises, nothing is written, this store's reads are
+        unchanged, and the exception propagates.
+        """
+        self._committed()
+        if getattr(self._local, "in_transaction", False):
+            raise StoreError("A roster transaction is already open in this thread; finish it first.")
+        with self._lock.hold():
+            self._local.in_transaction = True
+            tx: StoreTransaction | None = None
+            try:
+                remove_stale_temp_files(self.path)  # left by a writer that was killed
+                data = self._storage.read()
+                if data is None:
+                    raise StoreCorrupt(
+                        self.path, "the file is missing or empty; it was removed while cleverwizard was open"
+                    )
+                tx = StoreTransaction(self.path, check_database(self.path, data))
+                yield tx
+                final = tx._finish()
+                self._storage.write(final)
+                self._data = final
+            finally:
+                if tx is not None:
+                    tx._abandon()
+                self._local.in_transaction = False

@@ -1,0 +1,134 @@
+"""A TinyDB storage that never leaves a half-written database behind.
+
+TinyDB's own ``JSONStorage`` rewrites the file in place (seek, write, fsync, truncate),
+so a full disk or a power cut mid-write leaves a torn file (see docs peers.md §3a).
+``AtomicJSONStorage`` keeps TinyDB's file format but writes a temp file in the same
+folder, fsyncs it, ``os.replace``s it over the database and fsyncs the folder. At
+every instant the database path holds either the old or the new complete file.
+
+The file stays an ordinary TinyDB JSON database: ``TinyDB(path)`` can open it.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import tempfile
+from contextlib import suppress
+from pathlib import Path
+from typing import Any
+
+import pydantic_core
+from tinydb.storages import Storage
+
+from cleverwizard.store.errors import StoreCorrupt
+
+TEMP_SUFFIX = ".tmp"
+
+
+def temp_prefix(path: Path) -> str:
+    """Temp files are hidden siblings (``.roster.json.<random>.tmp``) so they are easy to sweep."""
+    return f".{path.name}."
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write every byte to ``fd``; a separate function so tests can simulate a full disk."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make a rename inside ``directory`` durable (a no-op where folders cannot be fsynced)."""
+    flags = getattr(os, "O_DIRECTORY", None)
+    if flags is None:  # Windows: no directory handles to fsync
+        return
+    fd = os.open(directory, os.O_RDONLY | flags)
+    try:
+        os.fsync(fd)
+    except OSError as exc:  # some filesystems refuse fsync on folders; the rename is done
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
+            raise
+    finally:
+        os.close(fd)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` all at once; on any failure ``path`` is untouched.
+
+    The temp file is created by ``mkstemp`` (mode 0600) in the same folder so the
+    final ``os.replace`` is a same-filesystem rename, and the result keeps 0600.
+    """
+    fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(path), suffix=TEMP_SUFFIX, dir=path.parent)
+    try:
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp_name, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp_name)
+        raise
+    fsync_dir(path.parent)
+
+
+def remove_stale_temp_files(path: Path) -> list[Path]:
+    """Delete temp files a killed writer left behind. Call only while holding the write lock."""
+    removed: list[Path] = []
+    for leftover in path.parent.glob(f"{temp_prefix(path)}*{TEMP_SUFFIX}"):
+        with suppress(FileNotFoundError):
+            leftover.unlink()
+            removed.append(leftover)
+    return removed
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage: JSON on disk, read whole, replaced whole and atomically on write.
+
+    ``read`` never creates or changes the file; a missing or zero-length file reads as
+    ``None`` (TinyDB's "empty database"). Invalid JSON raises ``StoreCorrupt`` instead
+    of being overwritten. Extra keyword arguments go to ``json.dumps`` as with
+    TinyDB's ``JSONStorage``; without them the faster pydantic-core encoder is used. ``write_count`` counts physical writes (used by the store's
+    tests and benchmarks to prove writes are batched).
+    """
+
+    def __init__(self, path: str | os.PathLike[str], create_dirs: bool = False, **kwargs: Any) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.write_count = 0
+        self._dump_kwargs = kwargs
+        if create_dirs:
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        if not raw:
+            return None
+        try:
+            data = pydantic_core.from_json(raw)
+        except ValueError as exc:  # invalid JSON or invalid UTF-8 (also NUL-filled files)
+            raise StoreCorrupt(self.path, f"invalid JSON: {exc}") from exc
+        if not isinstance(data, dict):
+            raise StoreCorrupt(self.path, "the top level is not a JSON object of tables")
+        return data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        # Serialise before touching the disk so an unserialisable value fails cleanly.
+        # pydantic-core's encoder is ~3x faster than ``json.dumps`` on a big roster;
+        # ASCII-only output keeps the file readable by TinyDB under any locale.
+        if self._dump_kwargs:
+            payload = json.dumps(data, **self._dump_kwargs).encode("utf-8")
+        else:
+            payload = pydantic_core.to_json(data, ensure_ascii=True)
+        atomic_write_bytes(self.path, payload)
+        self.write_count += 1
+
+    def close(self) -> None:
+        """Nothing to close: no handle is kept open between reads and writes."""

@@ -1,0 +1,87 @@
+"""The on-disk layout of the roster: TinyDB tables keyed by document id.
+
+The file is TinyDB's own JSON format, ``{table: {doc_id: document}}``. Account tables
+use the account id as the doc id, ``matches`` uses the account id, ``runs`` the run id,
+and ``meta``/``site`` hold a single document with doc id ``1``. So ``TinyDB(path)``
+can open and query the file, and the store can read any record without a scan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from cleverwizard.store.errors import StoreCorrupt, StoreSchemaError
+from cleverwizard.store.models import SCHEMA_VERSION, Meta
+
+RawTable = dict[str, dict[str, Any]]
+RawDatabase = dict[str, RawTable]
+
+META = "meta"
+SITE = "site"
+TEACHERS = "teachers"
+STUDENTS = "students"
+MATCHES = "matches"
+RUNS = "runs"
+TABLES: tuple[str, ...] = (META, SITE, TEACHERS, STUDENTS, MATCHES, RUNS)
+SINGLE_DOC_ID = "1"
+"""Doc id of the only document in ``meta`` and ``site``."""
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def empty_database() -> RawDatabase:
+    """A brand-new roster: every table present, meta at revision 0."""
+    data: RawDatabase = {name: {} for name in TABLES}
+    data[META][SINGLE_DOC_ID] = Meta().model_dump(mode="json")
+    return data
+
+
+def check_database(path: Path, data: RawDatabase) -> RawDatabase:
+    """Check the shape and schema version of freshly read data; fill in missing empty tables.
+
+    Raises ``StoreSchemaError`` for a file from another version (or not ours at all) and
+    ``StoreCorrupt`` for a structurally broken one. Records themselves are validated
+    lazily, when they are read.
+    """
+    meta_table = data.get(META)
+    meta_doc = meta_table.get(SINGLE_DOC_ID) if isinstance(meta_table, dict) else None
+    if not isinstance(meta_doc, dict) or "schema_version" not in meta_doc:
+        raise StoreSchemaError(path, None, SCHEMA_VERSION)
+    version = meta_doc["schema_version"]
+    if version != SCHEMA_VERSION or isinstance(version, bool):
+        raise StoreSchemaError(path, version, SCHEMA_VERSION)
+    for name in TABLES:
+        table = data.setdefault(name, {})
+        if not isinstance(table, dict):
+            raise StoreCorrupt(path, f"table {name!r} is not a JSON object")
+        for doc_id, doc in table.items():
+            if not isinstance(doc, dict):
+                raise StoreCorrupt(path, f"document {doc_id} in table {name!r} is not a JSON object")
+    if not isinstance(meta_doc.get("revision", 0), int):
+        raise StoreCorrupt(path, "the revision in table 'meta' is not a number")
+    return data
+
+
+def to_model(model: type[M], doc: dict[str, Any], path: Path, table: str) -> M:
+    """Validate one stored document into a fresh model; a bad record means a damaged file."""
+    try:
+        return model.model_validate(doc)
+    except ValidationError as exc:
+        raise StoreCorrupt(path, f"a record in table {table!r} is invalid: {exc.errors()[0]['msg']}") from exc
+
+
+def to_models(model: type[M], docs: Iterable[dict[str, Any]], path: Path, table: str) -> list[M]:
+    """Validate many documents; each result is a new object the caller may change freely."""
+    try:
+        return [model.model_validate(doc) for doc in docs]
+    except ValidationError as exc:
+        raise StoreCorrupt(path, f"a record in table {table!r} is invalid: {exc.errors()[0]['msg']}") from exc
+
+
+def by_id(table: RawTable, key: str = "id") -> list[dict[str, Any]]:
+    """Documents of a table sorted by their numeric id."""
+    return sorted(table.values(), key=lambda doc: doc.get(key, 0))

@@ -1,0 +1,221 @@
+"""One batch of changes to the roster, saved with a single atomic write.
+
+``RosterStore.transaction()`` hands out a ``StoreTransaction`` over a fresh copy of the
+file (reloaded under the write lock). Every change lands in plain dicts keyed by id, so
+an upsert is O(1) and 20,000 records cost one ``json.dumps`` at the end, never one
+TinyDB ``update`` (which rewrites the whole file) per record. Nothing reaches the disk
+or the store's readers until the ``with`` block ends without an exception.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from cleverwizard.store.errors import StoreError
+from cleverwizard.store.models import SCHEMA_VERSION, MatchDecision, Meta, Run, Site, Student, Teacher
+from cleverwizard.store.tables import (
+    MATCHES,
+    META,
+    RUNS,
+    SINGLE_DOC_ID,
+    SITE,
+    STUDENTS,
+    TEACHERS,
+    RawDatabase,
+    by_id,
+    to_model,
+    to_models,
+)
+
+
+class StoreTransaction:
+    """The roster held in memory while one plan is applied.
+
+    Reads return new model objects; change a record by passing it back to a ``put_*``
+    method. ``meta`` and ``site`` are the exceptions: they are live objects, and whatever
+    they hold when the block ends is saved (``meta.revision`` and ``schema_version`` are
+    always set by the store). A transaction cannot be used after its block ends.
+    """
+
+    def __init__(self, path: Path, data: RawDatabase) -> None:
+        self._path = path
+        self._data = data
+        self._teachers = data[TEACHERS]
+        self._students = data[STUDENTS]
+        self._matches = data[MATCHES]
+        self._runs = data[RUNS]
+        self.meta: Meta = to_model(Meta, data[META][SINGLE_DOC_ID], path, META)
+        site_doc = data[SITE].get(SINGLE_DOC_ID)
+        self._site: Site | None = to_model(Site, site_doc, path, SITE) if site_doc else None
+        self._base_revision = self.meta.revision
+        self._last_account_id = self.meta.last_account_id
+        self._last_run_id = self.meta.last_run_id
+        self._live = True
+
+    # -- lifecycle (called by RosterStore) ------------------------------------------
+
+    @property
+    def base_revision(self) -> int:
+        """The revision the file had when this transaction loaded it."""
+        return self._base_revision
+
+    def _finish(self) -> RawDatabase:
+        """Close the transaction and return the complete database to write."""
+        self._check_live()
+        self._live = False
+        meta = self.meta.model_dump(mode="json")
+        meta["schema_version"] = SCHEMA_VERSION
+        meta["revision"] = self._base_revision + 1
+        meta["last_account_id"] = max(self._last_account_id, self.meta.last_account_id)
+        meta["last_run_id"] = max(self._last_run_id, self.meta.last_run_id)
+        self._data[META] = {SINGLE_DOC_ID: meta}
+        self._data[SITE] = {SINGLE_DOC_ID: self._site.model_dump(mode="json")} if self._site else {}
+        return self._data
+
+    def _abandon(self) -> None:
+        self._live = False
+
+    def _check_live(self) -> None:
+        if not self._live:
+            raise StoreError("This roster transaction has already ended; start a new one to make changes.")
+
+    # -- site -----------------------------------------------------------------------
+
+    @property
+    def site(self) -> Site | None:
+        """The live site record (changes to it are saved), or ``None`` before connecting."""
+        self._check_live()
+        return self._site
+
+    @site.setter
+    def site(self, value: Site | None) -> None:
+        self._check_live()
+        self._site = value.model_copy(deep=True) if value is not None else None
+
+    # -- accounts -------------------------------------------------------------------
+
+    def teachers(self) -> list[Teacher]:
+        self._check_live()
+        return to_models(Teacher, by_id(self._teachers), self._path, TEACHERS)
+
+    def students(self) -> list[Student]:
+        self._check_live()
+        return to_models(Student, by_id(self._students), self._path, STUDENTS)
+
+    def teacher(self, id: int) -> Teacher | None:
+        self._check_live()
+        doc = self._teachers.get(str(id))
+        return to_model(Teacher, doc, self._path, TEACHERS) if doc is not None else None
+
+    def student(self, id: int) -> Student | None:
+        self._check_live()
+        doc = self._students.get(str(id))
+        return to_model(Student, doc, self._path, STUDENTS) if doc is not None else None
+
+    def next_account_id(self) -> int:
+        """A new platform id, unique across teachers and students and never handed out before."""
+        self._check_live()
+        candidate = max(self._last_account_id, self.meta.last_account_id) + 1
+        while str(candidate) in self._teachers or str(candidate) in self._students:
+            candidate += 1
+        self._last_account_id = candidate
+        return candidate
+
+    def put_teacher(self, teacher: Teacher) -> None:
+        self.put_teachers((teacher,))
+
+    def put_student(self, student: Student) -> None:
+        self.put_students((student,))
+
+    def put_teachers(self, teachers: Iterable[Teacher]) -> None:
+        """Insert or replace teachers by id (a snapshot is taken now; later edits need another put)."""
+        self._put_accounts(teachers, Teacher, self._teachers, self._students, "student")
+
+    def put_students(self, students: Iterable[Student]) -> None:
+        """Insert or replace students by id (a snapshot is taken now; later edits need another put)."""
+        self._put_accounts(students, Student, self._students, self._teachers, "teacher")
+
+    def _put_accounts(
+        self,
+        accounts: Iterable[Teacher] | Iterable[Student],
+        kind: type[Teacher] | type[Student],
+        table: dict[str, dict[str, Any]],
+        other: dict[str, dict[str, Any]],
+        other_name: str,
+    ) -> None:
+        self._check_live()
+        highest = self._last_account_id
+        for account in accounts:
+            if not isinstance(account, kind):
+                raise TypeError(f"expected {kind.__name__}, got {type(account).__name__}")
+            key = str(account.id)
+            if key in other:
+                raise ValueError(f"Account id {account.id} already belongs to a {other_name}; ids are shared.")
+            table[key] = account.model_dump()
+            if account.id > highest:
+                highest = account.id
+        self._last_account_id = highest
+
+    def remove_teacher(self, id: int) -> bool:
+        """Delete a teacher record (only undo of a create does this); the id stays used."""
+        self._check_live()
+        return self._teachers.pop(str(id), None) is not None
+
+    def remove_student(self, id: int) -> bool:
+        """Delete a student record (only undo of a create does this); the id stays used."""
+        self._check_live()
+        return self._students.pop(str(id), None) is not None
+
+    # -- match decisions ------------------------------------------------------------
+
+    def matches(self) -> dict[int, MatchDecision]:
+        self._check_live()
+        decisions = to_models(MatchDecision, self._matches.values(), self._path, MATCHES)
+        return {decision.account_id: decision for decision in decisions}
+
+    def match(self, account_id: int) -> MatchDecision | None:
+        self._check_live()
+        doc = self._matches.get(str(account_id))
+        return to_model(MatchDecision, doc, self._path, MATCHES) if doc is not None else None
+
+    def set_match(self, decision: MatchDecision) -> None:
+        """Record (or replace) the decision for ``decision.account_id``."""
+        self._check_live()
+        self._matches[str(decision.account_id)] = decision.model_dump(mode="json")
+
+    def remove_match(self, account_id: int) -> bool:
+        self._check_live()
+        return self._matches.pop(str(account_id), None) is not None
+
+    # -- runs -----------------------------------------------------------------------
+
+    def next_run_id(self) -> int:
+        self._check_live()
+        candidate = max(self._last_run_id, self.meta.last_run_id) + 1
+        while str(candidate) in self._runs:
+            candidate += 1
+        self._last_run_id = candidate
+        return candidate
+
+    def add_run(self, run: Run) -> None:
+        """Append a run to the history; its id must be new (use ``next_run_id``)."""
+        self._check_live()
+        key = str(run.id)
+        if key in self._runs:
+            raise ValueError(f"Run {run.id} is already in the history.")
+        self._runs[key] = run.model_dump(mode="json")
+        self._last_run_id = max(self._last_run_id, run.id)
+
+    def runs(self) -> list[Run]:
+        """All runs, newest first."""
+        self._check_live()
+        docs = copy.deepcopy(by_id(self._runs)[::-1])  # ``before`` holds free-form dicts
+        return to_models(Run, docs, self._path, RUNS)
+
+    def run(self, run_id: int) -> Run | None:
+        self._check_live()
+        doc = self._runs.get(str(run_id))
+        return to_model(Run, copy.deepcopy(doc), self._path, RUNS) if doc is not None else None
