@@ -1,0 +1,5 @@
+"""``python -m cleverwizard`` is the same as the ``cleverwizard`` command."""
+
+from cleverwizard.cli.main import main
+
+main()

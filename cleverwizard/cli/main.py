@@ -1,0 +1,128 @@
+"""The ``cleverwizard`` command: the wizard by default, headless steps as subcommands.
+
+Headless commands never import Textual (cron pays for nothing it doesn't use); only the
+wizard and the demo import ``cleverwizard.ui``, inside their functions. Every failure is
+one line on standard error with what to do, and an exit code from INTERFACE.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import sys
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from cleverwizard import config
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_HELD = 3
+
+T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Held(Exception):
+    """A sync stopped before writing because it would change too much."""
+
+
+def fail(message: str, code: int = EXIT_FAILED) -> None:
+    click.echo(f"cleverwizard: {message}", err=True)
+    sys.exit(code)
+
+
+@contextmanager
+def clear_errors() -> Iterator[None]:
+    """Turn every expected failure into one line and the right exit code."""
+    from cleverwizard.clever.errors import CleverError
+    from cleverwizard.store.errors import StoreError
+    from cleverwizard.sync.apply import StalePlan
+    from cleverwizard.sync.service import EmailRejected, StepOutOfOrder
+
+    try:
+        yield
+    except StepOutOfOrder as error:
+        fail(str(error), EXIT_USAGE)
+    except Held as error:
+        fail(str(error), EXIT_HELD)
+    except CleverError as error:
+        fail(error.message)
+    except (StoreError, StalePlan, EmailRejected, config.SettingsError) as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "))
+    except KeyboardInterrupt:
+        fail("stopped; nothing was written", EXIT_FAILED)
+
+
+def common_options(command: F) -> F:
+    """``--data-dir`` and ``--clever-url`` on every command, as INTERFACE.md asks."""
+    command = click.option(
+        "--clever-url",
+        metavar="URL",
+        default=None,
+        help="Clever API base URL [env CLEVER_API_URL; default https://api.clever.com/v3.0].",
+    )(command)
+    command = click.option(
+        "--data-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Folder of the platform's data [env CLEVERWIZARD_DATA_DIR].",
+    )(command)
+    return command
+
+
+def settings_from(ctx: click.Context, data_dir: Path | None, clever_url: str | None) -> config.Settings:
+    parent = ctx.find_root().params
+    return config.resolve(data_dir or parent.get("data_dir"), clever_url or parent.get("clever_url"))
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coro)
+
+
+def with_sync(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Open the store for a headless command, hand it a RosterSync, close it after."""
+
+    @common_options
+    @click.pass_context
+    @functools.wraps(func)
+    def wrapper(ctx: click.Context, data_dir: Path | None, clever_url: str | None, **kwargs: Any) -> Any:
+        from cleverwizard.store import RosterStore
+        from cleverwizard.sync.service import RosterSync
+
+        with clear_errors():
+            settings = settings_from(ctx, data_dir, clever_url)
+            store = RosterStore.open(settings.data_dir)
+            try:
+                return func(RosterSync(settings, store, started_by="cli"), **kwargs)
+            finally:
+                store.close()
+
+    return wrapper
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@common_options
+@click.pass_context
+def cli(ctx: click.Context, data_dir: Path | None, clever_url: str | None) -> None:
+    """Connect this learning platform to Clever and keep it in sync.
+
+    With no command, opens the wizard on the configured data folder.
+    """
+    if ctx.invoked_subcommand is None:
+        with clear_errors():
+            from cleverwizard.ui.app import run_wizard
+
+            run_wizard(config.resolve(data_dir, clever_url))
+
+
+def main() -> None:
+    from cleverwizard.cli import people, sandbox, setup  # noqa: F401  (registers commands)
+
+    cli(prog_name="cleverwizard")

@@ -1,0 +1,78 @@
+"""Commands about people: import teachers or students, export accounts."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from typing import Any
+
+import click
+
+from cleverwizard.cli.main import cli, run, with_sync
+from cleverwizard.store.models import Account, Student
+from cleverwizard.sync.plan import PersonKind
+from cleverwizard.sync.service import RosterSync
+
+EXPORT_COLUMNS = ["id", "clever_id", "first_name", "last_name", "email", "source", "status"]
+STUDENT_COLUMNS = [*EXPORT_COLUMNS, "grade", "school"]
+
+
+def _progress(kind: str) -> Any:
+    if not sys.stderr.isatty():
+        return None
+
+    def report(count: int) -> None:
+        click.echo(f"\rFetching {kind}s from Clever: {count}", err=True, nl=False)
+
+    return report
+
+
+@cli.command("import")
+@click.argument("kind", type=click.Choice(["teachers", "students"]))
+@click.option("--dry-run", is_flag=True, help="Print the plan and write nothing.")
+@with_sync
+def import_people(sync: RosterSync, kind: str, dry_run: bool) -> None:
+    """Import the connected school's teachers or students from Clever.
+
+    Applies saved matches and exact ones (same email, same SIS id), creates accounts for
+    the rest, never deletes. Name-only matches are left to the wizard.
+    """
+    person: PersonKind = "teacher" if kind == "teachers" else "student"
+    people = run(sync.fetch(person, on_progress=_progress(person)))
+    if sys.stderr.isatty():
+        click.echo("", err=True)
+    plan = sync.plan(person, people)
+    if dry_run:
+        click.echo("\n".join(["Dry run: nothing was written.", *plan.lines()]))
+        return
+    result = sync.apply(plan)
+    click.echo(plan.summary())
+    for problem in plan.problems:
+        click.echo(f"flag: {problem.name}: {problem.issue}. {problem.fix}")
+    click.echo(f"Saved as run {result.id}.")
+
+
+def export_row(account: Account) -> dict[str, Any]:
+    row: dict[str, Any] = {column: getattr(account, column) for column in EXPORT_COLUMNS}
+    if isinstance(account, Student):
+        row["grade"] = account.grade
+        row["school"] = account.school
+    return row
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["teachers", "students"]))
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@with_sync
+def export(sync: RosterSync, kind: str, fmt: str) -> None:
+    """Write the platform's teacher or student accounts to standard output."""
+    accounts: list[Account] = list(sync.store.teachers() if kind == "teachers" else sync.store.students())
+    rows = [export_row(account) for account in accounts]
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    columns = STUDENT_COLUMNS if kind == "students" else EXPORT_COLUMNS
+    writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)

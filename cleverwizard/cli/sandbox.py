@@ -1,0 +1,59 @@
+"""The sandbox district over HTTP, and the demo that opens the wizard on it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from cleverwizard.cli.main import clear_errors, cli, common_options, settings_from
+
+
+@cli.group()
+def sandbox() -> None:
+    """The built-in sandbox Clever district."""
+
+
+@sandbox.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=0, type=int, help="0 picks a free port.")
+@click.option("--seed", default=2026, type=int, show_default=True)
+@click.option("--schools", default=3, type=int, show_default=True)
+@click.option("--teachers", default=24, type=int, show_default=True, help="Per school.")
+@click.option("--students", default=450, type=int, show_default=True, help="Per school.")
+@common_options
+def serve(
+    host: str, port: int, seed: int, schools: int, teachers: int, students: int,
+    data_dir: Path | None, clever_url: str | None,
+) -> None:
+    """Serve the sandbox district over HTTP; prints `URL DISTRICT_ID TOKEN` first."""
+    from cleverwizard.sandbox import SandboxAPI, SandboxDistrict, serve as serve_http
+
+    district = SandboxDistrict.generate(seed=seed, schools=schools, teachers=teachers, students=students)
+    server, base_url = serve_http(SandboxAPI(district), host=host, port=port)
+    click.echo(f"{base_url} {district.district_id} {district.token}", nl=True)
+    click.echo(f"Sandbox district {district.district['name']!r} is being served; ctrl+c stops it.", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@cli.command()
+@click.option("--fresh", is_flag=True, help="Start the demo over from the beginning.")
+@click.option("--seed", default=2026, type=int, hidden=True)
+@common_options
+@click.pass_context
+def demo(ctx: click.Context, fresh: bool, seed: int, data_dir: Path | None, clever_url: str | None) -> None:
+    """Open the wizard on the sandbox district, in a demo data folder of its own."""
+    from cleverwizard.demo import prepare_demo
+
+    with clear_errors():
+        base = settings_from(ctx, data_dir, clever_url).data_dir
+        settings = prepare_demo(base / "demo", seed=seed, fresh=fresh)
+        from cleverwizard.ui.app import run_wizard
+
+        run_wizard(settings)
+

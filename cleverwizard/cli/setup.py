@@ -1,0 +1,48 @@
+"""Commands that set the site up and report on it: connect, schools, status."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from cleverwizard.cli.main import cli, run, with_sync
+from cleverwizard.sync.service import RosterSync
+
+
+@cli.command()
+@click.argument("district_id")
+@click.option("--school", "school_id", metavar="SCHOOL_ID", help="Also connect this site to one school.")
+@with_sync
+def connect(sync: RosterSync, district_id: str, school_id: str | None) -> None:
+    """Check DISTRICT_ID with Clever and save the connection (and the school)."""
+    district = run(sync.connect(district_id))
+    click.echo(f"Connected to {district.name or district.id} ({district.id}).")
+    if school_id:
+        school = run(sync.select_school(school_id))
+        click.echo(f"This site is now {school.name or school.id} ({school.id}).")
+    else:
+        click.echo("Next: `cleverwizard schools`, then `cleverwizard connect ID --school SCHOOL_ID`.")
+
+
+@cli.command()
+@with_sync
+def schools(sync: RosterSync) -> None:
+    """List the connected district's schools: id, name, grades."""
+    found = run(sync.schools())
+    width = max((len(s.name or "") for s in found), default=4)
+    click.echo(f"{'ID':<24}  {'NAME':<{width}}  GRADES")
+    for school in found:
+        click.echo(f"{school.id:<24}  {school.name or '':<{width}}  {school.grade_span}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
+@with_sync
+def status(sync: RosterSync, as_json: bool) -> None:
+    """The Notifications checklist as text: district, school, teachers, students, sections."""
+    checklist = sync.checklist()
+    if as_json:
+        click.echo(json.dumps(checklist.as_dict(), indent=2))
+    else:
+        click.echo("\n".join(checklist.lines()))

@@ -1,0 +1,48 @@
+"""The demo: the wizard on the sandbox district, in a folder that is never the real one.
+
+The demo platform starts the way a real school's does before Clever: a handful of
+teacher accounts made by hand, some of them Clever teachers under a nickname, a maiden
+name, a typo or another email, so the matching screen has real work to do.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from cleverwizard import config
+from cleverwizard.store import RosterStore
+from cleverwizard.store.models import Teacher, now_iso
+
+
+def prepare_demo(folder: Path, *, seed: int = 2026, fresh: bool = False) -> config.Settings:
+    """Make (or reuse) a demo folder wired to the in-process sandbox district.
+
+    ``settings.json`` is written last: a folder without it is an unfinished demo and is
+    made again from scratch, so a demo interrupted while being made never half-exists.
+    """
+    from cleverwizard.sandbox import demo_district, demo_platform_teachers
+
+    if fresh and folder.exists():
+        shutil.rmtree(folder)
+    district = demo_district(seed)
+    is_new = not (folder / config.SETTINGS_FILE).exists()
+    if is_new and folder.exists():
+        shutil.rmtree(folder)
+    if is_new:
+        config.save_token(folder, district.token)
+        store = RosterStore.open(folder)
+        try:
+            first_school = next(iter(district.schools))
+            stamp = now_iso()
+            with store.transaction() as tx:
+                tx.put_teachers(
+                    [
+                        Teacher(id=tx.next_account_id(), source="manual", created_at=stamp, updated_at=stamp, **person)
+                        for person in demo_platform_teachers(district, first_school)
+                    ]
+                )
+        finally:
+            store.close()
+        config.save_settings(folder, sandbox_seed=seed, clever_url=config.SANDBOX_URL)
+    return config.resolve(folder)

@@ -1,0 +1,91 @@
+"""Login emails: who may have which, and what to tell the SIS team when nobody may.
+
+A login email is unique on the platform. Clever does not check emails, so two Clever
+people can share one, some have none and some are not addresses at all. We never guess:
+such people get an account without a login email and are flagged with what to fix.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from cleverwizard.clever.models import User
+from cleverwizard.store.models import Account, Problem
+from cleverwizard.sync.names import is_valid_email, normalise_email
+from cleverwizard.sync.plan import PersonKind
+
+SIS_FIX = "Update the data your SIS shares with Clever."
+STUDENT_NO_EMAIL = "No email: they can't log in until an email is entered"
+
+
+@dataclass
+class EmailBook:
+    """Every login email on the platform and every email in the Clever records at hand."""
+
+    owners: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    owner_names: dict[int, str] = field(default_factory=dict)
+    clever_counts: Counter[str] = field(default_factory=Counter)
+
+    @classmethod
+    def build(
+        cls, teachers: Iterable[Account], students: Iterable[Account], clever: Sequence[User]
+    ) -> EmailBook:
+        book = cls()
+        for account in [*teachers, *students]:
+            email = normalise_email(account.email)
+            if email:
+                book.owners[email].add(account.id)
+                book.owner_names[account.id] = account.full_name
+        book.clever_counts.update(
+            email for user in clever if (email := normalise_email(user.email))
+        )
+        return book
+
+    def shared_in_clever(self, user: User) -> int:
+        email = normalise_email(user.email)
+        return self.clever_counts[email] if email else 0
+
+    def taken_by(self, email: str, owner: int | None) -> set[int]:
+        return self.owners.get(email, set()) - ({owner} if owner is not None else set())
+
+    def login_email(self, user: User, owner: int | None) -> str | None:
+        """Clever's email as a login email, or ``None`` when giving it would be a guess."""
+        email = normalise_email(user.email)
+        if not email or not is_valid_email(email) or self.shared_in_clever(user) > 1:
+            return None
+        if self.taken_by(email, owner):
+            return None
+        return (user.email or "").strip()
+
+
+def clever_problems(
+    kind: PersonKind, user: User, book: EmailBook, *, has_login_email: bool
+) -> list[Problem]:
+    """What is wrong with one Clever record, in words an administrator can act on."""
+    name = user.name.full or "(no name)"
+    problems: list[Problem] = []
+
+    def flag(issue: str, fix: str = SIS_FIX) -> None:
+        problems.append(Problem(kind=kind, clever_id=user.id, name=name, issue=issue, fix=fix))
+
+    if not user.name.first or not user.name.last:
+        missing = "first name" if not user.name.first else "last name"
+        flag(f"No {missing} in Clever")
+    email = normalise_email(user.email)
+    if has_login_email:
+        return problems
+    if not email:
+        if kind == "student":
+            flag(STUDENT_NO_EMAIL, "Enter an email in the wizard, or add one in your SIS.")
+        else:
+            flag("No email in Clever, so no login email")
+    elif not is_valid_email(email):
+        flag(f"Email {user.email!r} is not a valid address")
+    elif (shared := book.shared_in_clever(user)) > 1:
+        flag(f"Shares the email {user.email} with {shared - 1} other person(s) in Clever")
+    elif taken := book.taken_by(email, None):
+        who = ", ".join(sorted(book.owner_names.get(i, "another account") for i in taken))
+        flag(f"Email {user.email} is already the login of {who}")
+    return problems

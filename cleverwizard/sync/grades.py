@@ -1,0 +1,60 @@
+"""Grade levels in school order, for grouping students the way a school lists them.
+
+Clever sends grades as strings ("Kindergarten", "1" .. "13", "Ungraded", "" or null).
+Screens group "" and null together as "No grade" but the store keeps them apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from cleverwizard.clever.models import GRADES
+
+T = TypeVar("T")
+
+NO_GRADE = "No grade"
+_ORDER: dict[str, int] = {grade: index for index, grade in enumerate(GRADES) if grade}
+_LABELS: dict[str, str] = {
+    "InfantToddler": "Infant/Toddler",
+    "Preschool": "Preschool",
+    "PreKindergarten": "PreKindergarten",
+    "TransitionalKindergarten": "Transitional Kindergarten",
+    "Kindergarten": "Kindergarten",
+    "PostGraduate": "PostGraduate",
+    "Ungraded": "Ungraded",
+    "Other": "Other",
+}
+
+
+def grade_label(grade: str | None) -> str:
+    """"Grade 3" for "3", the spec's name for the rest, "No grade" for "" and null."""
+    if not grade:
+        return NO_GRADE
+    if grade.isdigit():
+        return f"Grade {grade}"
+    return _LABELS.get(grade, grade)
+
+
+def grade_rank(grade: str | None) -> int:
+    """Position in school order; unknown values after Other, no grade last."""
+    if not grade:
+        return len(GRADES) + 1
+    return _ORDER.get(grade, len(GRADES))
+
+
+def group_by_grade(
+    people: Iterable[T],
+    grade_of: Callable[[T], str | None],
+    sort_key: Callable[[T], str],
+) -> list[tuple[str, list[T]]]:
+    """(label, people) per grade in school order, people sorted within each grade."""
+    groups: dict[str, list[T]] = {}
+    ranks: dict[str, int] = {}
+    for person in people:
+        grade = grade_of(person)
+        label = grade_label(grade)
+        groups.setdefault(label, []).append(person)
+        ranks[label] = min(ranks.get(label, 10**6), grade_rank(grade))
+    ordered = sorted(groups, key=lambda label: (ranks[label], label))
+    return [(label, sorted(groups[label], key=sort_key)) for label in ordered]

@@ -1,0 +1,205 @@
+"""Suggesting which Clever teacher each platform teacher is.
+
+Only exact identifiers are confident: the saved Clever id, a unique exact email, an exact
+SIS id. Names only rank suggestions, because two different people (Michael and Michelle
+Brown) can score higher than one person under a nickname (Robert and Bob Johnson). The
+wizard pre-selects our best suggestion and the administrator decides.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rapidfuzz import fuzz
+
+from cleverwizard.clever.models import User
+from cleverwizard.store.models import MatchDecision, Teacher
+from cleverwizard.sync.names import (
+    first_name_variants,
+    fold,
+    is_valid_email,
+    name_words,
+    normalise_email,
+    search_key,
+)
+
+Reason = Literal["saved match", "same email", "same SIS id", "similar name"]
+
+SUGGEST_AT = 85
+"""Name score from which the best candidate is pre-selected (still only a suggestion)."""
+AMBIGUOUS_WITHIN = 5
+"""Two name candidates this close are both shown, and neither is pre-selected."""
+MAX_CANDIDATES = 5
+
+
+@dataclass(frozen=True)
+class Candidate:
+    clever_id: str
+    score: int
+    reason: Reason
+
+    @property
+    def confident(self) -> bool:
+        return self.reason != "similar name"
+
+
+@dataclass
+class TeacherMatchRow:
+    """One platform teacher, the Clever teachers they might be, and our suggestion."""
+
+    account: Teacher
+    candidates: list[Candidate] = field(default_factory=list)
+    suggested: str | None = None
+    """The Clever id pre-selected; ``None`` means "This teacher is not in the list"."""
+    decided: bool = False
+    """True when a saved decision (not our guess) made the suggestion."""
+
+    @property
+    def suggestion(self) -> Candidate | None:
+        return next((c for c in self.candidates if c.clever_id == self.suggested), None)
+
+
+def display_name(user: User) -> str:
+    return user.name.full or "(no name in Clever)"
+
+
+def name_score(account: Teacher, user: User) -> int:
+    """0-100 likeness of two names, forgiving accents, order, middle names and nicknames."""
+    theirs = name_words(user.name.first, user.name.last)
+    ours = name_words(account.first_name, account.last_name)
+    if not theirs or not ours:
+        return 0
+    base = fuzz.token_set_ratio(" ".join(ours), " ".join(theirs))
+    our_firsts = first_name_variants(account.first_name)
+    their_firsts = first_name_variants(user.name.first)
+    same_last = fold(account.last_name) == fold(user.name.last or "") != ""
+    if same_last and our_firsts & their_firsts:
+        return max(int(base), 92)
+    return int(base)
+
+
+def _unique(values: Iterable[str | None]) -> set[str]:
+    counts = Counter(value for value in values if value)
+    return {value for value, n in counts.items() if n == 1}
+
+
+def suggest_teacher_matches(
+    accounts: Sequence[Teacher],
+    clever_teachers: Sequence[User],
+    decisions: Mapping[int, MatchDecision],
+) -> list[TeacherMatchRow]:
+    """A row per platform teacher, best guesses first, each Clever teacher suggested once.
+
+    Saved decisions win, then unique exact emails, then exact SIS ids, then the best
+    unclaimed name above ``SUGGEST_AT`` that is not ambiguous.
+    """
+    by_id = {user.id: user for user in clever_teachers}
+    their_emails = _unique(
+        normalise_email(u.email) for u in clever_teachers if is_valid_email(u.email)
+    )
+    our_emails = _unique(normalise_email(a.email) for a in accounts)
+    their_sis = _unique(u.roles.teacher.sis_id for u in clever_teachers if u.roles.teacher)
+    email_index = {normalise_email(u.email): u.id for u in clever_teachers}
+    sis_index = {u.roles.teacher.sis_id: u.id for u in clever_teachers if u.roles.teacher}
+
+    rows = [TeacherMatchRow(account=account) for account in accounts if account.status == "active"]
+    claimed: set[str] = set()
+
+    for row in rows:
+        account = row.account
+        decision = decisions.get(account.id)
+        linked = account.clever_id if account.clever_id in by_id else None
+        exact: list[Candidate] = []
+        if linked:
+            exact.append(Candidate(linked, 100, "saved match"))
+        email = normalise_email(account.email)
+        if email in their_emails and email in our_emails:
+            exact.append(Candidate(email_index[email], 100, "same email"))
+        if account.sis_id and account.sis_id in their_sis:
+            exact.append(Candidate(sis_index[account.sis_id], 100, "same SIS id"))
+        named = sorted(
+            (
+                Candidate(user.id, score, "similar name")
+                for user in clever_teachers
+                if (score := name_score(account, user)) >= 50
+            ),
+            key=lambda c: (-c.score, display_name(by_id[c.clever_id])),
+        )
+        seen: set[str] = set()
+        for candidate in [*exact, *named]:
+            if candidate.clever_id not in seen:
+                seen.add(candidate.clever_id)
+                row.candidates.append(candidate)
+        row.candidates = row.candidates[:MAX_CANDIDATES]
+        if decision is not None and (decision.clever_id is None or decision.clever_id in by_id):
+            row.suggested = decision.clever_id
+            row.decided = True
+            if decision.clever_id:
+                claimed.add(decision.clever_id)
+
+    for confident_pass in (True, False):
+        for row in rows:
+            if row.decided or row.suggested:
+                continue
+            pick = _pick(row.candidates, claimed, confident_pass)
+            if pick:
+                row.suggested = pick
+                claimed.add(pick)
+    return rows
+
+
+def _pick(candidates: list[Candidate], claimed: set[str], confident: bool) -> str | None:
+    free = [c for c in candidates if c.clever_id not in claimed]
+    if not free:
+        return None
+    best = free[0]
+    if confident:
+        return best.clever_id if best.confident else None
+    if best.confident:
+        return best.clever_id
+    if best.score < SUGGEST_AT:
+        return None
+    runner_up = free[1] if len(free) > 1 else None
+    if runner_up and best.score - runner_up.score < AMBIGUOUS_WITHIN:
+        return None
+    return best.clever_id
+
+
+@dataclass(frozen=True)
+class SearchOption:
+    """A Clever teacher as the dropdown lists it: label plus a pre-folded search text."""
+
+    clever_id: str
+    label: str
+    key: str
+
+
+def search_options(clever_teachers: Sequence[User]) -> list[SearchOption]:
+    """Prepare the dropdown once per import so each keystroke only compares strings."""
+    options = []
+    for user in clever_teachers:
+        email = user.email or "no email"
+        sis = user.roles.teacher.sis_id if user.roles.teacher else None
+        label = f"{display_name(user)} · {email}"
+        options.append(
+            SearchOption(user.id, label, search_key(user.name.first, user.name.last, user.email, sis))
+        )
+    options.sort(key=lambda option: option.key)
+    return options
+
+
+def search(options: Sequence[SearchOption], query: str, limit: int = 50) -> list[SearchOption]:
+    """Options whose name, email or SIS id contain every typed word, capped for speed."""
+    words = fold(query).split()
+    if not words:
+        return list(options[:limit])
+    found: list[SearchOption] = []
+    for option in options:
+        if all(word in option.key for word in words):
+            found.append(option)
+            if len(found) >= limit:
+                break
+    return found

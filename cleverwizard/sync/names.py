@@ -1,0 +1,111 @@
+"""Normalising names and emails so that matching compares people, not spellings.
+
+Clever does not normalise emails and names arrive with accents, hyphens, apostrophes,
+suffixes and nicknames. Everything here is pure and fast: it runs once per record per
+import, and the teacher dropdown's search calls ``search_key`` on every keystroke.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_SEPARATORS = re.compile(r"[-_/,.]+")
+_SPACES = re.compile(r"\s+")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+NICKNAMES: dict[str, frozenset[str]] = {
+    name: frozenset(group)
+    for group in (
+        {"robert", "bob", "rob", "bobby", "robbie"},
+        {"william", "bill", "will", "billy", "liam"},
+        {"katherine", "kate", "kathy", "katie", "kathryn", "catherine", "kat"},
+        {"elizabeth", "liz", "beth", "betty", "eliza", "lizzie"},
+        {"michael", "mike", "mikey", "mick"},
+        {"jennifer", "jen", "jenny"},
+        {"james", "jim", "jimmy", "jamie"},
+        {"richard", "rick", "rich", "dick", "ricky"},
+        {"margaret", "maggie", "meg", "peggy", "marge"},
+        {"thomas", "tom", "tommy"},
+        {"christopher", "chris", "kit"},
+        {"christine", "chris", "tina", "christina"},
+        {"daniel", "dan", "danny"},
+        {"david", "dave", "davey"},
+        {"joseph", "joe", "joey"},
+        {"jose", "pepe"},
+        {"patricia", "pat", "patty", "trish"},
+        {"patrick", "pat", "paddy"},
+        {"anthony", "tony"},
+        {"alexander", "alex", "sasha"},
+        {"alexandra", "alex", "sandra", "lexi"},
+        {"samuel", "sam", "sammy"},
+        {"samantha", "sam", "sammie"},
+        {"benjamin", "ben", "benny"},
+        {"matthew", "matt"},
+        {"nicholas", "nick", "nico"},
+        {"edward", "ed", "eddie", "ted", "ned"},
+        {"susan", "sue", "suzy"},
+        {"deborah", "deb", "debbie"},
+        {"rebecca", "becky", "becca"},
+        {"victoria", "vicky", "tori"},
+        {"jonathan", "jon", "john", "johnny"},
+        {"steven", "steve", "stephen"},
+        {"andrew", "andy", "drew"},
+        {"gregory", "greg"},
+        {"timothy", "tim", "timmy"},
+        {"kenneth", "ken", "kenny"},
+        {"abigail", "abby", "gail"},
+        {"zoe", "zoey"},
+    )
+    for name in group
+}
+"""First name -> the names it is often written as. A hit is a hint for ranking, never a link."""
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Accent-free, case-free, punctuation-light form of any text.
+
+    "José Núñez-O'Brien" -> "jose nunez obrien": hyphens become spaces (two surnames are
+    two words) and apostrophes vanish (O'Brien is written OBrien as often as O Brien).
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = plain.casefold().replace("'", "").replace("\u2019", "")
+    plain = _SEPARATORS.sub(" ", plain)
+    return _SPACES.sub(" ", plain).strip()
+
+
+def name_words(first: str | None, last: str | None) -> tuple[str, ...]:
+    """The folded words of a person's name without suffixes such as Jr or III."""
+    words = fold(f"{first or ''} {last or ''}").split()
+    return tuple(word for word in words if word not in _SUFFIXES)
+
+
+def first_name_variants(first: str | None) -> frozenset[str]:
+    """The folded first name plus the names it is commonly shortened to or from."""
+    words = fold(first or "").split()
+    if not words:
+        return frozenset()
+    head = words[0]
+    return NICKNAMES.get(head, frozenset()) | {head}
+
+
+def normalise_email(email: str | None) -> str | None:
+    """Trimmed, case-folded email, or ``None`` when there is nothing there."""
+    if email is None:
+        return None
+    cleaned = email.strip().casefold()
+    return cleaned or None
+
+
+def is_valid_email(email: str | None) -> bool:
+    """A usable login email: one '@', something before it, a dotted domain, no spaces."""
+    return bool(email) and _EMAIL.match(email.strip()) is not None  # type: ignore[union-attr]
+
+
+def search_key(*parts: str | None) -> str:
+    """The text a typed search is compared with: every part folded and joined."""
+    return fold(" ".join(part for part in parts if part))

@@ -1,0 +1,142 @@
+"""The plan: what an import or sync will do, built before anything is written.
+
+Every import first builds a ``Plan`` that the wizard's preview shows and ``--dry-run``
+prints; applying it is one atomic write of the store. A plan remembers the store revision
+it was built on, so a plan made from data that has changed since is refused, not applied.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from cleverwizard.store.models import MatchDecision, Problem, RunCounts
+
+PersonKind = Literal["teacher", "student"]
+ChangeAction = Literal["create", "link", "update", "archive", "restore", "unlink"]
+
+ACTION_WORDS: dict[ChangeAction, str] = {
+    "create": "new account",
+    "link": "link to Clever",
+    "update": "update",
+    "archive": "archive (gone from Clever)",
+    "restore": "restore (back in Clever)",
+    "unlink": "unlink from Clever",
+}
+
+
+class FieldChange(BaseModel):
+    field: str
+    old: Any = None
+    new: Any = None
+
+
+class PlannedChange(BaseModel):
+    """One account the plan touches, with the values it will set and why."""
+
+    action: ChangeAction
+    kind: PersonKind
+    clever_id: str | None = None
+    account_id: int | None = None
+    name: str = ""
+    reason: str = ""
+    values: dict[str, Any] = Field(default_factory=dict)
+    diffs: list[FieldChange] = Field(default_factory=list)
+
+    def describe(self) -> str:
+        """One line for ``--dry-run`` and the preview's summary."""
+        head = f"{ACTION_WORDS[self.action]}: {self.name or '(no name)'}"
+        if self.reason:
+            head += f" ({self.reason})"
+        if self.diffs:
+            head += "; " + ", ".join(
+                f"{d.field} {_show(d.old)} -> {_show(d.new)}" for d in self.diffs
+            )
+        return head
+
+
+class KeptEdit(BaseModel):
+    """A field edited in the wizard that differs from what Clever now says; it stays."""
+
+    account_id: int
+    name: str
+    field: str
+    kept: Any
+    clever_value: Any
+
+    def describe(self) -> str:
+        return (
+            f"kept edited {self.field} for {self.name}: {_show(self.kept)} "
+            f"(Clever has {_show(self.clever_value)})"
+        )
+
+
+class Plan(BaseModel):
+    """Everything one import or sync would change, for one kind of person."""
+
+    kind: PersonKind
+    school_id: str
+    base_revision: int
+    changes: list[PlannedChange] = Field(default_factory=list)
+    problems: list[Problem] = Field(default_factory=list)
+    kept_edits: list[KeptEdit] = Field(default_factory=list)
+    decisions: list[MatchDecision] = Field(default_factory=list)
+    """Teacher match decisions to save with the plan (wizard choices and exact matches)."""
+    unchanged: int = 0
+    clever_total: int = 0
+
+    def of(self, action: ChangeAction) -> list[PlannedChange]:
+        return [change for change in self.changes if change.action == action]
+
+    @property
+    def counts(self) -> RunCounts:
+        tally = {action: len(self.of(action)) for action in ACTION_WORDS}
+        return RunCounts(
+            created=tally["create"],
+            linked=tally["link"],
+            updated=tally["update"] + tally["unlink"],
+            archived=tally["archive"],
+            restored=tally["restore"],
+            flagged=len(self.problems),
+            unchanged=self.unchanged,
+        )
+
+    @property
+    def writes_nothing(self) -> bool:
+        return not self.changes and not self.decisions
+
+    def summary(self) -> str:
+        """The sentence an administrator reads before pressing Import."""
+        c = self.counts
+        people = f"{self.kind}s"
+        parts = [
+            f"{c.linked} linked to Clever",
+            f"{c.created} new accounts",
+            f"{c.updated} updated",
+        ]
+        if c.archived:
+            parts.append(f"{c.archived} archived")
+        if c.restored:
+            parts.append(f"{c.restored} restored")
+        parts.append(f"{c.unchanged} unchanged")
+        text = f"{self.clever_total} {people} in Clever: " + ", ".join(parts) + "."
+        if c.flagged:
+            text += f" {c.flagged} flagged to fix in the SIS."
+        return text + " Nothing is deleted."
+
+    def lines(self) -> list[str]:
+        """The whole plan as text, one line per change, problem and kept edit."""
+        out = [self.summary()]
+        out += [f"  {change.describe()}" for change in self.changes]
+        out += [f"  {kept.describe()}" for kept in self.kept_edits]
+        out += [f"  flag: {p.name}: {p.issue}. {p.fix}" for p in self.problems]
+        return out
+
+
+def _show(value: Any) -> str:
+    if value is None or value == "":
+        return "(none)"
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value) or "(none)"
+    return str(value)

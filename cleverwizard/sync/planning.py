@@ -1,0 +1,272 @@
+"""Building plans: compare Clever's people with the platform's accounts.
+
+The same functions serve the wizard's preview, ``import --dry-run`` and the daily sync, so
+what the administrator reviews is exactly what gets applied. Nothing here writes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cleverwizard.clever.models import User
+from cleverwizard.store.models import Account, MatchDecision, MatchMethod, Student, Teacher
+from cleverwizard.sync.emails import EmailBook, clever_problems
+from cleverwizard.sync.matching import TeacherMatchRow, display_name, suggest_teacher_matches
+from cleverwizard.sync.names import normalise_email
+from cleverwizard.sync.plan import FieldChange, KeptEdit, PersonKind, Plan, PlannedChange
+
+_REASON_METHOD: dict[str, MatchMethod] = {
+    "saved match": "clever_id",
+    "same email": "email",
+    "same SIS id": "sis_id",
+    "similar name": "name",
+}
+
+
+class MatchConflict(ValueError):
+    """Two platform teachers were matched to the same Clever teacher."""
+
+    def __init__(self, clashes: dict[str, list[int]]) -> None:
+        self.clashes = clashes
+        super().__init__(
+            f"{len(clashes)} Clever teacher(s) are matched to more than one platform teacher; "
+            "choose one match for each before importing"
+        )
+
+
+@dataclass
+class PlatformView:
+    """A read-only snapshot of the platform's side, taken when planning starts."""
+
+    teachers: list[Teacher] = field(default_factory=list)
+    students: list[Student] = field(default_factory=list)
+    decisions: dict[int, MatchDecision] = field(default_factory=dict)
+    revision: int = 0
+
+    def accounts(self, kind: PersonKind) -> Sequence[Account]:
+        return self.teachers if kind == "teacher" else self.students
+
+
+def find_conflicts(choices: Mapping[int, str | None]) -> dict[str, list[int]]:
+    """Clever ids chosen for more than one platform teacher, with those teachers' ids."""
+    chosen: dict[str, list[int]] = defaultdict(list)
+    for account_id, clever_id in choices.items():
+        if clever_id:
+            chosen[clever_id].append(account_id)
+    return {cid: ids for cid, ids in chosen.items() if len(ids) > 1}
+
+
+def plan_teachers(
+    view: PlatformView,
+    clever: Sequence[User],
+    school_id: str,
+    choices: Mapping[int, str | None] | None = None,
+    *,
+    rows: Sequence[TeacherMatchRow] | None = None,
+    archive_missing: bool = False,
+) -> Plan:
+    """Plan a teacher import.
+
+    ``choices`` are the wizard's dropdowns (platform teacher id -> Clever id, or ``None``
+    for "not in the list"); without them, as on the command line, only saved decisions and
+    exact email / SIS id matches link, and every other Clever teacher gets a new account.
+    """
+    rows = list(rows) if rows is not None else suggest_teacher_matches(
+        view.teachers, clever, view.decisions
+    )
+    by_row = {row.account.id: row for row in rows}
+    decisions: list[MatchDecision] = []
+    pairs: dict[str, int] = {}
+    if choices is None:
+        for row in rows:
+            pick = row.suggestion
+            if row.decided and row.suggested:
+                pairs[row.suggested] = row.account.id
+            elif pick is not None and pick.confident:
+                pairs[pick.clever_id] = row.account.id
+                if pick.reason != "saved match":
+                    decisions.append(_decision(row.account.id, pick.clever_id, pick.reason))
+    else:
+        clashes = find_conflicts(choices)
+        if clashes:
+            raise MatchConflict(clashes)
+        for account_id, clever_id in choices.items():
+            row = by_row.get(account_id)
+            if clever_id:
+                pairs[clever_id] = account_id
+            reason = _reason_for(row, clever_id)
+            saved = view.decisions.get(account_id)
+            if saved is None or saved.clever_id != clever_id:
+                decisions.append(_decision(account_id, clever_id, reason))
+    for account in view.teachers:
+        if account.clever_id and account.clever_id not in pairs:
+            chosen_elsewhere = choices is not None and account.id in choices
+            if not chosen_elsewhere:
+                pairs.setdefault(account.clever_id, account.id)
+    plan = _plan("teacher", view, clever, school_id, pairs, archive_missing)
+    plan.decisions = decisions
+    return plan
+
+
+def plan_students(
+    view: PlatformView,
+    clever: Sequence[User],
+    school_id: str,
+    *,
+    archive_missing: bool = False,
+) -> Plan:
+    """Plan a student import: link by saved Clever id, then unique exact email or SIS id."""
+    pairs: dict[str, int] = {}
+    linked_ids = {s.clever_id for s in view.students if s.clever_id}
+    for student in view.students:
+        if student.clever_id:
+            pairs[student.clever_id] = student.id
+    loose = [s for s in view.students if not s.clever_id and s.status == "active"]
+    by_email = _unique_index((normalise_email(s.email), s.id) for s in loose)
+    by_sis = _unique_index((s.sis_id, s.id) for s in loose)
+    used: set[int] = set()
+    for user in clever:
+        if user.id in linked_ids:
+            continue
+        sis = user.roles.student.sis_id if user.roles.student else None
+        match = by_email.get(normalise_email(user.email) or "") or by_sis.get(sis or "")
+        if match is not None and match not in used:
+            pairs[user.id] = match
+            used.add(match)
+    return _plan("student", view, clever, school_id, pairs, archive_missing)
+
+
+def _unique_index(items: Any) -> dict[str, int]:
+    pairs = [(key, value) for key, value in items if key]
+    counts = Counter(key for key, _ in pairs)
+    return {key: value for key, value in pairs if counts[key] == 1}
+
+
+def _reason_for(row: TeacherMatchRow | None, clever_id: str | None) -> str:
+    if clever_id is None:
+        return "not in the list"
+    candidate = next((c for c in row.candidates if c.clever_id == clever_id), None) if row else None
+    if candidate is None:
+        return "chosen by hand"
+    if candidate.reason == "similar name" and row is not None and row.suggested != clever_id:
+        return "chosen by hand"
+    return candidate.reason
+
+
+def _decision(account_id: int, clever_id: str | None, reason: str) -> MatchDecision:
+    if clever_id is None:
+        method: MatchMethod = "not_in_list"
+    else:
+        method = _REASON_METHOD.get(reason, "manual")
+    return MatchDecision(account_id=account_id, clever_id=clever_id, method=method)
+
+
+def clever_values(kind: PersonKind, user: User, school_id: str) -> dict[str, Any]:
+    """The platform fields a Clever record sets, before the login email is decided."""
+    role = user.roles.teacher if kind == "teacher" else user.roles.student
+    values: dict[str, Any] = {
+        "first_name": user.name.first or "",
+        "last_name": user.name.last or "",
+        "sis_id": role.sis_id if role else None,
+        "schools": sorted(user.school_ids(kind)),
+        "clever_email": user.email,
+    }
+    if kind == "teacher":
+        values["title"] = user.roles.teacher.title if user.roles.teacher else None
+    else:
+        values["grade"] = user.roles.student.grade if user.roles.student else None
+        values["school"] = school_id
+    return values
+
+
+def _plan(
+    kind: PersonKind,
+    view: PlatformView,
+    clever: Sequence[User],
+    school_id: str,
+    pairs: Mapping[str, int],
+    archive_missing: bool,
+) -> Plan:
+    plan = Plan(kind=kind, school_id=school_id, base_revision=view.revision)
+    plan.clever_total = len(clever)
+    accounts = {a.id: a for a in view.accounts(kind)}
+    book = EmailBook.build(view.teachers, view.students, clever)
+    seen: set[str] = set()
+    for user in clever:
+        seen.add(user.id)
+        account = accounts.get(pairs.get(user.id, -1))
+        values = clever_values(kind, user, school_id)
+        name = display_name(user)
+        if account is None:
+            values["email"] = book.login_email(user, owner=None)
+            values.update(clever_id=user.id, source="clever", status="active")
+            plan.changes.append(PlannedChange(action="create", kind=kind, clever_id=user.id, name=name, values=values))
+            plan.problems += clever_problems(kind, user, book, has_login_email=values["email"] is not None)
+            continue
+        first_link = account.clever_id != user.id
+        usable = book.login_email(user, owner=account.id)
+        same_address = normalise_email(usable) == normalise_email(account.email)
+        if "email" in account.edited or (first_link and account.email and not same_address):
+            if usable and not same_address:
+                plan.kept_edits.append(
+                    KeptEdit(account_id=account.id, name=name, field="email", kept=account.email, clever_value=user.email)
+                )
+            values["email"] = account.email
+            values["edited"] = sorted({*account.edited, "email"})
+        elif same_address:
+            values["email"] = account.email
+        else:
+            values["email"] = usable or account.email
+        values["clever_id"] = user.id
+        plan.problems += clever_problems(kind, user, book, has_login_email=values["email"] is not None)
+        diffs = _diffs(account, values)
+        if account.status == "archived":
+            action = "restore"
+            values["status"] = "active"
+            diffs.append(FieldChange(field="status", old="archived", new="active"))
+        elif first_link:
+            action = "link"
+        elif diffs:
+            action = "update"
+        else:
+            plan.unchanged += 1
+            continue
+        reason = "same account" if not first_link else ""
+        plan.changes.append(
+            PlannedChange(action=action, kind=kind, clever_id=user.id, account_id=account.id, name=name, reason=reason, values=values, diffs=diffs)
+        )
+    for account in accounts.values():
+        gone = account.clever_id is not None and account.clever_id not in seen
+        if gone and archive_missing and account.status == "active":
+            plan.changes.append(
+                PlannedChange(
+                    action="archive",
+                    kind=kind,
+                    clever_id=account.clever_id,
+                    account_id=account.id,
+                    name=account.full_name,
+                    reason="no longer in Clever for this school",
+                    values={"status": "archived"},
+                    diffs=[FieldChange(field="status", old="active", new="archived")],
+                )
+            )
+    for account in accounts.values():
+        if account.clever_id and pairs.get(account.clever_id) != account.id and account.clever_id in seen:
+            plan.changes.append(
+                PlannedChange(action="unlink", kind=kind, clever_id=None, account_id=account.id, name=account.full_name, reason="not the same person", values={"clever_id": None}, diffs=[FieldChange(field="clever_id", old=account.clever_id, new=None)])
+            )
+    return plan
+
+
+def _diffs(account: Account, values: Mapping[str, Any]) -> list[FieldChange]:
+    diffs = []
+    for key, new in values.items():
+        if key in ("clever_email",):
+            continue
+        old = getattr(account, key, None)
+        if old != new:
+            diffs.append(FieldChange(field=key, old=old, new=new))
+    return diffs

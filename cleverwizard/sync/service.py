@@ -1,0 +1,197 @@
+"""The one API the command line and the wizard both call.
+
+Each method is one step an administrator takes (connect, pick a school, fetch, plan,
+apply, edit an email). Fetching is async and reports progress through a callback, so the
+wizard can run it in a worker and the CLI can simply await it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+
+from cleverwizard.clever import CleverClient, CleverNotFound, District, School, User
+from cleverwizard.config import Settings, save_token
+from cleverwizard.store import RosterStore
+from cleverwizard.store.models import Account, Run, Site, Student, Teacher, now_iso
+from cleverwizard.sync.apply import apply_plan
+from cleverwizard.sync.matching import TeacherMatchRow, suggest_teacher_matches
+from cleverwizard.sync.names import is_valid_email, normalise_email
+from cleverwizard.sync.plan import PersonKind, Plan
+from cleverwizard.sync.planning import PlatformView, plan_students, plan_teachers
+from cleverwizard.sync.status import Checklist, build_checklist
+
+Progress = Callable[[int], None]
+
+
+class StepOutOfOrder(RuntimeError):
+    """A step was asked for before the one it needs (import before connect)."""
+
+
+class EmailRejected(ValueError):
+    """A login email typed in the wizard cannot be used; the message says why."""
+
+
+class RosterSync:
+    """Connect, fetch, plan and apply, on one data folder."""
+
+    def __init__(self, settings: Settings, store: RosterStore, *, started_by: str = "cli") -> None:
+        self.settings = settings
+        self.store = store
+        self.started_by = started_by
+
+    @asynccontextmanager
+    async def client(self, token: str | None = None) -> AsyncIterator[CleverClient]:
+        """A Clever client for one step; explains what to do when there is no token."""
+        use = token or self.settings.token
+        if not use:
+            raise StepOutOfOrder(
+                "No Clever token: set CLEVER_TOKEN to your district-app token "
+                "(from the Clever dashboard), or enter it when connecting in the wizard."
+            )
+        async with CleverClient(
+            use, self.settings.clever_url, transport=self.settings.transport()
+        ) as client:
+            yield client
+
+    # -- connecting -----------------------------------------------------------------
+
+    async def check_district(self, district_id: str, token: str | None = None) -> District:
+        """The district, or a ``CleverNotFound`` that names the id the person typed."""
+        wanted = district_id.strip()
+        async with self.client(token) as clever:
+            try:
+                return await clever.get_district(wanted)
+            except CleverNotFound as error:
+                raise CleverNotFound(
+                    f"Clever has no district {wanted!r} for this token: check the district id "
+                    "on your Clever dashboard (Settings > District ID), and that the token is "
+                    "this district's.",
+                    status=error.status,
+                ) from error
+
+    async def connect(self, district_id: str, token: str | None = None) -> District:
+        """Check the district with Clever, then save it (and a newly given token)."""
+        district = await self.check_district(district_id, token)
+        if token:
+            save_token(self.settings.data_dir, token)
+            self.settings.token = token.strip()
+        with self.store.transaction() as tx:
+            old = tx.site
+            keep_school = old is not None and old.district_id == district.id
+            tx.site = Site(
+                district_id=district.id,
+                district_name=district.name or district.id,
+                school_id=old.school_id if keep_school and old else None,
+                school_name=old.school_name if keep_school and old else None,
+                school_grades=old.school_grades if keep_school and old else None,
+                school_selected_at=old.school_selected_at if keep_school and old else None,
+            )
+        return district
+
+    async def schools(self) -> list[School]:
+        self.require_site()
+        async with self.client() as clever:
+            found = await clever.schools()
+        return sorted(found, key=lambda school: (school.name or "").casefold())
+
+    async def select_school(self, school_id: str) -> School:
+        """Connect this site to one of the district's schools."""
+        site = self.require_site()
+        async with self.client() as clever:
+            school = await clever.get_school(school_id.strip())
+        with self.store.transaction() as tx:
+            tx.site = site.model_copy(
+                update={
+                    "school_id": school.id,
+                    "school_name": school.name or school.id,
+                    "school_grades": school.grade_span,
+                    "school_selected_at": now_iso(),
+                }
+            )
+        return school
+
+    def require_site(self, *, school: bool = False) -> Site:
+        site = self.store.site()
+        if site is None:
+            raise StepOutOfOrder(
+                "Not connected to a Clever district yet: run `cleverwizard connect DISTRICT_ID` "
+                "or open the wizard and choose Connect your District."
+            )
+        if school and not site.school_id:
+            raise StepOutOfOrder(
+                "No school selected yet: run `cleverwizard connect DISTRICT_ID --school SCHOOL_ID` "
+                "(see `cleverwizard schools`) or choose Select your School in the wizard."
+            )
+        return site
+
+    # -- importing ------------------------------------------------------------------
+
+    async def fetch(self, kind: PersonKind, on_progress: Progress | None = None) -> list[User]:
+        """The connected school's teachers or students, every page."""
+        site = self.require_site(school=True)
+        assert site.school_id is not None
+        async with self.client() as clever:
+            if kind == "teacher":
+                return await clever.school_teachers(site.school_id, on_progress=on_progress)
+            return await clever.school_students(site.school_id, on_progress=on_progress)
+
+    def view(self) -> PlatformView:
+        """The platform as it is on disk now (a scheduled sync may have written)."""
+        self.store.refresh()
+        return PlatformView(
+            teachers=self.store.teachers(),
+            students=self.store.students(),
+            decisions=self.store.matches(),
+            revision=self.store.revision,
+        )
+
+    def teacher_rows(self, clever: Sequence[User]) -> list[TeacherMatchRow]:
+        view = self.view()
+        return suggest_teacher_matches(view.teachers, clever, view.decisions)
+
+    def plan(
+        self,
+        kind: PersonKind,
+        clever: Sequence[User],
+        choices: dict[int, str | None] | None = None,
+    ) -> Plan:
+        site = self.require_site(school=True)
+        assert site.school_id is not None
+        if kind == "teacher":
+            return plan_teachers(self.view(), clever, site.school_id, choices)
+        return plan_students(self.view(), clever, site.school_id)
+
+    def apply(self, plan: Plan) -> Run:
+        return apply_plan(self.store, plan, started_by=self.started_by)
+
+    # -- editing --------------------------------------------------------------------
+
+    def set_login_email(self, kind: PersonKind, account_id: int, email: str) -> Account:
+        """Save a login email typed in the wizard; it stays through later syncs."""
+        cleaned = email.strip()
+        if not is_valid_email(cleaned):
+            raise EmailRejected(f"{cleaned!r} is not an email address (name@school.org).")
+        wanted = normalise_email(cleaned)
+        with self.store.transaction() as tx:
+            people: list[Account] = [*tx.teachers(), *tx.students()]
+            clash = next(
+                (p for p in people if normalise_email(p.email) == wanted and not (p.id == account_id)),
+                None,
+            )
+            if clash is not None:
+                raise EmailRejected(f"{cleaned} is already the login of {clash.full_name}.")
+            current = tx.teacher(account_id) if kind == "teacher" else tx.student(account_id)
+            if current is None:
+                raise EmailRejected("That account no longer exists; reopen the list.")
+            edited = sorted({*current.edited, "email"})
+            updated = current.model_copy(update={"email": cleaned, "edited": edited, "updated_at": now_iso()})
+            if isinstance(updated, Teacher):
+                tx.put_teachers([updated])
+            elif isinstance(updated, Student):
+                tx.put_students([updated])
+        return updated
+
+    def checklist(self) -> Checklist:
+        return build_checklist(self.store)
+

@@ -1,0 +1,135 @@
+"""The Notifications checklist: where this site stands, step by step.
+
+Both the wizard's home screen and ``cleverwizard status`` render this one model, so the
+text an administrator sees in a terminal and in the wizard always agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from cleverwizard.store import RosterStore
+from cleverwizard.store.models import Run
+
+StepState = Literal["not started", "needs review", "done", "waiting"]
+StepKey = Literal["district", "school", "teachers", "students", "sections"]
+
+
+@dataclass
+class ChecklistItem:
+    key: StepKey
+    title: str
+    state: StepState
+    detail: str
+    action: str
+    """The button that moves this step on, e.g. "Go to Teachers"."""
+    needs: str | None = None
+    """Which earlier step must be done first, when this one cannot start yet."""
+    when: str | None = None
+
+
+@dataclass
+class Checklist:
+    items: list[ChecklistItem] = field(default_factory=list)
+    last_sync: str | None = None
+
+    def item(self, key: StepKey) -> ChecklistItem:
+        return next(item for item in self.items if item.key == key)
+
+    def lines(self) -> list[str]:
+        out = ["Student Information System Sync"]
+        for item in self.items:
+            line = f"  [{item.state}] {item.title}: {item.detail}"
+            if item.needs:
+                line += f" (needs: {item.needs})"
+            out.append(line)
+        out.append(f"  Last sync: {self.last_sync or 'never'}")
+        return out
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "steps": [item.__dict__ for item in self.items],
+            "last_sync": self.last_sync,
+        }
+
+
+def _latest(runs: list[Run], kind: str) -> Run | None:
+    return next((run for run in runs if run.kind == kind), None)
+
+
+def build_checklist(store: RosterStore) -> Checklist:
+    """Read the store once and say, for each step, its state and what to do next."""
+    site = store.site()
+    meta = store.meta()
+    runs = store.runs()
+    checklist = Checklist(last_sync=meta.last_sync_at)
+    connected = site is not None
+    has_school = bool(site and site.school_id)
+    checklist.items.append(
+        ChecklistItem(
+            key="district",
+            title="Clever district",
+            state="done" if connected else "not started",
+            detail=f"Connected to {site.district_name} ({site.district_id})" if site else "Not connected to Clever",
+            action="Change District" if connected else "Connect your District",
+            when=site.connected_at if site else None,
+        )
+    )
+    checklist.items.append(
+        ChecklistItem(
+            key="school",
+            title="School",
+            state="done" if has_school else ("not started" if connected else "waiting"),
+            detail=(
+                f"{site.school_name} ({site.school_grades or 'grades not given'})"
+                if site and site.school_id
+                else "This site is not connected to a Clever school"
+            ),
+            action="Change School" if has_school else "Select your School",
+            needs=None if connected else "Connect your District",
+            when=site.school_selected_at if site else None,
+        )
+    )
+    teachers = [t for t in store.teachers() if t.status == "active"]
+    students = [s for s in store.students() if s.status == "active"]
+    for key, title, people, stamp in (
+        ("teachers", "Teachers", teachers, meta.teachers_imported_at),
+        ("students", "Students", students, meta.students_imported_at),
+    ):
+        run = _latest(runs, f"import {key}")
+        linked = sum(1 for p in people if p.clever_id)
+        no_email = sum(1 for p in people if p.clever_id and not p.email)
+        if stamp is None:
+            state: StepState = "not started" if has_school else "waiting"
+            detail = f"{len(people)} on the platform, not imported from Clever yet"
+        else:
+            state = "needs review" if no_email or (run and run.counts.flagged) else "done"
+            detail = f"{linked} from Clever"
+            if no_email:
+                detail += f", {no_email} without a login email"
+            elif run and run.counts.flagged:
+                detail += f", {run.counts.flagged} flagged to fix in the SIS"
+        checklist.items.append(
+            ChecklistItem(
+                key=key,  # type: ignore[arg-type]
+                title=title,
+                state=state,
+                detail=detail,
+                action=f"Go to {title}",
+                needs=None if has_school else "Select your School",
+                when=stamp,
+            )
+        )
+    both = meta.teachers_imported_at and meta.students_imported_at
+    checklist.items.append(
+        ChecklistItem(
+            key="sections",
+            title="Sections",
+            state="waiting",
+            detail="Next step: classes with their teachers and students (coming soon)",
+            action="Sections",
+            needs=None if both else "Import Teachers and Students",
+        )
+    )
+    return checklist
