@@ -2,7 +2,8 @@
 
 The demo platform starts the way a real school's does before Clever: a handful of
 teacher accounts made by hand, some of them Clever teachers under a nickname, a maiden
-name, a typo or another email, so the matching screen has real work to do.
+name, a typo or another email, so the matching screen has real work to do; and its own
+course catalogue, worded partly like Clever's courses and partly not, for the Sections step.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from cleverwizard import config
 from cleverwizard.store import RosterStore
-from cleverwizard.store.models import Teacher, now_iso
+from cleverwizard.store.models import Course, Teacher, now_iso
 
 
 def prepare_demo(folder: Path, *, seed: int = 2026, fresh: bool = False) -> config.Settings:
@@ -21,7 +22,7 @@ def prepare_demo(folder: Path, *, seed: int = 2026, fresh: bool = False) -> conf
     ``settings.json`` is written last: a folder without it is an unfinished demo and is
     made again from scratch, so a demo interrupted while being made never half-exists.
     """
-    from cleverwizard.sandbox import demo_district, demo_platform_teachers
+    from cleverwizard.sandbox import demo_district, demo_platform_courses, demo_platform_teachers
 
     if fresh and folder.exists():
         shutil.rmtree(folder)
@@ -40,6 +41,12 @@ def prepare_demo(folder: Path, *, seed: int = 2026, fresh: bool = False) -> conf
                     [
                         Teacher(id=tx.next_account_id(), source="manual", created_at=stamp, updated_at=stamp, **person)
                         for person in demo_platform_teachers(district, first_school)
+                    ]
+                )
+                tx.put_courses(
+                    [
+                        Course(id=tx.next_course_id(), created_at=stamp, updated_at=stamp, **course)
+                        for course in demo_platform_courses(district)
                     ]
                 )
         finally:

@@ -61,7 +61,10 @@ class Name(CleverModel):
     @property
     def full(self) -> str:
         """First and last name joined, skipping the missing parts."""
-        return " ".join(part for part in (self.first, self.last) if part)
+        first, last = self.first, self.last
+        if first and last:
+            return f"{first} {last}"
+        return first or last or ""
 
 
 class Credentials(CleverModel):

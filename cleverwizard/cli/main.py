@@ -123,6 +123,6 @@ def cli(ctx: click.Context, data_dir: Path | None, clever_url: str | None) -> No
 
 
 def main() -> None:
-    from cleverwizard.cli import people, sandbox, setup  # noqa: F401  (registers commands)
+    from cleverwizard.cli import daily, people, sandbox, setup  # noqa: F401  (registers commands)
 
     cli(prog_name="cleverwizard")

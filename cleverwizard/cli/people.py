@@ -1,4 +1,4 @@
-"""Commands about people: import teachers or students, export accounts."""
+"""Commands about people: import teachers, students (or their sections), export accounts."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from typing import Any
 
 import click
 
+from cleverwizard.bulk import paused_gc
 from cleverwizard.cli.main import cli, run, with_sync
+from cleverwizard.cli.sections import import_sections
 from cleverwizard.store.models import Account, Student
 from cleverwizard.sync.plan import PersonKind
 from cleverwizard.sync.service import RosterSync
@@ -29,15 +31,19 @@ def _progress(kind: str) -> Any:
 
 
 @cli.command("import")
-@click.argument("kind", type=click.Choice(["teachers", "students"]))
+@click.argument("kind", type=click.Choice(["teachers", "students", "sections"]))
 @click.option("--dry-run", is_flag=True, help="Print the plan and write nothing.")
 @with_sync
+@paused_gc()  # one batch job: the records it builds are freed, not collected (see cleverwizard.bulk)
 def import_people(sync: RosterSync, kind: str, dry_run: bool) -> None:
-    """Import the connected school's teachers or students from Clever.
+    """Import the connected school's teachers, students or sections from Clever.
 
     Applies saved matches and exact ones (same email, same SIS id), creates accounts for
-    the rest, never deletes. Name-only matches are left to the wizard.
+    the rest, never deletes. Name-only matches are left to the wizard. Sections come after
+    teachers and students and take only saved or exact course matches.
     """
+    if kind == "sections":
+        return import_sections(sync, dry_run, _progress("section"))
     person: PersonKind = "teacher" if kind == "teachers" else "student"
     people = run(sync.fetch(person, on_progress=_progress(person)))
     if sys.stderr.isatty():

@@ -10,11 +10,17 @@ from cleverwizard.sandbox.api import SandboxAPI
 from cleverwizard.sandbox.demo import DEMO_SEED, demo_api, demo_district
 from cleverwizard.sandbox.district import SandboxDistrict
 from cleverwizard.sandbox.faults import Faults
-from cleverwizard.sandbox.platform_seed import DEMO_ACCOUNT_KINDS, demo_platform_teachers
+from cleverwizard.sandbox.platform_seed import (
+    DEMO_ACCOUNT_KINDS,
+    DEMO_COURSE_KINDS,
+    demo_platform_courses,
+    demo_platform_teachers,
+)
 from cleverwizard.sandbox.server import SandboxServer, serve
 
 __all__ = [
     "DEMO_ACCOUNT_KINDS",
+    "DEMO_COURSE_KINDS",
     "DEMO_SEED",
     "Faults",
     "SandboxAPI",
@@ -22,6 +28,7 @@ __all__ = [
     "SandboxServer",
     "demo_api",
     "demo_district",
+    "demo_platform_courses",
     "demo_platform_teachers",
     "serve",
 ]

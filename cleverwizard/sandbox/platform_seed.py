@@ -1,8 +1,9 @@
-"""The demo platform's teacher accounts, made by hand before the school connected Clever.
+"""The demo platform's own records from before the school connected Clever.
 
-They exist so the wizard's matching has real work in the demo and in tests: a few accounts
-match a Clever teacher exactly, most are the same person under another spelling or email,
-and two are people Clever has never heard of.
+Teacher accounts made by hand and a course catalogue exist so the wizard's matching has
+real work in the demo and in tests: a few accounts match a Clever teacher exactly, most
+are the same person under another spelling or email, and two are people Clever has never
+heard of; some courses carry Clever's names, some other wordings, some are not in Clever.
 """
 
 from __future__ import annotations
@@ -128,3 +129,47 @@ def demo_platform_teachers(
     for first, last in strangers:
         add("not_in_clever", first, last, fresh(f"{ascii_slug(first)}.{ascii_slug(last)}", domain))
     return accounts
+
+
+DEMO_COURSE_KINDS: tuple[str, ...] = ("exact", "folded", "reworded", "not_in_clever")
+"""How a demo catalogue course relates to the sandbox's Clever courses."""
+
+_DEMO_COURSES: tuple[tuple[str, str, tuple[str, ...], str | None, str, str | None], ...] = (
+    # name, subject, grades, number, kind, the Clever course it stands for
+    ("Kindergarten Homeroom", "homeroom/advisory", ("Kindergarten",), "HR-K", "exact", "Kindergarten Homeroom"),
+    ("Grade 1 Homeroom", "homeroom/advisory", ("1",), "HR-1", "exact", "Grade 1 Homeroom"),
+    ("Math 7", "math", ("7",), "MA-0700", "exact", "Math 7"),
+    ("English 9", "english/language arts", ("9",), "EN-0900", "exact", "English 9"),
+    ("Science 10", "science", ("10",), None, "exact", "Science 10"),
+    ("Mathematics 6", "math", ("6",), "MA-0600", "folded", "Math 6"),
+    ("Art and Music 11", "arts and music", ("11",), None, "folded", "Art & Music 11"),
+    ("2nd Grade Homeroom", "homeroom/advisory", ("2",), None, "reworded", "Grade 2 Homeroom"),
+    ("Physical Education 8", "PE and health", ("8",), "PE-0800", "reworded", "PE & Health 8"),
+    ("Social Studies - Grade 8", "social studies", ("8",), None, "reworded", "Social Studies 8"),
+    ("Algebra I", "math", ("9",), "MA-ALG1", "not_in_clever", None),
+    ("AP Biology", "science", ("11", "12"), "SC-APBIO", "not_in_clever", None),
+    ("Orchestra", "arts and music", (), None, "not_in_clever", None),
+    ("Computer Science Principles", "technology and engineering", ("10", "11", "12"), None, "not_in_clever", None),
+)
+
+
+def demo_platform_courses(district: SandboxDistrict, *, with_kind: bool = False) -> list[dict[str, Any]]:
+    """The demo platform's own course catalogue (``name``, ``subject``, ``grades``, ``number``).
+
+    A school's catalogue predates Clever and is worded its own way, so matching has work:
+    ``exact`` courses carry a Clever course's very name, ``folded`` ones the same name once
+    spelling is unified ("Mathematics 6" for "Math 6", "&" for "and"), ``reworded`` ones are
+    only similar ("Physical Education 8" for "PE & Health 8"), and ``not_in_clever`` ones
+    ("Algebra I", "Orchestra") match no Clever course. A course whose Clever counterpart the
+    district lacks (a smaller generated district) is left out; ``with_kind=True`` adds ``kind``.
+    """
+    clever_names = {course.get("name") for course in district.courses.values()}
+    catalogue = []
+    for name, subject, grades, number, kind, counterpart in _DEMO_COURSES:
+        if counterpart is not None and counterpart not in clever_names:
+            continue
+        course: dict[str, Any] = {"name": name, "subject": subject, "grades": list(grades), "number": number}
+        if with_kind:
+            course["kind"] = kind
+        catalogue.append(course)
+    return catalogue

@@ -19,7 +19,7 @@ SCHEMA_VERSION = 1
 AccountSource = Literal["clever", "manual"]
 AccountStatus = Literal["active", "archived"]
 MatchMethod = Literal["clever_id", "email", "sis_id", "name", "manual", "not_in_list"]
-RunKind = Literal["import teachers", "import students", "sync"]
+RunKind = Literal["import teachers", "import students", "import sections", "sync", "undo"]
 
 
 def now_iso() -> str:
@@ -123,6 +123,13 @@ class Run(StoreModel):
     problems: list[Problem] = Field(default_factory=list)
     before: dict[str, dict[str, dict[str, object] | None]] = Field(default_factory=dict)
     """Undo journal: table name -> account id -> the record before this run (None: created)."""
+    after: dict[str, dict[str, str | None]] = Field(default_factory=dict)
+    """Fingerprints of the records as this run left them (None: removed), so undo can tell
+    a record changed since (a later run, an edit in the wizard) and leave it alone."""
+    parts: dict[str, RunCounts] = Field(default_factory=dict)
+    """Counts per kind for runs that touch several ("teachers", "students", ...)."""
+    detail: str = ""
+    """One line on how the run went: the sync's mode and why, or which run an undo reverted."""
 
 
 class Meta(StoreModel):
@@ -131,9 +138,82 @@ class Meta(StoreModel):
     """Incremented on every write, so a plan built on older data is refused at apply."""
     last_event_id: str | None = None
     last_sync_at: str | None = None
+    last_sync_school: str | None = None
+    """The school ``last_event_id`` belongs to: after another school is chosen, the next sync is full."""
     teachers_imported_at: str | None = None
     students_imported_at: str | None = None
+    sections_imported_at: str | None = None
+    """When sections were last imported or synced; the checklist's Sections step shows it."""
     last_account_id: int = 0
     """Highest platform account id ever handed out; ids are never reused, even after undo."""
     last_run_id: int = 0
     """Highest run id ever handed out."""
+    last_section_id: int = 0
+    """Highest platform section id ever handed out (never reused, like account ids)."""
+    last_course_id: int = 0
+    """Highest platform course id ever handed out."""
+
+
+CourseMethod = Literal["same name", "same number", "same Clever course", "chosen", "not_in_list"]
+"""How a section's platform course was decided; ``not_in_list`` means "no platform course"."""
+
+
+class Course(StoreModel):
+    """A course in the platform's own catalogue, which exists before and apart from Clever.
+
+    Clever courses are often rebuilt from section data (new ids, other spellings), so the
+    platform keeps its catalogue and each section records which of its courses it is.
+    """
+
+    id: int
+    name: str
+    subject: str | None = None
+    """Clever's subject vocabulary where it fits ("math", "science"), so ranking can use it."""
+    grades: list[str] = Field(default_factory=list)
+    """Clever grade strings the course is taught in; empty means any grade."""
+    number: str | None = None
+    created_at: str = Field(default_factory=now_iso)
+    updated_at: str = Field(default_factory=now_iso)
+
+
+class Section(StoreModel):
+    """A class on the platform: a Clever section with its course, term and enrolments.
+
+    Enrolments are platform account ids, so a student moved between sections in Clever
+    moves here when the lists are recomputed. Clever people with no active account are
+    kept by Clever id in ``missing_*`` so the section stays flagged until they arrive.
+    """
+
+    id: int
+    clever_id: str | None = None
+    school: str | None = None
+    """The Clever school id the section belongs to."""
+    name: str = ""
+    section_number: str | None = None
+    sis_id: str | None = None
+    period: str | None = None
+    subject: str | None = None
+    grade: str | None = None
+    clever_term_id: str | None = None
+    term_name: str | None = None
+    term_start: str | None = None
+    term_end: str | None = None
+    clever_course_id: str | None = None
+    course_id: int | None = None
+    """The platform course; ``None`` when not decided or "not in the list"."""
+    course_method: CourseMethod | None = None
+    """How ``course_id`` was decided; ``None`` means nobody decided yet, so it is asked again."""
+    teacher_ids: list[int] = Field(default_factory=list)
+    """Platform teacher account ids, Clever's primary teacher first."""
+    student_ids: list[int] = Field(default_factory=list)
+    missing_teacher_ids: list[str] = Field(default_factory=list)
+    """Clever ids of the section's teachers that have no active platform account."""
+    missing_student_ids: list[str] = Field(default_factory=list)
+    status: AccountStatus = "active"
+    created_at: str = Field(default_factory=now_iso)
+    updated_at: str = Field(default_factory=now_iso)
+
+    @property
+    def flagged(self) -> bool:
+        """Teachers or students are missing here, or Clever gives the section no teacher."""
+        return bool(self.missing_teacher_ids or self.missing_student_ids or not self.teacher_ids)

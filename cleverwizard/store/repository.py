@@ -1,4 +1,4 @@
-"""``RosterStore``: the platform's teachers, students, match decisions and run history.
+"""``RosterStore``: the platform's teachers, students, sections, courses, match decisions and run history.
 
 One TinyDB JSON file (``<data_dir>/roster.json``, mode 0600, in a 0700 folder) on the
 ``AtomicJSONStorage``. Reads come from the last committed state held in memory and
@@ -21,14 +21,17 @@ from types import TracebackType
 
 from tinydb import TinyDB
 
+from cleverwizard.bulk import paused_gc
 from cleverwizard.store.errors import StoreCorrupt, StoreError
 from cleverwizard.store.lock import StoreLock
-from cleverwizard.store.models import MatchDecision, Meta, Run, Site, Student, Teacher
+from cleverwizard.store.models import Course, MatchDecision, Meta, Run, Section, Site, Student, Teacher
 from cleverwizard.store.storage import AtomicJSONStorage, remove_stale_temp_files
 from cleverwizard.store.tables import (
+    COURSES,
     MATCHES,
     META,
     RUNS,
+    SECTIONS,
     SINGLE_DOC_ID,
     SITE,
     STUDENTS,
@@ -170,6 +173,22 @@ class RosterStore:
         decisions = to_models(MatchDecision, self._committed()[MATCHES].values(), self.path, MATCHES)
         return {decision.account_id: decision for decision in decisions}
 
+    def sections(self) -> list[Section]:
+        """All platform sections (archived ones too), sorted by id."""
+        return to_models(Section, by_id(self._committed()[SECTIONS]), self.path, SECTIONS)
+
+    def section(self, id: int) -> Section | None:
+        doc = self._committed()[SECTIONS].get(str(id))
+        return to_model(Section, doc, self.path, SECTIONS) if doc is not None else None
+
+    def courses(self) -> list[Course]:
+        """The platform's course catalogue, sorted by id."""
+        return to_models(Course, by_id(self._committed()[COURSES]), self.path, COURSES)
+
+    def course(self, id: int) -> Course | None:
+        doc = self._committed()[COURSES].get(str(id))
+        return to_model(Course, doc, self.path, COURSES) if doc is not None else None
+
     def runs(self) -> list[Run]:
         """Applied imports and syncs, newest first."""
         docs = copy.deepcopy(by_id(self._committed()[RUNS])[::-1])  # ``before`` holds free-form dicts
@@ -188,11 +207,15 @@ class RosterStore:
         Waits up to ``lock_timeout`` seconds for another writer, then raises
         ``StoreBusy``. If the block raises, nothing is written, this store's reads are
         unchanged, and the exception propagates.
+
+        The garbage collector is paused for the whole transaction (an import builds and
+        saves tens of thousands of records; see ``cleverwizard.bulk``), so keep the block
+        synchronous: never ``await`` inside it.
         """
         self._committed()
         if getattr(self._local, "in_transaction", False):
             raise StoreError("A roster transaction is already open in this thread; finish it first.")
-        with self._lock.hold():
+        with self._lock.hold(), paused_gc():
             self._local.in_transaction = True
             tx: StoreTransaction | None = None
             try:

@@ -2,8 +2,10 @@
 
 The file is TinyDB's own JSON format, ``{table: {doc_id: document}}``. Account tables
 use the account id as the doc id, ``matches`` uses the account id, ``runs`` the run id,
-and ``meta``/``site`` hold a single document with doc id ``1``. So ``TinyDB(path)``
-can open and query the file, and the store can read any record without a scan.
+``sections`` and ``courses`` their platform ids, and ``meta``/``site`` hold a single
+document with doc id ``1``. So ``TinyDB(path)`` can open and query the file, and the
+store can read any record without a scan. A file saved before ``sections`` and ``courses``
+existed gains them empty when read, which is why adding them needed no schema bump.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from cleverwizard.bulk import paused_gc
 from cleverwizard.store.errors import StoreCorrupt, StoreSchemaError
 from cleverwizard.store.models import SCHEMA_VERSION, Meta
 
@@ -26,7 +29,9 @@ TEACHERS = "teachers"
 STUDENTS = "students"
 MATCHES = "matches"
 RUNS = "runs"
-TABLES: tuple[str, ...] = (META, SITE, TEACHERS, STUDENTS, MATCHES, RUNS)
+SECTIONS = "sections"
+COURSES = "courses"
+TABLES: tuple[str, ...] = (META, SITE, TEACHERS, STUDENTS, MATCHES, RUNS, SECTIONS, COURSES)
 SINGLE_DOC_ID = "1"
 """Doc id of the only document in ``meta`` and ``site``."""
 
@@ -77,7 +82,8 @@ def to_model(model: type[M], doc: dict[str, Any], path: Path, table: str) -> M:
 def to_models(model: type[M], docs: Iterable[dict[str, Any]], path: Path, table: str) -> list[M]:
     """Validate many documents; each result is a new object the caller may change freely."""
     try:
-        return [model.model_validate(doc) for doc in docs]
+        with paused_gc():  # a roster holds tens of thousands of records; see cleverwizard.bulk
+            return [model.model_validate(doc) for doc in docs]
     except ValidationError as exc:
         raise StoreCorrupt(path, f"a record in table {table!r} is invalid: {exc.errors()[0]['msg']}") from exc
 

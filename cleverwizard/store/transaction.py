@@ -15,11 +15,23 @@ from pathlib import Path
 from typing import Any
 
 from cleverwizard.store.errors import StoreError
-from cleverwizard.store.models import SCHEMA_VERSION, MatchDecision, Meta, Run, Site, Student, Teacher
+from cleverwizard.store.models import (
+    SCHEMA_VERSION,
+    Course,
+    MatchDecision,
+    Meta,
+    Run,
+    Section,
+    Site,
+    Student,
+    Teacher,
+)
 from cleverwizard.store.tables import (
+    COURSES,
     MATCHES,
     META,
     RUNS,
+    SECTIONS,
     SINGLE_DOC_ID,
     SITE,
     STUDENTS,
@@ -47,12 +59,16 @@ class StoreTransaction:
         self._students = data[STUDENTS]
         self._matches = data[MATCHES]
         self._runs = data[RUNS]
+        self._sections = data[SECTIONS]
+        self._courses = data[COURSES]
         self.meta: Meta = to_model(Meta, data[META][SINGLE_DOC_ID], path, META)
         site_doc = data[SITE].get(SINGLE_DOC_ID)
         self._site: Site | None = to_model(Site, site_doc, path, SITE) if site_doc else None
         self._base_revision = self.meta.revision
         self._last_account_id = self.meta.last_account_id
         self._last_run_id = self.meta.last_run_id
+        self._last_section_id = self.meta.last_section_id
+        self._last_course_id = self.meta.last_course_id
         self._live = True
 
     # -- lifecycle (called by RosterStore) ------------------------------------------
@@ -71,6 +87,8 @@ class StoreTransaction:
         meta["revision"] = self._base_revision + 1
         meta["last_account_id"] = max(self._last_account_id, self.meta.last_account_id)
         meta["last_run_id"] = max(self._last_run_id, self.meta.last_run_id)
+        meta["last_section_id"] = max(self._last_section_id, self.meta.last_section_id)
+        meta["last_course_id"] = max(self._last_course_id, self.meta.last_course_id)
         self._data[META] = {SINGLE_DOC_ID: meta}
         self._data[SITE] = {SINGLE_DOC_ID: self._site.model_dump(mode="json")} if self._site else {}
         return self._data
@@ -190,6 +208,56 @@ class StoreTransaction:
         self._check_live()
         return self._matches.pop(str(account_id), None) is not None
 
+    # -- sections and the course catalogue -------------------------------------------
+
+    def sections(self) -> list[Section]:
+        self._check_live()
+        return to_models(Section, by_id(self._sections), self._path, SECTIONS)
+
+    def section(self, id: int) -> Section | None:
+        self._check_live()
+        doc = self._sections.get(str(id))
+        return to_model(Section, doc, self._path, SECTIONS) if doc is not None else None
+
+    def next_section_id(self) -> int:
+        """A new platform section id, never handed out before (not even to an undone section)."""
+        self._check_live()
+        self._last_section_id = _next_free(max(self._last_section_id, self.meta.last_section_id), self._sections)
+        return self._last_section_id
+
+    def put_sections(self, sections: Iterable[Section]) -> None:
+        """Insert or replace sections by id (a snapshot is taken now)."""
+        self._check_live()
+        self._last_section_id = _put(sections, Section, self._sections, self._last_section_id)
+
+    def remove_section(self, id: int) -> bool:
+        """Delete a section record (only undo of a create does this); the id stays used."""
+        self._check_live()
+        return self._sections.pop(str(id), None) is not None
+
+    def courses(self) -> list[Course]:
+        self._check_live()
+        return to_models(Course, by_id(self._courses), self._path, COURSES)
+
+    def course(self, id: int) -> Course | None:
+        self._check_live()
+        doc = self._courses.get(str(id))
+        return to_model(Course, doc, self._path, COURSES) if doc is not None else None
+
+    def next_course_id(self) -> int:
+        self._check_live()
+        self._last_course_id = _next_free(max(self._last_course_id, self.meta.last_course_id), self._courses)
+        return self._last_course_id
+
+    def put_courses(self, courses: Iterable[Course]) -> None:
+        """Insert or replace catalogue courses by id."""
+        self._check_live()
+        self._last_course_id = _put(courses, Course, self._courses, self._last_course_id)
+
+    def remove_course(self, id: int) -> bool:
+        self._check_live()
+        return self._courses.pop(str(id), None) is not None
+
     # -- runs -----------------------------------------------------------------------
 
     def next_run_id(self) -> int:
@@ -219,3 +287,25 @@ class StoreTransaction:
         self._check_live()
         doc = self._runs.get(str(run_id))
         return to_model(Run, copy.deepcopy(doc), self._path, RUNS) if doc is not None else None
+
+
+def _next_free(highest: int, table: dict[str, dict[str, Any]]) -> int:
+    candidate = highest + 1
+    while str(candidate) in table:
+        candidate += 1
+    return candidate
+
+
+def _put(
+    records: Iterable[Section] | Iterable[Course],
+    kind: type[Section] | type[Course],
+    table: dict[str, dict[str, Any]],
+    highest: int,
+) -> int:
+    """Store records by id and return the highest id now in use."""
+    for record in records:
+        if not isinstance(record, kind):
+            raise TypeError(f"expected {kind.__name__}, got {type(record).__name__}")
+        table[str(record.id)] = record.model_dump()
+        highest = max(highest, record.id)
+    return highest

@@ -48,12 +48,16 @@ class EmailBook:
         return self.clever_counts[email] if email else 0
 
     def taken_by(self, email: str, owner: int | None) -> set[int]:
-        return self.owners.get(email, set()) - ({owner} if owner is not None else set())
+        """Platform accounts other than ``owner`` whose login is ``email`` (a new set)."""
+        owners = self.owners.get(email)  # ``get``: a lookup must not add empty entries
+        if not owners:
+            return set()
+        return owners - {owner} if owner is not None else set(owners)
 
     def login_email(self, user: User, owner: int | None) -> str | None:
         """Clever's email as a login email, or ``None`` when giving it would be a guess."""
         email = normalise_email(user.email)
-        if not email or not is_valid_email(email) or self.shared_in_clever(user) > 1:
+        if not email or not is_valid_email(email) or self.clever_counts[email] > 1:
             return None
         if self.taken_by(email, owner):
             return None
@@ -64,6 +68,8 @@ def clever_problems(
     kind: PersonKind, user: User, book: EmailBook, *, has_login_email: bool
 ) -> list[Problem]:
     """What is wrong with one Clever record, in words an administrator can act on."""
+    if has_login_email and user.name.first and user.name.last:
+        return []  # the usual case, answered without building anything
     name = user.name.full or "(no name)"
     problems: list[Problem] = []
 

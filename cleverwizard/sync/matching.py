@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol, TypeVar
 
 from rapidfuzz import fuzz
 
@@ -81,7 +81,21 @@ def name_score(account: Teacher, user: User) -> int:
     return int(base)
 
 
-def _unique(values: Iterable[str | None]) -> set[str]:
+class Ranked(Protocol):
+    """A suggestion with a 0-100 score that may or may not rest on an exact identifier."""
+
+    @property
+    def score(self) -> int: ...
+
+    @property
+    def confident(self) -> bool: ...
+
+
+R = TypeVar("R", bound=Ranked)
+
+
+def unique_values(values: Iterable[str | None]) -> set[str]:
+    """The values that occur exactly once: only those can identify a record exactly."""
     counts = Counter(value for value in values if value)
     return {value for value, n in counts.items() if n == 1}
 
@@ -97,11 +111,11 @@ def suggest_teacher_matches(
     unclaimed name above ``SUGGEST_AT`` that is not ambiguous.
     """
     by_id = {user.id: user for user in clever_teachers}
-    their_emails = _unique(
+    their_emails = unique_values(
         normalise_email(u.email) for u in clever_teachers if is_valid_email(u.email)
     )
-    our_emails = _unique(normalise_email(a.email) for a in accounts)
-    their_sis = _unique(u.roles.teacher.sis_id for u in clever_teachers if u.roles.teacher)
+    our_emails = unique_values(normalise_email(a.email) for a in accounts)
+    their_sis = unique_values(u.roles.teacher.sis_id for u in clever_teachers if u.roles.teacher)
     email_index = {normalise_email(u.email): u.id for u in clever_teachers}
     sis_index = {u.roles.teacher.sis_id: u.id for u in clever_teachers if u.roles.teacher}
 
@@ -153,19 +167,27 @@ def suggest_teacher_matches(
 
 def _pick(candidates: list[Candidate], claimed: set[str], confident: bool) -> str | None:
     free = [c for c in candidates if c.clever_id not in claimed]
-    if not free:
+    best = best_suggestion(free, confident_only=confident)
+    return best.clever_id if best is not None else None
+
+
+def best_suggestion(ranked: Sequence[R], *, confident_only: bool = False) -> R | None:
+    """The candidate to pre-select from ``ranked`` (best first), or ``None`` if that is a guess.
+
+    An exact identifier always wins; a likeness only when it scores ``SUGGEST_AT`` or more
+    and the runner-up is not within ``AMBIGUOUS_WITHIN`` of it.
+    """
+    if not ranked:
         return None
-    best = free[0]
-    if confident:
-        return best.clever_id if best.confident else None
+    best = ranked[0]
     if best.confident:
-        return best.clever_id
-    if best.score < SUGGEST_AT:
+        return best
+    if confident_only or best.score < SUGGEST_AT:
         return None
-    runner_up = free[1] if len(free) > 1 else None
+    runner_up = ranked[1] if len(ranked) > 1 else None
     if runner_up and best.score - runner_up.score < AMBIGUOUS_WITHIN:
         return None
-    return best.clever_id
+    return best
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from cleverwizard.bulk import paused_gc
 from cleverwizard.clever.models import User
-from cleverwizard.store.models import Account, MatchDecision, MatchMethod, Student, Teacher
+from cleverwizard.store.models import Account, Course, MatchDecision, MatchMethod, Section, Student, Teacher
 from cleverwizard.sync.emails import EmailBook, clever_problems
 from cleverwizard.sync.matching import TeacherMatchRow, display_name, suggest_teacher_matches
 from cleverwizard.sync.names import normalise_email
@@ -45,6 +46,9 @@ class PlatformView:
     students: list[Student] = field(default_factory=list)
     decisions: dict[int, MatchDecision] = field(default_factory=dict)
     revision: int = 0
+    sections: list[Section] = field(default_factory=list)
+    courses: list[Course] = field(default_factory=list)
+    """The platform's course catalogue."""
 
     def accounts(self, kind: PersonKind) -> Sequence[Account]:
         return self.teachers if kind == "teacher" else self.students
@@ -67,6 +71,7 @@ def plan_teachers(
     *,
     rows: Sequence[TeacherMatchRow] | None = None,
     archive_missing: bool = False,
+    other_clever_emails: Sequence[str | None] = (),
 ) -> Plan:
     """Plan a teacher import.
 
@@ -106,7 +111,7 @@ def plan_teachers(
             chosen_elsewhere = choices is not None and account.id in choices
             if not chosen_elsewhere:
                 pairs.setdefault(account.clever_id, account.id)
-    plan = _plan("teacher", view, clever, school_id, pairs, archive_missing)
+    plan = _plan("teacher", view, clever, school_id, pairs, archive_missing, other_clever_emails)
     plan.decisions = decisions
     return plan
 
@@ -117,6 +122,7 @@ def plan_students(
     school_id: str,
     *,
     archive_missing: bool = False,
+    other_clever_emails: Sequence[str | None] = (),
 ) -> Plan:
     """Plan a student import: link by saved Clever id, then unique exact email or SIS id."""
     pairs: dict[str, int] = {}
@@ -136,7 +142,7 @@ def plan_students(
         if match is not None and match not in used:
             pairs[user.id] = match
             used.add(match)
-    return _plan("student", view, clever, school_id, pairs, archive_missing)
+    return _plan("student", view, clever, school_id, pairs, archive_missing, other_clever_emails)
 
 
 def _unique_index(items: Any) -> dict[str, int]:
@@ -182,6 +188,7 @@ def clever_values(kind: PersonKind, user: User, school_id: str) -> dict[str, Any
     return values
 
 
+@paused_gc()  # one plan entry per Clever person; see cleverwizard.bulk
 def _plan(
     kind: PersonKind,
     view: PlatformView,
@@ -189,11 +196,16 @@ def _plan(
     school_id: str,
     pairs: Mapping[str, int],
     archive_missing: bool,
+    other_clever_emails: Sequence[str | None] = (),
 ) -> Plan:
+    """``other_clever_emails`` are the emails Clever gives the school's people who are not in
+    ``clever`` (a daily sync plans only the changed ones), so an email two people share is
+    still seen as shared and given to neither."""
     plan = Plan(kind=kind, school_id=school_id, base_revision=view.revision)
     plan.clever_total = len(clever)
     accounts = {a.id: a for a in view.accounts(kind)}
     book = EmailBook.build(view.teachers, view.students, clever)
+    book.clever_counts.update(email for raw in other_clever_emails if (email := normalise_email(raw)))
     seen: set[str] = set()
     for user in clever:
         seen.add(user.id)
@@ -204,7 +216,7 @@ def _plan(
             values["email"] = book.login_email(user, owner=None)
             values.update(clever_id=user.id, source="clever", status="active")
             plan.changes.append(PlannedChange(action="create", kind=kind, clever_id=user.id, name=name, values=values))
-            plan.problems += clever_problems(kind, user, book, has_login_email=values["email"] is not None)
+            plan.problems.extend(clever_problems(kind, user, book, has_login_email=values["email"] is not None))
             continue
         first_link = account.clever_id != user.id
         usable = book.login_email(user, owner=account.id)
@@ -221,7 +233,7 @@ def _plan(
         else:
             values["email"] = usable or account.email
         values["clever_id"] = user.id
-        plan.problems += clever_problems(kind, user, book, has_login_email=values["email"] is not None)
+        plan.problems.extend(clever_problems(kind, user, book, has_login_email=values["email"] is not None))
         diffs = _diffs(account, values)
         if account.status == "archived":
             action = "restore"

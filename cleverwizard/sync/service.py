@@ -11,15 +11,23 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 
 from cleverwizard.clever import CleverClient, CleverNotFound, District, School, User
+from cleverwizard.clever.client import DEFAULT_PAGE_LIMIT
 from cleverwizard.config import Settings, save_token
 from cleverwizard.store import RosterStore
-from cleverwizard.store.models import Account, Run, Site, Student, Teacher, now_iso
+from cleverwizard.store.models import Account, Course, Run, Site, Student, Teacher, now_iso
+from cleverwizard.sync import sections as section_sync
 from cleverwizard.sync.apply import apply_plan
+from cleverwizard.sync.courses import SectionMatchRow, saved_course_choices, suggest_course_matches
+from cleverwizard.sync.daily import DEFAULT_WAIT, run_daily_sync
+from cleverwizard.sync.daily_report import SyncReport
 from cleverwizard.sync.matching import TeacherMatchRow, suggest_teacher_matches
 from cleverwizard.sync.names import is_valid_email, normalise_email
 from cleverwizard.sync.plan import PersonKind, Plan
 from cleverwizard.sync.planning import PlatformView, plan_students, plan_teachers
+from cleverwizard.sync.section_plan import SectionPlan
+from cleverwizard.sync.sections import SectionData
 from cleverwizard.sync.status import Checklist, build_checklist
+from cleverwizard.sync.undo import UndoReport, undo_run
 
 Progress = Callable[[int], None]
 
@@ -35,10 +43,20 @@ class EmailRejected(ValueError):
 class RosterSync:
     """Connect, fetch, plan and apply, on one data folder."""
 
-    def __init__(self, settings: Settings, store: RosterStore, *, started_by: str = "cli") -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: RosterStore,
+        *,
+        started_by: str = "cli",
+        page_limit: int = DEFAULT_PAGE_LIMIT,
+    ) -> None:
+        """``page_limit`` is the records asked for per Clever page (1 to 10,000): bigger
+        pages mean fewer requests against Clever's rate limit for a large school."""
         self.settings = settings
         self.store = store
         self.started_by = started_by
+        self.page_limit = page_limit
 
     @asynccontextmanager
     async def client(self, token: str | None = None) -> AsyncIterator[CleverClient]:
@@ -50,7 +68,10 @@ class RosterSync:
                 "(from the Clever dashboard), or enter it when connecting in the wizard."
             )
         async with CleverClient(
-            use, self.settings.clever_url, transport=self.settings.transport()
+            use,
+            self.settings.clever_url,
+            transport=self.settings.transport(),
+            page_limit=self.page_limit,
         ) as client:
             yield client
 
@@ -144,6 +165,8 @@ class RosterSync:
             students=self.store.students(),
             decisions=self.store.matches(),
             revision=self.store.revision,
+            sections=self.store.sections(),
+            courses=self.store.courses(),
         )
 
     def teacher_rows(self, clever: Sequence[User]) -> list[TeacherMatchRow]:
@@ -195,3 +218,67 @@ class RosterSync:
     def checklist(self) -> Checklist:
         return build_checklist(self.store)
 
+    # -- sections -------------------------------------------------------------------
+
+    async def fetch_sections(self, on_progress: Progress | None = None) -> SectionData:
+        """The connected school's sections (progress counts them), courses and terms."""
+        site = self.require_site(school=True)
+        assert site.school_id is not None
+        async with self.client() as clever:
+            sections = await clever.school_sections(site.school_id, on_progress=on_progress)
+            courses = await clever.school_courses(site.school_id)
+            terms = await clever.school_terms(site.school_id)
+        return SectionData(sections=sections, courses=courses, terms=terms)
+
+    def section_rows(self, data: SectionData) -> list[SectionMatchRow]:
+        """A course dropdown per Clever section, saved choices and our suggestions filled in."""
+        view = self.view()
+        return suggest_course_matches(view.courses, data.sections, data.courses, saved_course_choices(view.sections))
+
+    def plan_sections(self, data: SectionData, choices: dict[str, int | None] | None = None) -> SectionPlan:
+        """``choices``: Clever section id -> platform course id, or ``None`` for "not in the list"."""
+        site = self.require_site(school=True)
+        assert site.school_id is not None
+        return section_sync.plan_sections(self.view(), data.sections, data.courses, data.terms, site.school_id, choices)
+
+    def apply_sections(self, plan: SectionPlan) -> Run:
+        return section_sync.apply_sections(self.store, plan, started_by=self.started_by)
+
+    def courses(self) -> list[Course]:
+        """The platform's course catalogue, by name, as the course dropdown lists it."""
+        self.store.refresh()
+        return sorted(self.store.courses(), key=lambda course: (course.name.casefold(), course.id))
+
+    # -- daily sync, history and undo -------------------------------------------------
+
+    async def daily_sync(
+        self, *, dry_run: bool = False, force: bool = False, full: bool = False, wait: float = DEFAULT_WAIT
+    ) -> SyncReport:
+        """Teachers and students of the connected school in one run (see ``sync.daily``).
+
+        ``wait`` is how long to wait for a sync already running on this data folder before
+        giving up with ``SyncAlreadyRunning``; a held run (``report.held``) wrote nothing.
+        """
+        site = self.require_site(school=True)
+        assert site.school_id is not None
+        async with self.client() as clever:
+            return await run_daily_sync(
+                self.store,
+                clever,
+                site.school_id,
+                self.view,
+                started_by=self.started_by,
+                dry_run=dry_run,
+                force=force,
+                full=full,
+                wait=wait,
+            )
+
+    def history(self) -> list[Run]:
+        """Applied imports, syncs and undos, newest first, as saved on disk now."""
+        self.store.refresh()
+        return self.store.runs()
+
+    def undo(self, run_id: int) -> UndoReport:
+        """Revert one run where nothing since depends on it; the report lists what stayed."""
+        return undo_run(self.store, run_id, started_by=self.started_by)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from cleverwizard.store import RosterStore
-from cleverwizard.store.models import Run
+from cleverwizard.store.models import Meta, Run
 
 StepState = Literal["not started", "needs review", "done", "waiting"]
 StepKey = Literal["district", "school", "teachers", "students", "sections"]
@@ -121,15 +121,33 @@ def build_checklist(store: RosterStore) -> Checklist:
                 when=stamp,
             )
         )
-    both = meta.teachers_imported_at and meta.students_imported_at
-    checklist.items.append(
-        ChecklistItem(
-            key="sections",
-            title="Sections",
-            state="waiting",
-            detail="Next step: classes with their teachers and students (coming soon)",
-            action="Sections",
-            needs=None if both else "Import Teachers and Students",
-        )
-    )
+    checklist.items.append(_sections_item(store, meta, len(teachers), len(students)))
     return checklist
+
+
+def _sections_item(store: RosterStore, meta: Meta, teachers: int, students: int) -> ChecklistItem:
+    """Waiting for both people imports, then not started, needs review while any is flagged."""
+    both = bool(meta.teachers_imported_at and meta.students_imported_at)
+    sections = [s for s in store.sections() if s.status == "active"]
+    flagged = sum(1 for s in sections if s.flagged)
+    without_course = sum(1 for s in sections if s.course_id is None)
+    state: StepState
+    if meta.sections_imported_at is None:
+        state = "not started" if both else "waiting"
+        detail = f"{teachers} teachers and {students} students on the platform, no sections imported yet"
+    else:
+        state = "needs review" if flagged else "done"
+        detail = f"{len(sections)} sections from Clever"
+        if flagged:
+            detail += f", {flagged} flagged: teachers or students not on the platform"
+        if without_course:
+            detail += f", {without_course} without a platform course"
+    return ChecklistItem(
+        key="sections",
+        title="Sections",
+        state=state,
+        detail=detail,
+        action="Go to Sections",
+        needs=None if both else "Import Teachers and Students",
+        when=meta.sections_imported_at,
+    )

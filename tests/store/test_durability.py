@@ -204,7 +204,7 @@ def test_the_file_is_a_plain_tinydb_database(store: RosterStore) -> None:
         tx.put_students([make_student(2, grade="5"), make_student(3, grade="6")])
     db = TinyDB(store.path, access_mode="r")
     try:
-        assert db.tables() == {"meta", "site", "teachers", "students", "matches", "runs"}
+        assert db.tables() == {"meta", "site", "teachers", "students", "matches", "runs", "sections", "courses"}
         assert db.table("meta").get(doc_id=1)["schema_version"] == 1  # type: ignore[index]
         assert db.table("students").get(doc_id=3)["grade"] == "6"  # type: ignore[index]
         assert [doc.doc_id for doc in db.table("students").search(Query().grade == "5")] == [2]

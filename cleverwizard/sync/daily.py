@@ -1,0 +1,294 @@
+"""The daily sync: teachers and students of the connected school, headless, in one run.
+
+How Clever is read:
+
+- **full**: the first sync after setup (or ``--full``). The newest event id is read
+  *first*, then every teacher and student of the school; the plan archives linked people
+  Clever no longer lists (never deletes) and restores those who came back. The event id
+  is saved in the same transaction, so the next run resumes exactly where this one looked.
+- **events**: later runs read ``/events`` after the saved id and plan only the people the
+  events name, so the requests made follow the number of changes, not the school's size.
+- **fallback**: a full comparison when the events cannot be trusted (switched off, or
+  older than Clever keeps); the report says why.
+
+Everything is planned before anything is written; the guard may then hold the run. The
+write is one transaction of per-kind steps (``apply.Step``), so sections can join as one
+more step later, and a failure anywhere leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from cleverwizard.clever import CleverClient, User
+from cleverwizard.store import RosterStore, StoreError, StoreTransaction
+from cleverwizard.store.models import Account, Meta, Run, Site
+from cleverwizard.sync.apply import StalePlan, Step, apply_steps, people_step
+from cleverwizard.sync.daily_report import SyncMode, SyncReport
+from cleverwizard.sync.events import (
+    KINDS,
+    RETENTION_DAYS,
+    USERS,
+    EventBatch,
+    EventsUnavailable,
+    UserChanges,
+    current_position,
+    read_events,
+    user_changes,
+)
+from cleverwizard.sync.guard import GuardFinding, check_plan
+from cleverwizard.sync.matching import suggest_teacher_matches
+from cleverwizard.sync.plan import FieldChange, PersonKind, Plan, PlannedChange
+from cleverwizard.sync.planning import PlatformView, plan_students, plan_teachers
+
+LOCK_FILE_NAME = "sync.lock"
+DEFAULT_WAIT = 30.0
+"""Seconds an overlapping run waits for the running one before giving up."""
+PLAN_ATTEMPTS = 3
+RECORD_TYPES: tuple[str, ...] = (USERS,)
+"""Event record types a run reads; a sections step adds ``"sections"``."""
+"""Plans rebuilt when the wizard saved while Clever was being read; Clever is not asked again."""
+
+
+class SyncAlreadyRunning(StoreError):
+    """Another sync holds the run lock of this data folder."""
+
+    def __init__(self, data_dir: Path, waited: float) -> None:
+        self.data_dir = data_dir
+        super().__init__(
+            f"Another cleverwizard sync is running on {data_dir} (waited {waited:g}s for it); "
+            "this run did nothing. The running one brings the platform up to date."
+        )
+
+
+@asynccontextmanager
+async def run_lock(data_dir: Path, wait: float = DEFAULT_WAIT) -> AsyncIterator[None]:
+    """Hold the data folder's run lock, waiting up to ``wait`` seconds without blocking the loop.
+
+    The store's own lock only covers the final write; this one keeps two syncs (cron and a
+    person, or two cron entries) from reading Clever and planning at the same time.
+    """
+    lock = FileLock(data_dir / LOCK_FILE_NAME, timeout=0, mode=0o600)
+    deadline = time.monotonic() + max(wait, 0.0)
+    while True:
+        try:
+            lock.acquire(timeout=0)
+            break
+        except Timeout:
+            if time.monotonic() >= deadline:
+                raise SyncAlreadyRunning(data_dir, wait) from None
+            await asyncio.sleep(0.1)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@dataclass
+class CleverSide:
+    """What Clever said in this run, kept so a plan can be rebuilt without asking again."""
+
+    mode: SyncMode
+    reason: str
+    position: str | None
+    people: dict[PersonKind, list[User]] | None = None
+    """Full mode: every teacher and student of the school."""
+    changes: UserChanges = field(default_factory=UserChanges)
+    """Events mode: the people the events name."""
+    events_read: int = 0
+    batch: EventBatch | None = None
+    """Events mode: every event read, for steps of other record types (sections)."""
+
+
+def _too_old(meta: Meta, now: datetime) -> bool:
+    if meta.last_sync_at is None:
+        return True
+    last = datetime.fromisoformat(meta.last_sync_at.replace("Z", "+00:00"))
+    return now - last > timedelta(days=RETENTION_DAYS - 1)
+
+
+async def read_clever(
+    client: CleverClient, meta: Meta, site: Site, *, full: bool = False, record_types: Sequence[str] = RECORD_TYPES
+) -> CleverSide:
+    """Choose the mode from the saved position, then read Clever accordingly."""
+    school_id = site.school_id or ""
+    if full:
+        mode: SyncMode = "full"
+        reason = "asked for with --full"
+    elif meta.last_sync_at is None:
+        mode, reason = "full", "the first sync after setup"
+    elif meta.last_sync_school != school_id:
+        mode, reason = "full", "another school was chosen since the last sync"
+    elif meta.last_event_id is None:
+        mode, reason = "fallback", "no event position was saved at the last sync (Clever refused the event log then)"
+    elif _too_old(meta, datetime.now(UTC)):
+        mode, reason = "fallback", f"the last sync was more than {RETENTION_DAYS - 1} days ago, longer than Clever keeps events"
+    else:
+        try:
+            batch = await read_events(client, meta.last_event_id, record_types)
+        except EventsUnavailable as unavailable:
+            mode, reason = "fallback", unavailable.reason
+        else:
+            changes = user_changes(batch, school_id)
+            count = len(batch.events)
+            said = f"{count} event{'s' if count != 1 else ''} since the last sync"
+            newest = batch.newest_id or meta.last_event_id
+            return CleverSide("events", said, newest, changes=changes, events_read=count, batch=batch)
+    position = await current_position(client)  # before the fetch: nothing can slip between
+    teachers = await client.school_teachers(school_id)
+    students = await client.school_students(school_id)
+    return CleverSide(mode, reason, position, people={"teacher": teachers, "student": students})
+
+
+def archive_changes(kind: PersonKind, accounts: Sequence[Account], gone: set[str]) -> list[PlannedChange]:
+    """Archive (never delete) active accounts linked to people the events say are gone."""
+    return [
+        PlannedChange(
+            action="archive",
+            kind=kind,
+            clever_id=account.clever_id,
+            account_id=account.id,
+            name=account.full_name,
+            reason="no longer in Clever for this school",
+            values={"status": "archived"},
+            diffs=[FieldChange(field="status", old="active", new="archived")],
+        )
+        for account in accounts
+        if account.clever_id in gone and account.status == "active"
+    ]
+
+
+def _plan_changes(view: PlatformView, changes: UserChanges, kind: PersonKind, school_id: str) -> Plan:
+    """Plan only the people the events name, with the same planning as a full sync."""
+    present = changes.present[kind]
+    ids = {user.id for user in present}
+    accounts = view.accounts(kind)
+    others = [a.clever_email for a in accounts if a.clever_id and a.status == "active" and a.clever_id not in ids]
+    if kind == "teacher":
+        # Only accounts the changed people could concern: a teacher linked (or decided) to
+        # someone not in this batch keeps that link, exactly as a full sync would keep it.
+        def open_to(account: Account) -> bool:
+            decided = view.decisions.get(account.id)
+            target = account.clever_id or (decided.clever_id if decided else None)
+            return target is None or target in ids
+
+        rows = suggest_teacher_matches([t for t in view.teachers if open_to(t)], present, view.decisions)
+        plan = plan_teachers(view, present, school_id, rows=rows, other_clever_emails=others)
+    else:
+        plan = plan_students(view, present, school_id, other_clever_emails=others)
+    plan.changes += archive_changes(kind, accounts, changes.gone[kind])
+    plan.problems += [p for p in changes.problems if p.kind == kind]
+    return plan
+
+
+def plan_people(view: PlatformView, side: CleverSide, school_id: str) -> dict[PersonKind, Plan]:
+    """One plan per kind from what Clever said, on the platform as ``view`` shows it."""
+    if side.people is not None:
+        return {
+            "teacher": plan_teachers(view, side.people["teacher"], school_id, archive_missing=True),
+            "student": plan_students(view, side.people["student"], school_id, archive_missing=True),
+        }
+    return {kind: _plan_changes(view, side.changes, kind, school_id) for kind in KINDS}
+
+
+def guard_findings(view: PlatformView, plans: dict[PersonKind, Plan]) -> list[GuardFinding]:
+    return [finding for kind, plan in plans.items() for finding in check_plan(plan, view.accounts(kind))]
+
+
+def _finish(side: CleverSide, school_id: str) -> Callable[[StoreTransaction, Run], None]:
+    """Inside the run's transaction: the event position moves only with its changes."""
+
+    def finish(tx: StoreTransaction, run: Run) -> None:
+        tx.meta.last_event_id = side.position
+        tx.meta.last_sync_school = school_id
+        tx.meta.last_sync_at = run.at
+        tx.meta.teachers_imported_at = run.at
+        tx.meta.students_imported_at = run.at
+
+    return finish
+
+
+async def run_daily_sync(
+    store: RosterStore,
+    client: CleverClient,
+    school_id: str,
+    view: Callable[[], PlatformView],
+    *,
+    started_by: str,
+    dry_run: bool = False,
+    force: bool = False,
+    full: bool = False,
+    wait: float = DEFAULT_WAIT,
+) -> SyncReport:
+    """Read Clever, plan each kind, check the guard, then write it all in one run.
+
+    ``view`` reloads the store and returns the platform as saved (``RosterSync.view``).
+    Holds the run lock of the data folder, except for a dry run, which writes nothing and
+    may look while another sync runs. Held and dry runs return a report and write nothing.
+    """
+    if dry_run:
+        return await _sync(store, client, school_id, view, started_by=started_by, dry_run=True, force=force, full=full)
+    async with run_lock(store.data_dir, wait):
+        return await _sync(store, client, school_id, view, started_by=started_by, dry_run=False, force=force, full=full)
+
+
+async def _sync(
+    store: RosterStore,
+    client: CleverClient,
+    school_id: str,
+    view: Callable[[], PlatformView],
+    *,
+    started_by: str,
+    dry_run: bool,
+    force: bool,
+    full: bool,
+) -> SyncReport:
+    """The run itself. A plan made stale by a save in the wizard while Clever was being
+    read is rebuilt from the fresh store, without asking Clever again."""
+    seen = view()  # reloads the store: the position and the accounts as saved now
+    site = store.site()
+    if site is None or site.school_id != school_id:
+        raise StoreError("The connected school changed while this sync was starting; run the sync again.")
+    side = await read_clever(client, store.meta(), site, full=full)
+    for attempt in range(1, PLAN_ATTEMPTS + 1):
+        if attempt > 1:
+            seen = view()
+        plans = plan_people(seen, side, school_id)
+        report = SyncReport(
+            mode=side.mode,
+            reason=side.reason,
+            plans={f"{kind}s": plan for kind, plan in plans.items()},
+            findings=guard_findings(seen, plans),
+            dry_run=dry_run,
+            forced=force,
+            position=side.position,
+            events_read=side.events_read,
+        )
+        if dry_run or report.held:
+            return report
+        steps: list[Step] = [people_step(plan) for plan in plans.values()]
+        try:
+            run = apply_steps(
+                store,
+                steps,
+                kind="sync",
+                started_by=started_by,
+                base_revision=seen.revision,
+                detail=f"{side.mode}: {side.reason}",
+                finish=_finish(side, school_id),
+            )
+        except StalePlan:
+            if attempt == PLAN_ATTEMPTS:
+                raise
+            continue
+        report.run_id = run.id
+        return report
+    raise AssertionError("unreachable")

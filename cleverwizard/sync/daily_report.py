@@ -1,0 +1,122 @@
+"""What a daily sync did (or would do), as text for people and as JSON for scripts.
+
+The command line, the wizard and cron mail all read this one report, so "held", "fell
+back to a full comparison" and each problem record are worded the same everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from cleverwizard.store.models import Problem
+from cleverwizard.sync.guard import GuardFinding, explain
+from cleverwizard.sync.plan import KeptEdit, Plan
+
+SyncMode = Literal["full", "events", "fallback"]
+
+MODE_WORDS: dict[SyncMode, str] = {
+    "full": "full comparison with Clever",
+    "events": "changes from Clever's event log",
+    "fallback": "full comparison instead of the event log",
+}
+
+
+def problem_line(problem: Problem) -> str:
+    """One line per problem record: what, which record, what to fix."""
+    who = f"{problem.kind} {problem.name}"
+    if problem.clever_id:
+        who += f" (Clever id {problem.clever_id})"
+    return f"problem: {who}: {problem.issue}. {problem.fix}"
+
+
+def kind_line(plan: Plan, mode: SyncMode) -> str:
+    """The per-kind sentence; an events run counts changed records, not the school."""
+    if mode != "events":
+        return plan.summary()
+    c = plan.counts
+    people = f"{plan.kind}s"
+    parts = [f"{c.created} new accounts", f"{c.linked} linked", f"{c.updated} updated", f"{c.archived} archived"]
+    if c.restored:
+        parts.append(f"{c.restored} restored")
+    parts.append(f"{c.unchanged} unchanged")
+    text = f"{people.capitalize()} named in the events: " + ", ".join(parts) + "."
+    if c.flagged:
+        text += f" {c.flagged} flagged to fix in the SIS."
+    return text
+
+
+@dataclass
+class SyncReport:
+    """One daily sync: how Clever was read, the plan per kind, and what was written."""
+
+    mode: SyncMode
+    reason: str
+    plans: dict[str, Plan] = field(default_factory=dict)
+    """Per step name ("teachers", "students"), in the order they are applied."""
+    findings: list[GuardFinding] = field(default_factory=list)
+    dry_run: bool = False
+    forced: bool = False
+    run_id: int | None = None
+    position: str | None = None
+    """The event position saved with the run (or that a dry run would save)."""
+    events_read: int = 0
+
+    @property
+    def held(self) -> bool:
+        return bool(self.findings) and not self.forced
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [problem for plan in self.plans.values() for problem in plan.problems]
+
+    @property
+    def kept_edits(self) -> list[KeptEdit]:
+        return [kept for plan in self.plans.values() for kept in plan.kept_edits]
+
+    @property
+    def changes(self) -> int:
+        return sum(len(plan.changes) + len(plan.decisions) for plan in self.plans.values())
+
+    def heading(self) -> str:
+        text = f"Sync: {MODE_WORDS[self.mode]}"
+        return f"{text}: {self.reason}." if self.reason else f"{text}."
+
+    def guard_text(self) -> str:
+        return explain(self.findings) if self.findings else ""
+
+    def lines(self) -> list[str]:
+        """What the command prints: mode, a line per kind, kept edits, problems, outcome."""
+        out = ["Dry run: nothing was written."] if self.dry_run else []
+        out.append(self.heading())
+        for plan in self.plans.values():
+            out.append(kind_line(plan, self.mode))
+            if self.dry_run:
+                out += [f"  {change.describe()}" for change in plan.changes]
+        out += [kept.describe() for kept in self.kept_edits]
+        out += [problem_line(problem) for problem in self.problems]
+        if self.findings and self.forced:
+            out.append("Applied with --force although " + "; ".join(f.describe() for f in self.findings) + ".")
+        elif self.findings and self.dry_run:
+            out.append("Would be held: " + "; ".join(f.describe() for f in self.findings) + ".")
+        if self.run_id is not None:
+            out.append(f"Saved as run {self.run_id}.")
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        """The ``--json`` summary: stable keys a script can rely on."""
+        return {
+            "mode": self.mode,
+            "reason": self.reason,
+            "fell_back": self.mode == "fallback",
+            "dry_run": self.dry_run,
+            "held": self.held,
+            "forced": self.forced,
+            "guard": [finding.as_dict() for finding in self.findings],
+            "run_id": self.run_id,
+            "event_position": self.position,
+            "events_read": self.events_read,
+            "counts": {name: plan.counts.model_dump() for name, plan in self.plans.items()},
+            "problems": [problem.model_dump() for problem in self.problems],
+            "kept_edits": [kept.model_dump(mode="json") for kept in self.kept_edits],
+        }

@@ -1,0 +1,84 @@
+"""The guard against mass change: a sync that would change too much writes nothing.
+
+A broken SIS export, a wrong school chosen in Clever or a half-finished rollover can make
+Clever suddenly report most of a school as gone or changed. Applied blindly, the platform
+would archive a school's worth of logins overnight. So before writing, each kind's plan
+is measured against the accounts it could hurt: the kind's active accounts already linked
+to Clever. Archiving more than ``ARCHIVE_LIMIT`` of them, or updating more than
+``UPDATE_LIMIT``, holds the run (exit 3) until someone looks and reruns with ``--force``.
+
+Small schools: the percentages apply as they are, but a run never holds over fewer than
+``MIN_AFFECTED`` accounts (in a school of 8 teachers, one leaving is 12.5%, and that is an
+ordinary day, not a broken export).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from cleverwizard.store.models import Account
+from cleverwizard.sync.plan import Plan
+
+ARCHIVE_LIMIT = 0.10
+UPDATE_LIMIT = 0.75
+MIN_AFFECTED = 3
+
+
+@dataclass(frozen=True)
+class GuardFinding:
+    """One limit a kind's plan goes over."""
+
+    kind: str
+    action: str
+    """"archive" or "update"."""
+    count: int
+    base: int
+    """Active accounts of the kind linked to Clever before the run."""
+    limit: float
+
+    @property
+    def share(self) -> float:
+        return self.count / self.base if self.base else 0.0
+
+    def describe(self) -> str:
+        verb = "archive" if self.action == "archive" else "update"
+        return (
+            f"it would {verb} {self.count} of {self.base} linked {self.kind}s "
+            f"({self.share:.0%}, the limit is {self.limit:.0%})"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        found = asdict(self)
+        found["percent"] = round(self.share * 100, 1)
+        found["limit_percent"] = round(self.limit * 100, 1)
+        return found
+
+
+def linked_active(accounts: Sequence[Account]) -> int:
+    return sum(1 for account in accounts if account.clever_id and account.status == "active")
+
+
+def check_plan(plan: Plan, accounts: Sequence[Account]) -> list[GuardFinding]:
+    """The limits ``plan`` goes over, measured against ``accounts`` as they are now."""
+    base = linked_active(accounts)
+    if base == 0:
+        return []
+    archives = len(plan.of("archive"))
+    updates = len(plan.of("update")) + len(plan.of("unlink"))
+    found = []
+    for action, count, limit in (("archive", archives, ARCHIVE_LIMIT), ("update", updates, UPDATE_LIMIT)):
+        if count >= MIN_AFFECTED and count / base > limit:
+            found.append(GuardFinding(kind=plan.kind, action=action, count=count, base=base, limit=limit))
+    return found
+
+
+def explain(findings: Sequence[GuardFinding]) -> str:
+    """The one paragraph a held run prints: what, how much, and how to go ahead anyway."""
+    reasons = "; ".join(finding.describe() for finding in findings)
+    return (
+        f"Held: nothing was written because {reasons}. This is more change than a normal day "
+        "brings, so check the school's data in Clever (a broken SIS export or the wrong school) "
+        "and, if it is right, run `cleverwizard sync --force` to apply it."
+    )

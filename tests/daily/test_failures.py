@@ -1,0 +1,109 @@
+"""A sync that fails, overlaps another or races the wizard leaves the store consistent."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from filelock import FileLock
+
+from cleverwizard.sandbox import SandboxDistrict
+from cleverwizard.store import StoreTransaction
+from cleverwizard.sync import daily as daily_module
+from tests.daily.conftest import Run, daily, opened, service, snapshot, students_at, teachers_at
+
+
+def test_a_sync_killed_halfway_leaves_the_store_as_it_was(
+    cw: Run, synced: str, district: SandboxDistrict, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    district.update_user(teachers_at(district, synced)[0]["id"], last="Renamed")
+    district.add_student(synced, "New", "Kid", "3", "new.kid@example.org")
+    before = snapshot(data_dir)
+    written: list[str] = []
+    real_put_teachers = StoreTransaction.put_teachers
+
+    def put_teachers(self: StoreTransaction, teachers: Any) -> None:
+        real_put_teachers(self, teachers)
+        written.append("teachers")
+
+    def put_students(self: StoreTransaction, students: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(StoreTransaction, "put_teachers", put_teachers)
+        patch.setattr(StoreTransaction, "put_students", put_students)
+        result = cw("sync")
+
+    assert written == ["teachers"]  # the teachers' step had run when the students' step failed
+    assert result.exit_code == 1 and result.output.strip() == "cleverwizard: No space left on device"
+    assert snapshot(data_dir) == before
+    assert cw("sync").exit_code == 0  # and the next run does it all, from the same events
+    with opened(data_dir) as store:
+        assert any(t.last_name == "Renamed" for t in store.teachers())
+        assert any(s.email == "new.kid@example.org" for s in store.students())
+
+
+def test_a_dry_run_writes_nothing(cw: Run, synced: str, district: SandboxDistrict, data_dir: Path) -> None:
+    for leaver in students_at(district, synced)[:8]:
+        district.delete_user(leaver["id"])
+    before = snapshot(data_dir)
+    result = cw("sync", "--dry-run")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == "Dry run: nothing was written." and lines[1].startswith("Sync: changes from Clever's event log")
+    assert sum(1 for line in lines if line.startswith("  archive (gone from Clever): ")) == 8
+    assert lines[-1].startswith("Would be held: it would archive 8 of 61 linked students")
+    assert snapshot(data_dir) == before
+
+
+def test_an_overlapping_run_waits_then_gives_up_in_one_line(cw: Run, synced: str, data_dir: Path) -> None:
+    before = snapshot(data_dir)
+    with FileLock(data_dir / daily_module.LOCK_FILE_NAME):
+        started = time.monotonic()
+        result = cw("sync", "--wait", "0.3")
+        waited = time.monotonic() - started
+        assert cw("sync", "--dry-run").exit_code == 0  # looking needs no lock
+    assert result.exit_code == 1 and 0.3 <= waited < 5
+    assert result.output.startswith("cleverwizard: Another cleverwizard sync is running on ")
+    assert "this run did nothing" in result.output and len(result.output.strip().splitlines()) == 1
+    assert snapshot(data_dir) == before
+
+
+def test_an_overlapping_run_goes_ahead_once_the_first_finishes(cw: Run, synced: str, data_dir: Path) -> None:
+    lock = FileLock(data_dir / daily_module.LOCK_FILE_NAME, thread_local=False)
+    lock.acquire()
+    releaser = threading.Timer(0.3, lock.release)
+    releaser.start()
+    try:
+        result = cw("sync", "--wait", "10")
+    finally:
+        releaser.join()
+    assert result.exit_code == 0, result.output
+    assert "Saved as run" in result.output
+
+
+def test_a_save_in_the_wizard_during_the_sync_is_planned_again_not_lost(
+    synced: str, district: SandboxDistrict, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pupil = students_at(district, synced)[4]
+    district.update_user(pupil["id"], grade="8")
+    real_apply = daily_module.apply_steps
+    calls: list[int] = []
+
+    def apply_after_a_wizard_edit(store: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            with service(data_dir, started_by="wizard") as wizard:
+                account = next(s for s in wizard.store.students() if s.clever_id == pupil["id"])
+                wizard.set_login_email("student", account.id, "typed.meanwhile@example.org")
+        return real_apply(store, *args, **kwargs)
+
+    monkeypatch.setattr(daily_module, "apply_steps", apply_after_a_wizard_edit)
+    report = daily(data_dir)
+    assert len(calls) == 2 and report.run_id is not None
+    with opened(data_dir) as store:
+        saved = next(s for s in store.students() if s.clever_id == pupil["id"])
+    assert (saved.grade, saved.email, saved.edited) == ("8", "typed.meanwhile@example.org", ["email"])
