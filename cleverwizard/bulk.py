@@ -1,0 +1,38 @@
+"""Building many objects at once without paying the garbage collector for each batch.
+
+A 20,000-student import creates a few hundred thousand small objects (parsed JSON, one
+pydantic model per record and sub-record, plan entries, stored documents). CPython's
+cyclic garbage collector starts a pass every few hundred new container objects and, as
+the heap grows, repeatedly walks every object already alive: measured on a 20,000-student
+import this tripled the time to parse and validate a page and dominated saving. None of
+these objects form reference cycles, so reference counting frees them anyway; the
+collector is pure overhead while they are built.
+
+``paused_gc`` switches the collector off for one synchronous stretch of bulk work and
+back on afterwards. It is a standard-library-only leaf module, so every layer may use it.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Disable the cyclic garbage collector for the body, then restore it.
+
+    Use it around synchronous work only (never across an ``await`` or a ``yield`` that
+    hands control to other code), so nothing else runs with the collector off. Nesting is
+    free: an inner pause sees the collector already off and leaves it to the outer one.
+    The collector is switched back on only if this pause switched it off.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
