@@ -13,7 +13,9 @@ the ``Authorization`` header, and it is kept out of ``repr``, errors and logs.
 
 from __future__ import annotations
 
+import functools
 import logging
+import ssl
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Final, Self, TypeVar
@@ -21,6 +23,8 @@ from urllib.parse import quote
 
 import httpx
 from pydantic import ValidationError
+
+from cleverwizard.bulk import paused_gc
 
 from .errors import (
     CleverDataError,
@@ -37,6 +41,7 @@ from .retry import RETRYABLE_STATUSES, RetryPolicy, is_retryable_exception
 
 DEFAULT_BASE_URL: Final = "https://api.clever.com/v3.0"
 MAX_PAGE_LIMIT: Final = 10_000
+DEFAULT_PAGE_LIMIT: Final = 1000
 
 M = TypeVar("M", bound=CleverModel)
 Progress = Callable[[int], None]
@@ -85,7 +90,7 @@ class CleverClient:
         base_url: str = DEFAULT_BASE_URL,
         *,
         transport: httpx.AsyncBaseTransport | None = None,
-        page_limit: int = 1000,
+        page_limit: int = DEFAULT_PAGE_LIMIT,
         retry: RetryPolicy | None = None,
         timeout: float = 30.0,
     ) -> None:
@@ -102,6 +107,7 @@ class CleverClient:
         self.retry = retry or RetryPolicy()
         self._http = httpx.AsyncClient(
             transport=transport,
+            verify=_tls_context() if transport is None else True,
             timeout=timeout,
             follow_redirects=False,
             headers={
@@ -234,11 +240,13 @@ class CleverClient:
             number += 1
             seen.add(str(url))
             where = f"page {number} of {path}"
-            payload = await self._get_json(url, where)
-            items = _list_items(payload, where)
-            if not items:
+            response = await self._send(url)
+            with paused_gc():  # a page is thousands of records; see cleverwizard.bulk
+                payload = _json_object(response, where)
+                page = [_validate(model, item, where) for item in _list_items(payload, where)]
+            if not page:
                 return
-            yield [_validate(model, item, where) for item in items]
+            yield page
             next_uri = _next_uri(payload, where)
             if next_uri is None:
                 return
@@ -283,15 +291,7 @@ class CleverClient:
 
     async def _get_json(self, url: httpx.URL, where: str | None = None) -> dict[str, Any]:
         response = await self._send(url)
-        where = where or url.path
-        try:
-            payload = response.json()
-        except (ValueError, UnicodeDecodeError):
-            kind = "a web page" if _looks_like_html(response) else "not JSON"
-            raise CleverDataError.about(where, f"the answer was {kind}") from None
-        if not isinstance(payload, dict):
-            raise CleverDataError.about(where, "the answer is not a JSON object")
-        return payload
+        return _json_object(response, where or url.path)
 
     async def _send(self, url: httpx.URL) -> httpx.Response:
         """GET ``url``, waiting out 429s and retrying 5xx/network failures within the policy."""
@@ -338,6 +338,16 @@ class CleverClient:
             await policy.sleep(delay)
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """The TLS settings every client of this process shares.
+
+    Loading the CA bundle costs ~80 ms, and the wizard opens a client per step (connect,
+    schools, teachers, students), so it is loaded once, as httpx would load it by default.
+    """
+    return httpx.create_ssl_context()
+
+
 def _seg(value: str) -> str:
     """Quote an id for use as one path segment, so it can never change the path."""
     return quote(value, safe="")
@@ -347,6 +357,18 @@ def _looks_like_html(response: httpx.Response) -> bool:
     if "html" in response.headers.get("content-type", "").lower():
         return True
     return response.content.lstrip()[:1] == b"<"
+
+
+def _json_object(response: httpx.Response, where: str) -> dict[str, Any]:
+    """The answer's JSON object, or a ``CleverDataError`` saying what came instead."""
+    try:
+        payload = response.json()
+    except (ValueError, UnicodeDecodeError):
+        kind = "a web page" if _looks_like_html(response) else "not JSON"
+        raise CleverDataError.about(where, f"the answer was {kind}") from None
+    if not isinstance(payload, dict):
+        raise CleverDataError.about(where, "the answer is not a JSON object")
+    return payload
 
 
 def _list_items(payload: Mapping[str, Any], where: str) -> list[dict[str, Any]]:
@@ -393,4 +415,4 @@ def _validate(model: type[M], record: dict[str, Any], where: str) -> M:
         raise CleverDataError.about(where, problem) from None
 
 
-__all__ = ["DEFAULT_BASE_URL", "MAX_PAGE_LIMIT", "CleverClient", "TokenMaskFilter"]
+__all__ = ["DEFAULT_BASE_URL", "DEFAULT_PAGE_LIMIT", "MAX_PAGE_LIMIT", "CleverClient", "TokenMaskFilter"]

@@ -22,6 +22,7 @@ from typing import Any
 import pydantic_core
 from tinydb.storages import Storage
 
+from cleverwizard.bulk import paused_gc
 from cleverwizard.store.errors import StoreCorrupt
 
 TEMP_SUFFIX = ".tmp"
@@ -112,7 +113,8 @@ class AtomicJSONStorage(Storage):
         if not raw:
             return None
         try:
-            data = pydantic_core.from_json(raw)
+            with paused_gc():  # one dict per stored record; see cleverwizard.bulk
+                data = pydantic_core.from_json(raw)
         except ValueError as exc:  # invalid JSON or invalid UTF-8 (also NUL-filled files)
             raise StoreCorrupt(self.path, f"invalid JSON: {exc}") from exc
         if not isinstance(data, dict):
