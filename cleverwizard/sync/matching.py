@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, TypeVar
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from cleverwizard.clever.models import User
 from cleverwizard.store.models import MatchDecision, Teacher
@@ -64,6 +64,40 @@ class TeacherMatchRow:
 
 def display_name(user: User) -> str:
     return user.name.full or "(no name in Clever)"
+
+
+class NameIndex:
+    """Clever teachers' names prepared once, so scoring a platform teacher is one C loop.
+
+    ``rapidfuzz.process.extract`` compares one name with every Clever name in C; the
+    nickname rule (same surname, first names that are variants of each other) then only
+    looks at the Clever teachers sharing the surname.
+    """
+
+    def __init__(self, clever_teachers: Sequence[User], cutoff: int = 50) -> None:
+        self.cutoff = cutoff
+        self.ids = [user.id for user in clever_teachers]
+        self.texts = [" ".join(name_words(u.name.first, u.name.last)) for u in clever_teachers]
+        self.by_last: dict[str, list[User]] = {}
+        for user in clever_teachers:
+            last = fold(user.name.last or "")
+            if last:
+                self.by_last.setdefault(last, []).append(user)
+
+    def scores(self, account: Teacher) -> dict[str, int]:
+        """Clever id -> name score, for every Clever teacher scoring at least ``cutoff``."""
+        ours = " ".join(name_words(account.first_name, account.last_name))
+        if not ours:
+            return {}
+        found = process.extract(
+            ours, self.texts, scorer=fuzz.token_set_ratio, score_cutoff=self.cutoff, limit=None
+        )
+        result = {self.ids[index]: int(score) for _, score, index in found if self.texts[index]}
+        our_firsts = first_name_variants(account.first_name)
+        for user in self.by_last.get(fold(account.last_name), []):
+            if our_firsts & first_name_variants(user.name.first):
+                result[user.id] = max(result.get(user.id, 0), 92)
+        return result
 
 
 def name_score(account: Teacher, user: User) -> int:
@@ -119,6 +153,7 @@ def suggest_teacher_matches(
     email_index = {normalise_email(u.email): u.id for u in clever_teachers}
     sis_index = {u.roles.teacher.sis_id: u.id for u in clever_teachers if u.roles.teacher}
 
+    names = NameIndex(clever_teachers)
     rows = [TeacherMatchRow(account=account) for account in accounts if account.status == "active"]
     claimed: set[str] = set()
 
@@ -135,11 +170,7 @@ def suggest_teacher_matches(
         if account.sis_id and account.sis_id in their_sis:
             exact.append(Candidate(sis_index[account.sis_id], 100, "same SIS id"))
         named = sorted(
-            (
-                Candidate(user.id, score, "similar name")
-                for user in clever_teachers
-                if (score := name_score(account, user)) >= 50
-            ),
+            (Candidate(cid, score, "similar name") for cid, score in names.scores(account).items()),
             key=lambda c: (-c.score, display_name(by_id[c.clever_id])),
         )
         seen: set[str] = set()

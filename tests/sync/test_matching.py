@@ -73,3 +73,13 @@ def test_search_matches_every_word_in_name_email_or_sis_id() -> None:
 def test_search_is_capped() -> None:
     options = search_options([clever_teacher("Ann", f"Lee{i}") for i in range(200)])
     assert len(search(options, "ann", limit=50)) == 50
+
+
+def test_the_name_index_scores_like_name_score() -> None:
+    from cleverwizard.sync.matching import NameIndex
+
+    people = [clever_teacher("Robert", "Johnson"), clever_teacher("José", "García-López"), clever_teacher("Michelle", "Brown"), clever_teacher(None, "Lee")]
+    index = NameIndex(people)
+    for account in (teacher(1, "Bob", "Johnson"), teacher(2, "Jose", "Garcia Lopez"), teacher(3, "Michael", "Brown")):
+        expected = {u.id: s for u in people if (s := name_score(account, u)) >= 50}
+        assert index.scores(account) == expected
