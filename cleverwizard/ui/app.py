@@ -1,0 +1,177 @@
+"""The wizard: one App that owns the roster store and the ``RosterSync`` every screen uses.
+
+Screens reach the service as ``self.app.sync`` (typed via ``WizardScreen.wizard``) and
+move between steps with ``self.app.open_step(key)``. Notifications is the default screen,
+so it is always at the bottom of the stack and every step returns to it. Nothing is
+written except by a step's explicit action (Connect, Confirm, Import, Save), so quitting at
+any moment loses nothing that was saved.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import ClassVar, Literal, cast
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from cleverwizard.config import Settings
+from cleverwizard.store import RosterStore
+from cleverwizard.store.errors import StoreError
+from cleverwizard.sync.service import RosterSync
+from cleverwizard.sync.status import Checklist, StepKey
+from cleverwizard.ui.commands import WizardCommands
+from cleverwizard.ui.screens.notifications import NotificationsScreen, has_sections_screen
+
+Destination = Literal["home", "district", "school", "teachers", "students", "sections", "history", "help"]
+
+
+class CleverWizardApp(App[None]):
+    """The Clever setup wizard on one data folder."""
+
+    TITLE = "cleverwizard"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {WizardCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", tooltip="Quit the wizard (ctrl+q works everywhere).", id="quit-q"),
+        Binding("f1", "help", "Help", tooltip="The steps and the keys.", id="help"),
+        Binding("question_mark", "help", "Help", show=False, id="help-question"),
+    ]
+
+    def __init__(self, settings: Settings, store: RosterStore | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.store: RosterStore | None = store
+        self._owns_store = store is None
+        self.sync: RosterSync | None = None
+        """The service every screen calls; ``None`` only when the store could not be opened."""
+        self.store_problem: str | None = None
+        """Why the store could not be opened, shown instead of the checklist."""
+
+    def on_load(self) -> None:
+        """Open the store before the first screen is built, so it can read the checklist."""
+        if self.store is None:
+            try:
+                self.store = RosterStore.open(self.settings.data_dir)
+            except (StoreError, OSError) as error:
+                self.store_problem = str(error)
+                return
+        self.sync = RosterSync(self.settings, self.store, started_by="wizard")
+
+    def get_default_screen(self) -> Screen[None]:
+        return NotificationsScreen()
+
+    def on_mount(self) -> None:
+        if self.store_problem is not None:
+            from cleverwizard.ui.screens.problem import ProblemScreen
+
+            self.push_screen(ProblemScreen("The roster cannot be opened", self.store_problem))
+        self.refresh_subtitle()
+
+    def on_unmount(self) -> None:
+        self.close_store()
+
+    def close_store(self) -> None:
+        """Close a store this app opened (a store handed in by a test stays the test's)."""
+        if self._owns_store and self.store is not None:
+            self.store.close()
+
+    def refresh_subtitle(self) -> None:
+        """District and school in the header, so every screen says where it is working."""
+        site = self.store.site() if self.store is not None and self.sync is not None else None
+        if site is None:
+            where = "not connected to Clever"
+        elif site.school_name:
+            where = f"{site.district_name} · {site.school_name}"
+        else:
+            where = site.district_name
+        self.sub_title = f"Demo · {where}" if self.settings.is_sandbox else where
+
+    def action_help(self) -> None:
+        from cleverwizard.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def checklist(self) -> Checklist | None:
+        """Where the site stands now, or ``None`` when the store cannot be read."""
+        if self.sync is None:
+            return None
+        try:
+            return self.sync.checklist()
+        except StoreError:
+            return None
+
+    def blocked_reason(self, key: Destination, checklist: Checklist | None = None) -> str | None:
+        """Why a step cannot be opened yet, in the checklist's words; ``None`` if it can.
+
+        Pass a ``checklist`` already read when asking about several steps: building one
+        reads every account, which adds up with thousands of students.
+        """
+        if key in ("home", "help"):
+            return None
+        if key == "history":
+            return None if self.sync is not None else self.store_problem or "The roster store cannot be read."
+        if key == "sections" and not has_sections_screen():
+            return "Sections are the next step and are not available in the wizard yet."
+        checklist = checklist or self.checklist()
+        if checklist is None:
+            return self.store_problem or "The roster store cannot be read."
+        item = checklist.item(cast(StepKey, key))
+        return f"{item.title} needs {item.needs} first." if item.needs else None
+
+    def open_step(self, key: Destination) -> None:
+        """Go to a step from anywhere: back to Notifications, then that step's screen."""
+        reason = self.blocked_reason(key)
+        if reason is not None:
+            self.notify(reason, title="Not yet", severity="warning")
+            return
+        if key == "help":
+            self.action_help()
+            return
+        screen = self._screen_for(key)
+        if screen is None and key != "home":
+            return
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        if screen is not None:
+            self.push_screen(screen)
+
+    def _screen_for(self, key: Destination) -> Screen[None] | None:
+        if key == "district":
+            from cleverwizard.ui.screens.connect import ConnectScreen
+
+            return ConnectScreen()
+        if key == "school":
+            from cleverwizard.ui.screens.school import SchoolScreen
+
+            return SchoolScreen()
+        if key == "students":
+            from cleverwizard.ui.screens.students import StudentsScreen
+
+            return StudentsScreen()
+        if key == "history":
+            from cleverwizard.ui.screens.history import HistoryScreen
+
+            return HistoryScreen()
+        if key == "sections":
+            sections = import_module("cleverwizard.ui.screens.sections")
+            return cast("Screen[None]", sections.SectionsScreen())
+        if key == "teachers":
+            try:
+                from cleverwizard.ui.screens.teachers import TeachersScreen
+            except ImportError:
+                self.notify("The Teachers step is not ready yet in this build.", severity="warning")
+                return None
+            return TeachersScreen()
+        return None
+
+
+def run_wizard(settings: Settings) -> None:
+    """Run the wizard until the user quits; the store is closed on the way out."""
+    app = CleverWizardApp(settings)
+    try:
+        app.run()
+    finally:
+        app.close_store()

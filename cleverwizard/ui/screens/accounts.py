@@ -1,0 +1,281 @@
+"""View Imported Teachers / Students: the platform's accounts, and editing a login email.
+
+One ``DataTable`` of the accounts of one kind, narrowed by a filter box, students sorted
+by grade in school order (or by name). A login email is edited in a small modal: the
+sync layer validates it and checks it is unique, and its refusal is shown in the modal
+with the typed text kept. Edited emails are marked "edited" because later imports and
+syncs keep them instead of Clever's value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import ClassVar, Literal
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widgets import Button, DataTable, Footer, Header, Input, Static
+from textual.widgets.data_table import CellDoesNotExist
+
+from cleverwizard.store.models import Account, Student
+from cleverwizard.sync.grades import grade_label, grade_rank
+from cleverwizard.sync.names import fold
+from cleverwizard.sync.service import EmailRejected
+from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain
+
+Kind = Literal["teacher", "student"]
+NO_LOGIN = "(none: can't log in)"
+DEBOUNCE_FROM = 1000
+"""Above this many accounts the filter waits for a pause in typing before redrawing."""
+
+
+def email_cell(account: Account) -> Text:
+    """The login email as the table shows it; an edited one is marked, since syncs keep it."""
+    if not account.email:
+        return Text(NO_LOGIN, style="italic")
+    if "email" in account.edited:
+        return Text.assemble(account.email, "  ", ("✎ edited", "bold"))
+    return Text(account.email)
+
+
+def search_text(account: Account) -> str:
+    grade = grade_label(account.grade) if isinstance(account, Student) else ""
+    return fold(" ".join(filter(None, [account.full_name, account.email, account.clever_id, account.sis_id, grade])))
+
+
+class EmailEditor(ModalScreen[Account | None]):
+    """Edit one login email; Save asks the sync layer, whose refusal is shown here."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="email-cancel"),
+        Binding("ctrl+s", "save", "Save", id="email-save"),
+    ]
+
+    def __init__(self, account: Account, save: Callable[[str], Account]) -> None:
+        super().__init__(classes="email-editor-screen")
+        self.account = account
+        self.save = save
+
+    def compose(self) -> ComposeResult:
+        account = self.account
+        with Vertical(id="email-editor"):
+            yield Static(f"Login email for {account.full_name or '(no name)'}", id="email-editor-title", markup=False)
+            clever = account.clever_email or "no email" if account.clever_id else "not linked to Clever"
+            yield Static(
+                f"Clever has: {clever}. Your edit is kept through later imports and syncs.",
+                id="email-editor-hint",
+                markup=False,
+            )
+            yield Input(account.email or "", placeholder="name@school.org", id="email-input")
+            yield Static("", id="email-error", classes="message -error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save", id="email-save-button", variant="primary")
+                yield Button("Cancel", id="email-cancel-button")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#email-error", Static).display = False
+        self.query_one("#email-input", Input).focus()
+
+    def action_save(self) -> None:
+        typed = self.query_one("#email-input", Input).value
+        try:
+            saved = self.save(typed)
+        except EmailRejected as error:
+            self._refuse(str(error))
+        except EXPECTED_ERRORS as error:
+            self._refuse(explain(error))
+        else:
+            self.dismiss(saved)
+
+    def _refuse(self, text: str) -> None:
+        error = self.query_one("#email-error", Static)
+        error.update(text)
+        error.display = True
+        self.query_one("#email-input", Input).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted, "#email-input")
+    @on(Button.Pressed, "#email-save-button")
+    def _save_requested(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#email-cancel-button")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+
+class AccountsScreen(WizardScreen):
+    """The platform's teachers or students, filterable, with *Edit Email*."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "edit_email", "Edit Email", tooltip="Edit the selected account's login email", id="edit-email"),
+        Binding("s", "toggle_sort", "Sort", tooltip="Sort by grade or by name", id="toggle-sort"),
+        Binding("slash", "focus_filter", "Filter", tooltip="Type to narrow the list", id="focus-filter"),
+    ]
+
+    def __init__(self, kind: Kind) -> None:
+        super().__init__(id=f"{kind}-accounts-screen")
+        self.kind: Kind = kind
+        self.accounts: dict[int, Account] = {}
+        self._keys: dict[int, str] = {}
+        """Each account's folded search text, made once so filtering is a substring test."""
+        self.by_grade = kind == "student"
+        self._debounce: Timer | None = None
+
+    @property
+    def noun(self) -> str:
+        return f"{self.kind}s"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(classes="step-body"):
+            yield Static(f"Imported {self.noun.title()}", classes="screen-title")
+            yield Static("", id="accounts-status", classes="intro")
+            yield Input(
+                placeholder=f"Filter {self.noun} by name, email, Clever id or grade (/)",
+                id="accounts-filter",
+                compact=True,
+            )
+            yield DataTable(id="accounts-table", cursor_type="row", zebra_stripes=True)
+            with Horizontal(classes="buttons"):
+                yield Button("Edit Email", id="edit-email-button", variant="primary")
+                yield Button("Back to Notifications", classes="back-button")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Name", key="name")
+        if self.kind == "student":
+            table.add_column("Grade", key="grade")
+        table.add_column("Login email", key="email")
+        table.add_column("Clever", key="clever")
+        table.add_column("Source", key="source")
+        table.add_column("Status", key="status")
+        self.load()
+        table.focus()
+
+    def load(self) -> None:
+        """Read the accounts (through the sync layer) and show them."""
+        try:
+            view = self.sync.view()
+        except EXPECTED_ERRORS as error:
+            self.query_one("#accounts-status", Static).update(explain(error))
+            return
+        people: Sequence[Account] = view.teachers if self.kind == "teacher" else view.students
+        self.accounts = {account.id: account for account in people}
+        self._keys = {account.id: search_text(account) for account in people}
+        self.refill()
+
+    def _ordered(self) -> list[Account]:
+        words = fold(self.query_one("#accounts-filter", Input).value).split()
+        everyone = list(self.accounts.values())
+        shown = [a for a in everyone if all(w in self._keys[a.id] for w in words)] if words else everyone
+
+        def by_name(a: Account) -> tuple[str, str, int]:
+            return fold(a.last_name), fold(a.first_name), a.id
+
+        if self.by_grade:
+            return sorted(shown, key=lambda a: (grade_rank(getattr(a, "grade", None)), *by_name(a)))
+        return sorted(shown, key=by_name)
+
+    def refill(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        shown = self._ordered()
+        for account in shown:
+            table.add_row(*self._cells(account), key=str(account.id))
+        self._show_status(len(shown))
+
+    def _cells(self, account: Account) -> list[Text]:
+        cells: list[Text] = [Text(account.full_name or "(no name)")]
+        if isinstance(account, Student):
+            cells.append(Text(grade_label(account.grade)))
+        cells += [
+            email_cell(account),
+            Text("linked" if account.clever_id else "not linked"),
+            Text("Clever" if account.source == "clever" else "made by hand"),
+            Text(account.status),
+        ]
+        return cells
+
+    def _show_status(self, shown: int) -> None:
+        total = len(self.accounts)
+        no_login = sum(1 for a in self.accounts.values() if not a.email)
+        parts = [f"{total} {self.noun} on the platform"]
+        if shown != total:
+            parts.append(f"{shown} shown")
+        if no_login:
+            parts.append(f"{no_login} can't log in (no email)")
+        sort = "by grade, then last name" if self.by_grade else "by last name"
+        self.query_one("#accounts-status", Static).update(
+            ", ".join(parts) + f". Sorted {sort}. Select a row and press e (or Enter) to edit a login email."
+        )
+
+    @on(Input.Changed, "#accounts-filter")
+    def _filter_changed(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        if len(self.accounts) > DEBOUNCE_FROM:
+            self._debounce = self.set_timer(0.2, self.refill)
+        else:
+            self.refill()
+
+    @on(Input.Submitted, "#accounts-filter")
+    def _filter_done(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_sort":
+            return self.kind == "student"
+        return True
+
+    def action_toggle_sort(self) -> None:
+        self.by_grade = not self.by_grade
+        self.refill()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#accounts-filter", Input).focus()
+
+    def selected(self) -> Account | None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return self.accounts.get(int(key.value)) if key.value is not None else None
+
+    def action_edit_email(self) -> None:
+        account = self.selected()
+        if account is None:
+            self.notify("No account selected.", severity="warning")
+            return
+        save: Callable[[str], Account] = lambda email: self.sync.set_login_email(self.kind, account.id, email)
+        self.app.push_screen(EmailEditor(account, save), callback=self._email_saved)
+
+    @on(DataTable.RowSelected, "#accounts-table")
+    @on(Button.Pressed, "#edit-email-button")
+    def _edit_requested(self) -> None:
+        self.action_edit_email()
+
+    def _email_saved(self, account: Account | None) -> None:
+        if account is None:
+            return
+        self.accounts[account.id] = account
+        self._keys[account.id] = search_text(account)
+        table = self.query_one(DataTable)
+        try:
+            table.update_cell(str(account.id), "email", email_cell(account), update_width=True)
+        except CellDoesNotExist:
+            self.refill()
+        self._show_status(table.row_count)
+        self.notify(
+            f"{account.full_name}'s login email is now {account.email}. Later syncs keep it.",
+            title="Login email saved",
+        )

@@ -1,0 +1,83 @@
+"""What every step screen shares: the way back, the footer, and failure handling.
+
+Each step is pushed on top of Notifications and returns to it (escape or the *Back to
+Notifications* button). Workers catch the errors an administrator can act on and post a
+message; anything else reaches ``on_worker_state_changed`` here and is shown as a
+sentence in the screen, never as a traceback, and the app keeps running.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import on
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Button
+from textual.worker import Worker, WorkerState
+
+from cleverwizard.clever.errors import CleverError
+from cleverwizard.store.errors import StoreError
+from cleverwizard.sync.apply import StalePlan
+from cleverwizard.sync.service import EmailRejected, RosterSync, StepOutOfOrder
+
+if TYPE_CHECKING:
+    from cleverwizard.ui.app import CleverWizardApp
+
+EXPECTED_ERRORS: tuple[type[BaseException], ...] = (
+    CleverError,
+    StoreError,
+    StalePlan,
+    StepOutOfOrder,
+    EmailRejected,
+)
+"""Errors whose text is already written for an administrator."""
+
+
+def explain(error: BaseException) -> str:
+    """The sentence to show for a failure: the error's own words when it has them."""
+    if isinstance(error, CleverError):
+        return error.message
+    if isinstance(error, EXPECTED_ERRORS):
+        return str(error)
+    return (
+        f"Something unexpected went wrong ({type(error).__name__}: {error}). "
+        "Nothing was saved by this step; try again, and report it if it keeps happening."
+    )
+
+
+class WizardScreen(Screen[None]):
+    """Base for step screens: escape and *Back to Notifications* return home."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back to Notifications", id="back"),
+    ]
+
+    @property
+    def wizard(self) -> CleverWizardApp:
+        """The app, typed, for ``self.wizard.sync`` and ``self.wizard.open_step``."""
+        return cast("CleverWizardApp", self.app)
+
+    @property
+    def sync(self) -> RosterSync:
+        sync = self.wizard.sync
+        if sync is None:
+            raise StoreError("The roster store is not open; restart the wizard.")
+        return sync
+
+    def action_back(self) -> None:
+        """Return to Notifications; a running fetch is cancelled with this screen."""
+        self.dismiss(None)
+
+    @on(Button.Pressed, ".back-button")
+    def _back_pressed(self) -> None:
+        self.action_back()
+
+    def show_failure(self, message: str) -> None:
+        """Hook for screens: put ``message`` where the user is looking. Default: a toast."""
+        self.notify(message, title="Something went wrong", severity="error", timeout=10)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Unexpected worker errors become a sentence in the screen, not a crash."""
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.show_failure(explain(event.worker.error))

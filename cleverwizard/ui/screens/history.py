@@ -1,0 +1,236 @@
+"""History: every applied import, sync and undo, a run's details, and *Undo this run*.
+
+The list is ``RosterSync.history()`` (newest first, re-read from disk, so a scheduled sync
+shows up). Undo asks first, runs in a worker, and then says what was put back and what
+was left as it is (a later run or an edit built on it), because undo never guesses.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Footer, Header, Static
+
+from cleverwizard.store.models import Run
+from cleverwizard.sync.undo import UndoReport, UnknownRun
+from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain
+from cleverwizard.ui.widgets.step_item import when_text
+
+UNDO_GROUP = "history-undo"
+PROBLEMS_SHOWN = 50
+"""Most problems listed in the details; a sync can flag hundreds of students."""
+UNDO_ERRORS = (*EXPECTED_ERRORS, UnknownRun)
+
+
+def details_text(run: Run) -> Content:
+    """A run's counts, its detail line and its problems, as the details panel shows them."""
+    c = run.counts
+    parts: list[Content] = [
+        Content.styled(f"Run {run.id}: {run.kind}, {when_text(run.at)}, started by {run.started_by}", "bold"),
+        Content(
+            f"Created {c.created}, linked {c.linked}, updated {c.updated}, archived {c.archived}, "
+            f"restored {c.restored}, flagged {c.flagged}, unchanged {c.unchanged}."
+        ),
+    ]
+    for kind, counts in run.parts.items():
+        parts.append(
+            Content(f"  {kind}: {counts.created} created, {counts.updated} updated, {counts.archived} archived")
+        )
+    if run.detail:
+        parts.append(Content.styled(run.detail, "italic"))
+    if run.problems:
+        parts.append(Content.styled(f"Problems ({len(run.problems)}):", "bold $text-warning"))
+        for problem in run.problems[:PROBLEMS_SHOWN]:
+            parts.append(Content.assemble(("  ! ", "bold $text-warning"), (problem.name, "bold"), f": {problem.issue}"))
+        if len(run.problems) > PROBLEMS_SHOWN:
+            parts.append(Content.styled(f"  … and {len(run.problems) - PROBLEMS_SHOWN} more", "italic"))
+    else:
+        parts.append(Content.styled("No problems recorded.", "$foreground-muted"))
+    return Content("\n").join(parts)
+
+
+class ConfirmUndo(ModalScreen[bool]):
+    """Undo writes to the roster: say what it does and ask once."""
+
+    BINDINGS = [Binding("escape", "cancel", "Keep the run", id="undo-keep")]
+
+    def __init__(self, run: Run) -> None:
+        super().__init__()
+        self.run_record = run
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="undo-confirm-box"):
+            yield Static(f"Undo run {self.run_record.id} ({self.run_record.kind})?", id="undo-confirm-title")
+            yield Static(
+                "Records this run created are removed and records it changed are put back, unless "
+                "something later changed them. The undo is saved as a run of its own, so it can be undone too.",
+                classes="hint",
+            )
+            with Horizontal(classes="buttons"):
+                yield Button("Undo this run", id="undo-yes", variant="error")
+                yield Button("Cancel", id="undo-no")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#undo-no", Button).focus()
+
+    @on(Button.Pressed, "#undo-yes")
+    def _yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#undo-no")
+    def _no(self) -> None:
+        self.dismiss(False)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class UndoFinished(Message):
+    def __init__(self, report: UndoReport | None, error: str | None = None) -> None:
+        super().__init__()
+        self.report = report
+        self.error = error
+
+
+class HistoryScreen(WizardScreen):
+    """The runs, newest first; the selected run's details; *Undo this run*."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("u", "undo", "Undo this run", tooltip="Revert the selected run where nothing later depends on it", id="history-undo"),
+        Binding("r", "reload", "Refresh", tooltip="Read the history again", id="history-reload"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="history-screen")
+        self.runs: list[Run] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(classes="step-body"):
+            yield Static("History", classes="screen-title")
+            yield Static(
+                "Every applied import, sync and undo, newest first. Choose a run to see its details.",
+                id="history-status",
+                classes="intro",
+            )
+            yield DataTable(id="runs", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="run-details"):
+                yield Static("", id="run-details-text")
+                yield Static("", id="undo-result", classes="message")
+            with Horizontal(classes="buttons"):
+                yield Button("Undo this run", id="undo-button", variant="warning")
+                yield Button("Back to Notifications", classes="back-button")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#undo-result", Static).display = False
+        self.load()
+        self.query_one("#runs", DataTable).focus()
+
+    def load(self, select: int | None = None) -> None:
+        """Read the history again and show it, keeping the cursor on ``select`` if listed."""
+        table = self.query_one("#runs", DataTable)
+        try:
+            self.runs = self.sync.history()
+        except EXPECTED_ERRORS as error:
+            self.runs = []
+            self.query_one("#history-status", Static).update(explain(error))
+        table.clear(columns=True)
+        table.add_columns("Run", "When", "What", "By", "Created", "Linked", "Updated", "Archived", "Flagged")
+        for run in self.runs:
+            c = run.counts
+            table.add_row(
+                Text(str(run.id)),
+                Text(when_text(run.at)),
+                Text(run.kind),
+                Text(run.started_by),
+                *(Text(str(n), justify="right") for n in (c.created, c.linked, c.updated, c.archived, c.flagged)),
+                key=str(run.id),
+            )
+        if not self.runs:
+            self.query_one("#run-details-text", Static).update("No runs yet: nothing has been imported or synced.")
+        ids = [run.id for run in self.runs]
+        if select in ids:
+            table.move_cursor(row=ids.index(select))
+        self._show_selected()
+
+    @property
+    def selected(self) -> Run | None:
+        table = self.query_one("#runs", DataTable)
+        if not self.runs or not 0 <= table.cursor_row < len(self.runs):
+            return None
+        return self.runs[table.cursor_row]
+
+    @on(DataTable.RowHighlighted, "#runs")
+    def _highlighted(self) -> None:
+        self._show_selected()
+
+    def _show_selected(self) -> None:
+        run = self.selected
+        if run is not None:
+            self.query_one("#run-details-text", Static).update(details_text(run))
+        self.query_one("#undo-button", Button).disabled = run is None
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo":
+            return True if self.selected is not None else None
+        return True
+
+    def action_reload(self) -> None:
+        run = self.selected
+        self.load(run.id if run else None)
+
+    def action_undo(self) -> None:
+        run = self.selected
+        if run is None:
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.query_one("#undo-button", Button).disabled = True
+                self.undo_run(run.id)
+
+        self.app.push_screen(ConfirmUndo(run), callback=confirmed)
+
+    @on(Button.Pressed, "#undo-button")
+    def _undo_pressed(self) -> None:
+        self.action_undo()
+
+    @work(exclusive=True, group=UNDO_GROUP, exit_on_error=False, description="Undo a run")
+    async def undo_run(self, run_id: int) -> None:
+        try:
+            report = self.sync.undo(run_id)
+        except UNDO_ERRORS as error:
+            self.post_message(UndoFinished(None, explain(error) if not isinstance(error, UnknownRun) else str(error)))
+            return
+        self.post_message(UndoFinished(report))
+
+    @on(UndoFinished)
+    def _undone(self, message: UndoFinished) -> None:
+        result = self.query_one("#undo-result", Static)
+        result.display = True
+        ok = message.report is not None and message.report.undo_run_id is not None
+        result.set_class(message.report is None, "-error")
+        result.set_class(ok, "-success")
+        result.set_class(message.report is not None and not ok, "-warning")
+        if message.report is None:
+            result.update(message.error or "Undo failed.")
+            self.notify(message.error or "Undo failed.", title="Undo failed", severity="error", timeout=10)
+            self._show_selected()
+            return
+        result.update("\n".join(message.report.lines()))
+        self.notify(message.report.summary, title="Undo" if ok else "Nothing undone")
+        self.load(message.report.undo_run_id)
+
+    def show_failure(self, message: str) -> None:
+        self.post_message(UndoFinished(None, message))

@@ -1,0 +1,160 @@
+"""Notifications, the home screen: where this site stands with Clever, step by step.
+
+It renders ``RosterSync.checklist()``, the same model ``cleverwizard status`` prints, and
+re-reads it every time it comes back on top, so a step finished on another screen shows
+as soon as the user returns.
+"""
+
+from __future__ import annotations
+
+from importlib.util import find_spec
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Static
+
+from cleverwizard.store.errors import StoreError
+from cleverwizard.sync.status import Checklist, StepKey
+from cleverwizard.ui.widgets.step_item import StepItem, when_text
+
+if TYPE_CHECKING:
+    from cleverwizard.ui.app import CleverWizardApp, Destination
+
+
+def has_sections_screen() -> bool:
+    """The Sections step is wired in as soon as its screen exists; until then it waits."""
+    return find_spec("cleverwizard.ui.screens.sections") is not None
+
+STEPS: tuple[StepKey, ...] = ("district", "school", "teachers", "students", "sections")
+
+
+def demo_hint(seed: int) -> str:
+    """The line that tells a demo user which district id to type."""
+    from cleverwizard.sandbox import demo_district
+
+    district_id = demo_district(seed).district_id
+    return f"Demo: on Connect your District, type the sandbox district id {district_id}"
+
+
+class NotificationsScreen(Screen[None]):
+    """The Student Information System Sync checklist."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "open('district')", "District", tooltip="Connect your District", id="open-district"),
+        Binding("2", "open('school')", "School", tooltip="Select your School", id="open-school"),
+        Binding("3", "open('teachers')", "Teachers", tooltip="Go to Teachers", id="open-teachers"),
+        Binding("4", "open('students')", "Students", tooltip="Go to Students", id="open-students"),
+        Binding("5", "open('sections')", "Sections", tooltip="Go to Sections", id="open-sections"),
+        Binding("h", "open('history')", "History", tooltip="Imports, syncs and undo", id="open-history"),
+        Binding("up,k", "app.focus_previous", "Previous step", show=False),
+        Binding("down,j", "app.focus_next", "Next step", show=False),
+    ]
+
+    AUTO_FOCUS = None
+    """Focus goes to the first step still to do (``focus_first_action``), not the first widget."""
+
+    def __init__(self) -> None:
+        super().__init__(id="notifications")
+        self.checklist: Checklist | None = None
+
+    @property
+    def wizard(self) -> CleverWizardApp:
+        return cast("CleverWizardApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="home") as home:
+            home.can_focus = False  # the step buttons take focus and scroll into view
+            yield Static("Student Information System Sync", classes="screen-title")
+            yield Static("", id="demo-hint")
+            yield Static("", id="home-problem", classes="message -error")
+            for number, key in enumerate(STEPS, start=1):
+                yield StepItem(number, key)
+            with Horizontal(id="home-links"):
+                yield Static("", id="last-sync")
+                yield Button("History", id="go-history", compact=True, tooltip="Imports, syncs and undo (h)")
+        yield Footer(compact=True)
+
+    def on_screen_resume(self) -> None:
+        """Shown first, or back from a step: re-read where things stand."""
+        self.refresh_checklist()
+
+    def refresh_checklist(self) -> None:
+        before = self._states()
+        sync = self.wizard.sync
+        problem_text = self.wizard.store_problem or "The roster store is not open."
+        try:
+            if sync is not None:
+                sync.store.refresh()  # a scheduled sync may have saved while the wizard was open
+            self.checklist = sync.checklist() if sync is not None else None
+        except StoreError as error:
+            self.checklist = None
+            problem_text = str(error)
+        problem = self.query_one("#home-problem", Static)
+        problem.update(problem_text)
+        problem.display = self.checklist is None
+        self._show_items()
+        if self._states() != before or self.focused is None or self.focused.disabled:
+            self.focus_first_action()
+        self.wizard.refresh_subtitle()
+        self.refresh_bindings()
+
+    def _show_items(self) -> None:
+        checklist = self.checklist
+        hint = self.query_one("#demo-hint", Static)
+        settings = self.wizard.settings
+        connected = checklist is not None and checklist.item("district").state == "done"
+        hint.display = settings.is_sandbox and checklist is not None and not connected
+        if hint.display and settings.sandbox_seed is not None:
+            hint.update(demo_hint(settings.sandbox_seed))
+        for item_widget in self.query(StepItem):
+            item_widget.display = checklist is not None
+            if checklist is not None:
+                item = checklist.item(item_widget.key)
+                item_widget.show(item, actionable=item_widget.key != "sections" or has_sections_screen())
+        last = self.query_one("#last-sync", Static)
+        if checklist is not None:
+            last.update(f"Last sync: {when_text(checklist.last_sync) or 'never'}")
+        last.display = checklist is not None
+
+    def _states(self) -> tuple[str, ...]:
+        return tuple(item.state for item in self.checklist.items) if self.checklist else ()
+
+    def focus_first_action(self) -> None:
+        """Put the keyboard on the first step that is not done yet."""
+        checklist = self.checklist
+        if checklist is None:
+            return
+        for key in STEPS:
+            item = checklist.item(key)
+            button = self.query_one(f"#go-{key}")
+            if item.state != "done" and not button.disabled:
+                button.focus()
+                return
+        self.query_one("#go-district").focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Steps that need an earlier one show dimmed in the footer and do nothing."""
+        if action == "open" and parameters:
+            if parameters[0] == "history":
+                return True if self.wizard.sync is not None else None
+            key = cast(StepKey, parameters[0])
+            if self.checklist is None:
+                return None
+            return None if self.wizard.blocked_reason(key, self.checklist) else True
+        return True
+
+    def action_open(self, key: Destination) -> None:
+        self.wizard.open_step(key)
+
+    @on(Button.Pressed, "#go-history")
+    def _history_pressed(self) -> None:
+        self.wizard.open_step("history")
+
+    @on(StepItem.Chosen)
+    def _step_chosen(self, event: StepItem.Chosen) -> None:
+        self.wizard.open_step(event.key)

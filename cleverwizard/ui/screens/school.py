@@ -1,0 +1,178 @@
+"""Select your School: the district's schools in a table, then *Confirm*.
+
+A site belongs to exactly one Clever school; the screen says how to set up another one.
+Loading and confirming both talk to Clever, so both run in workers and failures appear
+inline with *Try again*.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, DataTable, Footer, Header, LoadingIndicator, Static
+
+from cleverwizard.clever import School
+from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain
+
+ONE_SCHOOL = (
+    "One school connects to this site. To set up another school, run the wizard for that "
+    "site with its own data folder (--data-dir)."
+)
+
+
+class SchoolScreen(WizardScreen):
+    """``RosterSync.schools()`` → table → ``RosterSync.select_school`` on *Confirm*."""
+
+    class Loaded(Message):
+        def __init__(self, schools: list[School]) -> None:
+            self.schools = schools
+            super().__init__()
+
+    class Selected(Message):
+        def __init__(self, school: School) -> None:
+            self.school = school
+            super().__init__()
+
+    class Failed(Message):
+        def __init__(self, error: BaseException, action: str) -> None:
+            self.error = error
+            self.action = action
+            super().__init__()
+
+    def __init__(self) -> None:
+        super().__init__(id="school-screen")
+        self.schools: list[School] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(classes="step-body"):
+            yield Static("Select your School", classes="screen-title")
+            yield Static("", id="school-district", classes="intro")
+            yield Static(ONE_SCHOOL, classes="hint")
+            yield LoadingIndicator(id="schools-loading")
+            yield DataTable(id="schools", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="school-message", classes="message")
+            with Horizontal(classes="buttons"):
+                yield Button("Confirm", id="confirm", variant="primary", disabled=True)
+                yield Button("Try again", id="retry", variant="warning")
+                yield Button("Back to Notifications", classes="back-button")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        site = self.sync.store.site()
+        if site is not None:
+            self.query_one("#school-district", Static).update(
+                f"Schools of {site.district_name} ({site.district_id}) that Clever shares with this app."
+            )
+        table = self.query_one("#schools", DataTable)
+        table.add_column("School", key="name")
+        table.add_column("Grades", key="grades")
+        table.add_column("Clever id", key="id")
+        self.load()
+
+    def _say(self, text: str, kind: str = "") -> None:
+        message = self.query_one("#school-message", Static)
+        message.update(text)
+        message.display = bool(text)
+        for css in ("-error", "-success", "-busy"):
+            message.set_class(css == f"-{kind}", css)
+
+    def show_failure(self, message: str) -> None:
+        self._say(message, "error")
+        self.query_one("#schools-loading").display = False
+        self.query_one("#retry").display = True
+        self.query_one("#confirm", Button).disabled = not self.schools
+        self.query_one("#retry", Button).focus()
+
+    def load(self) -> None:
+        self.query_one("#schools-loading").display = True
+        self.query_one("#schools").display = False
+        self.query_one("#retry").display = False
+        self.query_one("#confirm", Button).disabled = True
+        self._say("")
+        self.fetch_schools()
+
+    @work(exclusive=True, group="schools", exit_on_error=False)
+    async def fetch_schools(self) -> None:
+        try:
+            schools = await self.sync.schools()
+        except EXPECTED_ERRORS as error:
+            self.post_message(self.Failed(error, "load"))
+        else:
+            self.post_message(self.Loaded(schools))
+
+    @on(Loaded)
+    def _loaded(self, event: Loaded) -> None:
+        self.schools = event.schools
+        site = self.sync.store.site()
+        current = site.school_id if site else None
+        table = self.query_one("#schools", DataTable)
+        table.clear()
+        for school in self.schools:
+            name = school.name or "(no name in Clever)"
+            if school.id == current:
+                name += "  (connected now)"
+            table.add_row(name, school.grade_span or "not given", school.id, key=school.id)
+        self.query_one("#schools-loading").display = False
+        table.display = True
+        if not self.schools:
+            self.show_failure(
+                "Clever shares no schools of this district with this app: check data sharing "
+                "in the Clever dashboard, then try again."
+            )
+            return
+        ids = [school.id for school in self.schools]
+        if current in ids:
+            table.move_cursor(row=ids.index(current))
+        self.query_one("#confirm", Button).disabled = False
+        table.focus()
+
+    @on(DataTable.RowSelected, "#schools")
+    def _row_chosen(self) -> None:
+        """Enter or a click on a school: the choice is made, *Confirm* is next."""
+        self.query_one("#confirm", Button).focus()
+
+    def highlighted_school(self) -> School | None:
+        table = self.query_one("#schools", DataTable)
+        if not self.schools or table.cursor_row < 0 or table.cursor_row >= len(self.schools):
+            return None
+        return self.schools[table.cursor_row]
+
+    @on(Button.Pressed, "#confirm")
+    def confirm(self) -> None:
+        school = self.highlighted_school()
+        if school is None:
+            self._say("Choose a school in the list first.", "error")
+            return
+        self.query_one("#confirm", Button).disabled = True
+        self._say(f"Connecting this site to {school.name or school.id}…", "busy")
+        self.select(school.id)
+
+    @work(exclusive=True, group="select-school", exit_on_error=False)
+    async def select(self, school_id: str) -> None:
+        try:
+            school = await self.sync.select_school(school_id)
+        except EXPECTED_ERRORS as error:
+            self.post_message(self.Failed(error, "select"))
+        else:
+            self.post_message(self.Selected(school))
+
+    @on(Selected)
+    def _selected(self, event: Selected) -> None:
+        name = event.school.name or event.school.id
+        self.notify(f"This site is now connected to {name}.", title="School selected")
+        self.wizard.refresh_subtitle()
+        self.dismiss(None)
+
+    @on(Failed)
+    def _failed(self, event: Failed) -> None:
+        self.show_failure(explain(event.error))
+        if event.action == "select":
+            self.query_one("#retry").display = False
+            self.query_one("#confirm", Button).focus()
+
+    @on(Button.Pressed, "#retry")
+    def _retry(self) -> None:
+        self.load()

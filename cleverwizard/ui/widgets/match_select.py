@@ -1,0 +1,330 @@
+"""*Select a Match*: a searchable dropdown of Clever teachers for one platform teacher.
+
+Textual's ``Select`` lays out every option when it opens, which is too slow with a
+thousand Clever teachers. This dropdown is an ``Input`` over an ``OptionList`` that is
+refilled on every keystroke with at most ``SHOWN`` options: our ranked candidates first,
+then *This teacher is not in the list*, then the teachers whose name, email or SIS id
+contain every typed word. The options are folded once per import (``MatchBook``), so a
+keystroke only compares strings. The open list lives on a small modal screen placed under
+its row (``MatchPicker``): a keystroke then re-lays out that list only, not the hundred
+rows of the preview behind it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.events import Click
+from textual.geometry import Region
+from textual.message import Message
+from textual.reactive import var
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Footer, Input, OptionList
+from textual.widgets.option_list import Option, OptionDoesNotExist
+
+from cleverwizard.clever.models import User
+from cleverwizard.sync.matching import Candidate, SearchOption, TeacherMatchRow, search, search_options
+from cleverwizard.sync.names import fold
+
+NOT_IN_LIST = "not-in-list"
+"""Option id of *This teacher is not in the list* (Clever ids are hex, so no clash)."""
+NOT_IN_LIST_LABEL = "This teacher is not in the list"
+SHOWN = 50
+"""Most search results listed at once; typing narrows the rest."""
+
+
+def reason_text(candidate: Candidate) -> str:
+    """Why we suggest someone, as the preview says it: "similar name 87%"."""
+    if candidate.reason == "similar name":
+        return f"similar name {candidate.score}%"
+    return candidate.reason
+
+
+@dataclass
+class MatchBook:
+    """What every dropdown of one import shares: the Clever teachers, prepared once."""
+
+    options: list[SearchOption]
+    by_id: dict[str, SearchOption]
+    total: int
+    taken: Callable[[str, int], list[str]] = field(default=lambda clever_id, account_id: [])
+    """Names of the other platform teachers a Clever teacher is chosen for (set by the screen)."""
+
+    @classmethod
+    def build(cls, clever_teachers: Sequence[User]) -> MatchBook:
+        options = search_options(clever_teachers)
+        return cls(options=options, by_id={o.clever_id: o for o in options}, total=len(options))
+
+    def name(self, clever_id: str) -> str:
+        """The Clever teacher's name alone (the label without the email)."""
+        return self.label(clever_id).split(" · ")[0]
+
+    def label(self, clever_id: str | None) -> str:
+        if clever_id is None:
+            return NOT_IN_LIST_LABEL
+        option = self.by_id.get(clever_id)
+        return option.label if option else f"Clever teacher {clever_id}"
+
+
+def dropdown_options(
+    book: MatchBook, row: TeacherMatchRow, query: str, limit: int = SHOWN
+) -> list[Option | None]:
+    """The options for one keystroke: candidates, *not in the list*, then search results."""
+    words = fold(query).split()
+    account_id = row.account.id
+    listed: list[Option | None] = []
+    seen: set[str] = set()
+    for candidate in row.candidates:
+        option = book.by_id.get(candidate.clever_id)
+        if option and all(word in option.key for word in words):
+            seen.add(option.clever_id)
+            listed.append(_option(book, option, account_id, reason_text(candidate)))
+    listed.append(Option(Content.styled(NOT_IN_LIST_LABEL, "italic"), id=NOT_IN_LIST))
+    found = [o for o in search(book.options, query, limit + len(seen) + 1) if o.clever_id not in seen]
+    if found:
+        listed.append(None)
+    listed += [_option(book, option, account_id, "") for option in found[:limit]]
+    hint = ""
+    if len(found) > limit:
+        hint = f"Showing {limit} of {book.total:,} Clever teachers: type a name, email or SIS id to narrow"
+        if words:
+            hint = f"More than {limit} match: keep typing to narrow"
+    elif not found and words:
+        hint = "No other Clever teacher matches what you typed"
+    if hint:
+        listed.append(Option(Content.styled(hint, "dim italic"), disabled=True))
+    return listed
+
+
+def _option(book: MatchBook, option: SearchOption, account_id: int, why: str) -> Option:
+    parts: list[str | tuple[str, str]] = [option.label]
+    if why:
+        parts += ["  ", (why, "bold $text-success")]
+    taken = book.taken(option.clever_id, account_id)
+    if taken:
+        parts += ["  ", (f"chosen for {', '.join(taken)}", "italic $text-warning")]
+    return Option(Content.assemble(*parts), id=option.clever_id)
+
+
+class MatchPicker(ModalScreen[str | None]):
+    """The open dropdown, on a layer of its own just below its row.
+
+    On its own screen, a keystroke re-lays out only the search box and the list, however
+    many rows the preview behind it has. Dismisses with the chosen option id (a Clever id
+    or ``NOT_IN_LIST``), or ``None`` when closed without choosing.
+    """
+
+    DEFAULT_CSS = """
+    MatchPicker {
+        background: transparent;
+        align: left top;
+        & > #match-dropdown {
+            width: 76;
+            height: auto;
+            border: round $border;
+            background: $surface;
+            & > Input { margin: 0; }
+            & > OptionList {
+                height: auto;
+                max-height: 14;
+                border: none;
+                padding: 0;
+                background: $surface;
+                text-wrap: nowrap;
+                text-overflow: ellipsis;
+            }
+        }
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "close", "Close the list", id="match-close"),
+        Binding("enter", "choose", "Choose", id="match-choose", priority=True),
+        Binding("down", "move(1)", "Next", id="match-next", priority=True),
+        Binding("up", "move(-1)", "Previous", id="match-previous", priority=True),
+        Binding("pagedown", "move(10)", "Page down", show=False, priority=True),
+        Binding("pageup", "move(-10)", "Page up", show=False, priority=True),
+    ]
+
+    def __init__(self, book: MatchBook, row: TeacherMatchRow, value: str | None, anchor: Region) -> None:
+        super().__init__(classes="match-picker")
+        self.book = book
+        self.row = row
+        self.value = value
+        self.anchor = anchor
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="match-dropdown"):
+            yield Input(placeholder="Type a name, email or SIS id", compact=True, id="match-search")
+            options = OptionList(id="match-options")
+            options.can_focus = False
+            yield options
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.fill("")
+        self.query_one("#match-search", Input).focus()
+        self._place()
+        self.call_after_refresh(self._place)
+
+    def _place(self) -> None:
+        """Just below the row's dropdown, or above it when there is no room below."""
+        box = self.query_one("#match-dropdown")
+        screen = self.size
+        width = min(max(self.anchor.width, 76), screen.width)
+        height = box.outer_size.height or 18
+        x = max(0, min(self.anchor.x, screen.width - width))
+        below = self.anchor.bottom
+        y = below if below + height <= screen.height - 1 else max(0, self.anchor.y - height)
+        box.styles.width = width
+        box.styles.offset = (x, y)
+
+    def fill(self, query: str) -> None:
+        """Refill the list for ``query``; highlight the current choice, or the first match."""
+        options = self.query_one("#match-options", OptionList)
+        options.set_options(dropdown_options(self.book, self.row, query))
+        if query:
+            options.highlighted = _first_teacher(options)
+            return
+        try:
+            options.highlighted = options.get_option_index(self.value or NOT_IN_LIST)
+        except OptionDoesNotExist:
+            options.highlighted = _first_enabled(options)
+
+    @on(Input.Changed, "#match-search")
+    def _typed(self, event: Input.Changed) -> None:
+        self.fill(event.value)
+
+    def action_choose(self) -> None:
+        """Take the highlighted option (Enter in the search box)."""
+        options = self.query_one("#match-options", OptionList)
+        if options.highlighted is not None:
+            option = options.get_option_at_index(options.highlighted)
+            if not option.disabled:
+                self.dismiss(option.id)
+
+    @on(OptionList.OptionSelected, "#match-options")
+    def _clicked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def on_click(self, event: Click) -> None:
+        """A click outside the list closes it, as with any dropdown."""
+        if event.widget is self:
+            self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        if options.option_count == 0:
+            return
+        index = options.highlighted if options.highlighted is not None else -step
+        target = max(0, min(options.option_count - 1, index + step))
+        direction = 1 if step > 0 else -1
+        while 0 <= target < options.option_count and options.get_option_at_index(target).disabled:
+            target += direction
+        if 0 <= target < options.option_count:
+            options.highlighted = target
+
+
+class MatchSelect(Widget, can_focus=True):
+    """One row's *Select a Match*: shows the chosen Clever teacher; Enter or a click opens it."""
+
+    DEFAULT_CSS = """
+    MatchSelect {
+        height: 1;
+        padding: 0 1;
+        background: $boost;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+        &:focus { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("enter,space,down", "open", "Select a Match", tooltip="Choose the Clever teacher for this row"),
+    ]
+
+    value: var[str | None] = var[str | None](None, init=False)
+    """The chosen Clever id; ``None`` is *This teacher is not in the list*."""
+    expanded: var[bool] = var(False, init=False)
+    """True while the dropdown is open."""
+
+    class Changed(Message):
+        """The administrator chose a (different) Clever teacher for a platform teacher."""
+
+        def __init__(self, match_select: MatchSelect, account_id: int, clever_id: str | None) -> None:
+            super().__init__()
+            self.match_select = match_select
+            self.account_id = account_id
+            self.clever_id = clever_id
+
+        @property
+        def control(self) -> MatchSelect:
+            return self.match_select
+
+    def __init__(self, row: TeacherMatchRow, book: MatchBook, value: str | None, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.row = row
+        self.book = book
+        self.set_reactive(MatchSelect.value, value)
+
+    def render(self) -> Content:
+        arrow = "▲ " if self.expanded else "▼ "
+        if self.value is None:
+            return Content.assemble(arrow, (NOT_IN_LIST_LABEL, "italic"))
+        return Content.assemble(arrow, self.book.label(self.value))
+
+    def watch_value(self) -> None:
+        self.refresh()
+
+    def watch_expanded(self) -> None:
+        self.refresh()
+
+    def action_open(self) -> None:
+        if self.expanded:
+            return
+        self.expanded = True
+        picker = MatchPicker(self.book, self.row, self.value, self.region)
+        self.app.push_screen(picker, callback=self._picked)
+
+    def _picked(self, option_id: str | None) -> None:
+        self.expanded = False
+        if option_id is not None:
+            self.choose(option_id)
+
+    def on_click(self, event: Click) -> None:
+        event.stop()
+        self.focus()
+        self.action_open()
+
+    def choose(self, option_id: str) -> None:
+        """Pick an option by id (a Clever id or ``NOT_IN_LIST``) and tell the screen."""
+        clever_id = None if option_id == NOT_IN_LIST else option_id
+        if clever_id != self.value:
+            self.value = clever_id
+            self.post_message(self.Changed(self, self.row.account.id, clever_id))
+
+
+def _first_teacher(options: OptionList) -> int | None:
+    """The first Clever teacher listed (what a search is for), else *not in the list*."""
+    for index in range(options.option_count):
+        option = options.get_option_at_index(index)
+        if not option.disabled and option.id != NOT_IN_LIST:
+            return index
+    return _first_enabled(options)
+
+
+def _first_enabled(options: OptionList) -> int | None:
+    for index in range(options.option_count):
+        if not options.get_option_at_index(index).disabled:
+            return index
+    return None

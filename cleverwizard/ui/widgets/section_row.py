@@ -1,0 +1,128 @@
+"""One Clever section in the Sections preview: what it is, its *Platform Course* dropdown, why.
+
+``MatchSelect`` is built around Clever teachers (a ``MatchBook`` searched by name, email and
+SIS id, keyed by platform account), so it does not fit courses without a rewrite. A school's
+course catalogue is short, so Textual's ``Select`` (which searches as you type) does the job
+in the same order as the teacher dropdown: our ranked candidates with their reason first,
+then *This course is not in the list*, then every other course by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.app import ComposeResult
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Select, Static
+
+from cleverwizard.store.models import Course
+from cleverwizard.sync.courses import CourseCandidate, SectionMatchRow, course_label
+
+NOT_IN_LIST = -1
+"""Dropdown value of *This course is not in the list* (platform course ids start at 1)."""
+NOT_IN_LIST_LABEL = "This course is not in the list"
+
+
+def course_reason(candidate: CourseCandidate) -> str:
+    """Why a course is suggested, as the preview says it: "similar name 72%"."""
+    if candidate.reason == "similar name":
+        return f"similar name {candidate.score}%"
+    return candidate.reason
+
+
+def course_options(row: SectionMatchRow, courses: Sequence[Course]) -> list[tuple[Content, int]]:
+    """Candidates (with why) first, then *not in the list*, then the rest of the catalogue."""
+    by_id = {course.id: course for course in courses}
+    options: list[tuple[Content, int]] = []
+    for candidate in row.candidates:
+        course = by_id.get(candidate.course_id)
+        if course is not None:
+            options.append(
+                (Content.assemble(course_label(course), "  ", (course_reason(candidate), "bold $text-success")), course.id)
+            )
+    options.append((Content.styled(NOT_IN_LIST_LABEL, "italic"), NOT_IN_LIST))
+    listed = {candidate.course_id for candidate in row.candidates}
+    options += [(Content(course_label(c)), c.id) for c in courses if c.id not in listed]
+    return options
+
+
+def course_note(row: SectionMatchRow, value: int | None) -> Content:
+    """The words under a dropdown: why this course is there (suggestion, saved, yours)."""
+    candidate = next((c for c in row.candidates if c.course_id == value), None)
+    if value == row.suggested:
+        if row.decided:
+            return Content.styled("Saved choice" if value else "Saved: not in the list", "$text-success")
+        if candidate is not None:
+            return Content.assemble(("Suggested: ", "bold $text-success"), (course_reason(candidate), "$text-success"))
+        if row.candidates:
+            return Content.styled("No confident match: choose one if listed", "$text-warning")
+        return Content.styled("No similar platform course found", "$foreground-muted")
+    if value is None:
+        return Content.styled("Chosen by you: not in the list", "$text-accent")
+    why = f" ({course_reason(candidate)})" if candidate is not None else ""
+    return Content.styled(f"Chosen by you{why}", "$text-accent")
+
+
+class SectionRow(Widget):
+    """A Clever section (name, period, term, teacher, students) beside its course dropdown."""
+
+    DEFAULT_CSS = """
+    SectionRow {
+        layout: grid;
+        grid-size: 2 3;
+        grid-columns: 1fr 1fr;
+        grid-rows: 1 1 auto;
+        height: auto;
+        padding: 0 1;
+        border-bottom: hkey $panel-lighten-1;
+        & > .section-who { row-span: 2; padding-right: 1; text-wrap: nowrap; text-overflow: ellipsis; }
+        & > Select { height: 1; }
+        & > Select > SelectCurrent { border: none; height: 1; padding: 0 1; background: $boost; }
+        & > Select:focus > SelectCurrent { background: $block-cursor-background; color: $block-cursor-foreground; }
+        & > Select > SelectOverlay { width: 76; }
+        & > .course-note { text-wrap: nowrap; text-overflow: ellipsis; }
+        & > .section-flag { column-span: 2; height: auto; display: none; }
+        &.-flagged > .section-flag { display: block; }
+        &.-flagged { background: $warning 8%; }
+    }
+    """
+
+    def __init__(
+        self, row: SectionMatchRow, courses: Sequence[Course], value: int | None, who: Content, index: int
+    ) -> None:
+        super().__init__(id=f"section-row-{index}")
+        self.row = row
+        self.courses = courses
+        self.value = value
+        self.who = who
+
+    @property
+    def clever_id(self) -> str:
+        return self.row.section.id
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.who, classes="section-who")
+        yield Select(
+            course_options(self.row, self.courses),
+            value=NOT_IN_LIST if self.value is None else self.value,
+            allow_blank=False,
+            compact=True,
+            classes="course-select",
+        )
+        yield Static(course_note(self.row, self.value), classes="course-note")
+        yield Static("", classes="section-flag")
+
+    @property
+    def select(self) -> Select[int]:
+        return self.query_one(Select)
+
+    def show_state(self, value: int | None, problem: str | None) -> None:
+        """Redraw the note and the flag line after a choice or a re-plan."""
+        self.value = value
+        self.query_one(".course-note", Static).update(course_note(self.row, value))
+        self.set_class(problem is not None, "-flagged")
+        if problem is not None:
+            self.query_one(".section-flag", Static).update(
+                Content.assemble(("! Flagged: ", "bold $text-warning"), (problem, "$text-warning"))
+            )

@@ -1,0 +1,101 @@
+"""One platform teacher in the Teachers preview: who they are and their *Clever Matches* cell.
+
+A row is three light widgets (the dropdown is mounted only while open), so a preview of
+a hundred teachers mounts quickly. The note under the dropdown says, in words, why the
+current choice is there (our suggestion and its reason, a saved match, the
+administrator's own choice) or that the same Clever teacher is also chosen for someone else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.app import ComposeResult
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Static
+
+from cleverwizard.sync.matching import TeacherMatchRow
+from cleverwizard.ui.widgets.match_select import MatchBook, MatchSelect, reason_text
+
+
+def match_note(row: TeacherMatchRow, value: str | None, also_chosen_for: Sequence[str]) -> Content:
+    """The words under a dropdown: conflict first, else why this choice is there."""
+    if also_chosen_for:
+        return Content.assemble(
+            ("Conflict: ", "bold $text-error"),
+            (f"also chosen for {', '.join(also_chosen_for)}", "$text-error"),
+        )
+    candidate = next((c for c in row.candidates if c.clever_id == value), None)
+    if value == row.suggested:
+        if row.decided:
+            return Content.styled("Saved match" if value else "Saved: not in the list", "$text-success")
+        if candidate is not None:
+            return Content.assemble(("Suggested: ", "bold $text-success"), (reason_text(candidate), "$text-success"))
+        if row.candidates:
+            return Content.styled("No confident match: choose one if listed", "$text-warning")
+        return Content.styled("No similar Clever teacher found", "$foreground-muted")
+    if value is None:
+        return Content.styled("Chosen by you: not in the list", "$text-accent")
+    why = f" ({reason_text(candidate)})" if candidate is not None else ""
+    return Content.styled(f"Chosen by you{why}", "$text-accent")
+
+
+class TeacherRow(Widget):
+    """A platform teacher (name over login email) beside their *Select a Match* and its note.
+
+    A two-by-two grid of three widgets, so a long preview stays cheap to lay out: every
+    keystroke in an open dropdown re-lays out the whole screen.
+    """
+
+    DEFAULT_CSS = """
+    TeacherRow {
+        layout: grid;
+        grid-size: 2 2;
+        grid-columns: 2fr 3fr;
+        grid-rows: 1 1;
+        height: 3;
+        padding: 0 1;
+        border-bottom: hkey $panel-lighten-1;
+        & > .teacher-who { row-span: 2; padding-right: 1; text-wrap: nowrap; text-overflow: ellipsis; }
+        & > .match-note { text-wrap: nowrap; text-overflow: ellipsis; }
+        &.-conflict { background: $error 10%; }
+    }
+    """
+
+    def __init__(self, row: TeacherMatchRow, book: MatchBook, value: str | None) -> None:
+        super().__init__(id=f"teacher-row-{row.account.id}")
+        self.row = row
+        self.book = book
+        self.value = value
+        self._shown: tuple[str | None, tuple[str, ...]] = (value, ())
+
+    def compose(self) -> ComposeResult:
+        account = self.row.account
+        yield Static(
+            Content.assemble(
+                (account.full_name or "(no name)", "bold"),
+                "\n",
+                (account.email or "(no login email)", "$foreground-muted"),
+            ),
+            classes="teacher-who",
+        )
+        yield MatchSelect(self.row, self.book, self.value, id=f"match-{account.id}")
+        yield Static(match_note(self.row, self.value, ()), classes="match-note")
+
+    @property
+    def match_select(self) -> MatchSelect:
+        return self.query_one(MatchSelect)
+
+    def show_state(self, value: str | None, also_chosen_for: Sequence[str]) -> None:
+        """Redraw the note (and the dropdown's label) when the choice or a conflict changed."""
+        state = (value, tuple(also_chosen_for))
+        if state == self._shown:
+            return
+        self._shown = state
+        self.value = value
+        self.set_class(bool(also_chosen_for), "-conflict")
+        self.query_one(".match-note", Static).update(match_note(self.row, value, also_chosen_for))
+        select = self.match_select
+        if select.value != value:
+            select.value = value

@@ -1,0 +1,195 @@
+"""Pilot tests of View Imported Teachers / Students: filtering, sorting, editing a login email.
+
+Teachers and students are imported through the service first (as ``cleverwizard import``
+would), then the list is used as an administrator would: filter, pick a row, press e (or
+Enter), type, Save. The store is checked afterwards: a valid email is saved and marked
+edited, a refused one leaves everything as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Static
+
+from cleverwizard.config import Settings
+from cleverwizard.sandbox import SandboxAPI, SandboxDistrict
+from cleverwizard.store import Account, RosterStore
+from cleverwizard.sync.grades import grade_rank
+from cleverwizard.sync.service import RosterSync
+from cleverwizard.ui.app import CleverWizardApp
+from cleverwizard.ui.screens.accounts import AccountsScreen, EmailEditor, Kind
+from cleverwizard.ui.screens.notifications import NotificationsScreen
+from tests.ui.walk import ELEMENTARY, open_store, school_id_named, settle
+
+AppFactory = Callable[..., CleverWizardApp]
+SIZE = (100, 32)
+
+
+async def imported(settings: Settings, district: SandboxDistrict) -> None:
+    """Connect, then import teachers and students the way the command line does."""
+    store = RosterStore.open(settings.data_dir)
+    try:
+        sync = RosterSync(settings, store)
+        await sync.connect(district.district_id)
+        await sync.select_school(school_id_named(district, ELEMENTARY))
+        for kind in ("teacher", "student"):
+            sync.apply(sync.plan(kind, await sync.fetch(kind)))  # type: ignore[arg-type]
+    finally:
+        store.close()
+
+
+def people(settings: Settings, kind: Kind) -> list[Account]:
+    with open_store(settings) as store:
+        return [*store.teachers()] if kind == "teacher" else [*store.students()]
+
+
+async def open_accounts(app: CleverWizardApp, pilot: Pilot[Any], kind: Kind) -> AccountsScreen:
+    await pilot.pause()
+    app.push_screen(AccountsScreen(kind))
+    await pilot.pause()
+    assert isinstance(app.screen, AccountsScreen)
+    return app.screen
+
+
+async def pick(pilot: Pilot[Any], screen: AccountsScreen, text: str) -> None:
+    """/ (Filter), type, Enter: the table is focused on the first matching row."""
+    await pilot.press("slash")
+    await pilot.press(*["space" if ch == " " else ch for ch in text])
+    await pilot.press("enter")
+    await pilot.pause()
+    assert screen.query_one(DataTable).has_focus
+
+
+async def edit(pilot: Pilot[Any], email: str, key: str = "e") -> EmailEditor:
+    """Open the editor (e or Enter), replace the text, and Save with Enter."""
+    await pilot.press(key)
+    await pilot.pause()
+    editor = pilot.app.screen
+    assert isinstance(editor, EmailEditor)
+    field = editor.query_one("#email-input", Input)
+    assert field.has_focus
+    field.value = ""
+    await pilot.press(*email)
+    await pilot.press("enter")
+    await settle(pilot.app, pilot)  # type: ignore[arg-type]
+    return editor
+
+
+def error_text(editor: EmailEditor) -> str:
+    error = editor.query_one("#email-error", Static)
+    return str(error.content) if error.display else ""
+
+
+async def test_a_teacher_login_email_is_saved_marked_edited_and_shown(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, sandbox: SandboxAPI
+) -> None:
+    await imported(demo_settings, district)
+    harold = next(t for t in people(demo_settings, "teacher") if t.last_name == "Finch")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_accounts(app, pilot, "teacher")
+        table = screen.query_one(DataTable)
+        assert table.row_count == len(people(demo_settings, "teacher"))
+        await pick(pilot, screen, "finch")
+        assert table.row_count == 1 and screen.selected() == harold
+        await edit(pilot, "h.finch@lakeviewschools.org")
+        assert app.screen is screen
+        cell = str(table.get_cell(str(harold.id), "email"))
+        assert "h.finch@lakeviewschools.org" in cell and "edited" in cell
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, NotificationsScreen)
+    with open_store(demo_settings) as store:
+        saved = store.teacher(harold.id)
+        assert saved is not None and saved.email == "h.finch@lakeviewschools.org"
+        assert "email" in saved.edited
+
+
+async def test_an_invalid_or_taken_email_is_explained_and_nothing_is_saved(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, sandbox: SandboxAPI
+) -> None:
+    await imported(demo_settings, district)
+    teachers = people(demo_settings, "teacher")
+    harold = next(t for t in teachers if t.last_name == "Finch")
+    rebecca = next(t for t in teachers if t.last_name == "Schäfer")  # Clever's spelling since the link
+    assert rebecca.email
+    with open_store(demo_settings) as store:
+        revision = store.revision
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_accounts(app, pilot, "teacher")
+        await pick(pilot, screen, "finch")
+        editor = await edit(pilot, "not-an-email")
+        assert app.screen is editor
+        assert error_text(editor) == "'not-an-email' is not an email address (name@school.org)."
+        assert editor.query_one("#email-input", Input).value == "not-an-email"
+
+        editor.query_one("#email-input", Input).value = ""
+        await pilot.press(*rebecca.email.upper())
+        await pilot.click("#email-save-button")
+        await settle(app, pilot)
+        assert app.screen is editor
+        assert error_text(editor) == f"{rebecca.email.upper()} is already the login of Rebecca Schäfer."
+        assert editor.query_one("#email-input", Input).value == rebecca.email.upper()
+
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        assert "edited" not in str(screen.query_one(DataTable).get_cell(str(harold.id), "email"))
+    with open_store(demo_settings) as store:
+        assert store.revision == revision
+        unchanged = store.teacher(harold.id)
+        assert unchanged is not None and unchanged.email == harold.email and unchanged.edited == []
+
+
+async def test_students_are_sorted_by_grade_and_a_student_without_email_gets_one(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, sandbox: SandboxAPI
+) -> None:
+    await imported(demo_settings, district)
+    students = people(demo_settings, "student")
+    no_email = next(s for s in students if not s.email and s.first_name.isascii() and s.last_name.isalpha())
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_accounts(app, pilot, "student")
+        table = screen.query_one(DataTable)
+        assert table.row_count == len(students)
+        shown = [screen.accounts[int(str(key.value))] for key in table.rows]
+        ranks = [grade_rank(getattr(student, "grade", None)) for student in shown]
+        assert ranks == sorted(ranks)
+        status = str(screen.query_one("#accounts-status", Static).content)
+        assert "Sorted by grade" in status and "can't log in (no email)" in status
+        await pilot.press("s")
+        await pilot.pause()
+        assert "Sorted by last name" in str(screen.query_one("#accounts-status", Static).content)
+
+        await pick(pilot, screen, f"{no_email.first_name} {no_email.last_name}".lower())
+        assert screen.selected() == no_email
+        assert "(none: can't log in)" in str(table.get_cell(str(no_email.id), "email"))
+        address = f"{no_email.first_name}.{no_email.last_name}.2026@students.example.org".lower()
+        await edit(pilot, address, key="enter")
+        assert app.screen is screen
+        assert address in str(table.get_cell(str(no_email.id), "email"))
+    with open_store(demo_settings) as store:
+        saved = store.student(no_email.id)
+        assert saved is not None and saved.email == address and "email" in saved.edited
+        assert saved.grade == no_email.grade
+
+
+async def test_an_edited_email_survives_the_next_teacher_import(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, sandbox: SandboxAPI
+) -> None:
+    await imported(demo_settings, district)
+    isabella = next(t for t in people(demo_settings, "teacher") if t.last_name == "Thompson" and t.source == "manual")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_accounts(app, pilot, "teacher")
+        await pick(pilot, screen, "isabella")
+        await edit(pilot, "bella.thompson@lakeviewschools.org")
+    await imported(demo_settings, district)
+    with open_store(demo_settings) as store:
+        kept = store.teacher(isabella.id)
+        assert kept is not None and kept.email == "bella.thompson@lakeviewschools.org"
+        assert kept.clever_email and kept.clever_email.lower() == "isabella.thompson@lakeviewschools.org"

@@ -1,0 +1,117 @@
+"""Pilot tests of the Sections step on the demo sandbox: fetch, choose a course, import.
+
+District, school, teachers and students are set up through the service (they have their
+own tests); the Sections screen itself is walked with keys, as an administrator would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Button, Select, Static
+
+from cleverwizard.config import Settings
+from cleverwizard.sandbox import Faults, SandboxAPI, SandboxDistrict
+from cleverwizard.store import RosterStore
+from cleverwizard.sync.service import RosterSync
+from cleverwizard.ui.app import CleverWizardApp
+from cleverwizard.ui.screens.notifications import NotificationsScreen
+from cleverwizard.ui.screens.sections import SectionsScreen
+from cleverwizard.ui.widgets.section_row import NOT_IN_LIST, SectionRow
+from tests.ui.walk import ELEMENTARY, open_store, school_id_named, settle
+
+AppFactory = Callable[..., CleverWizardApp]
+SIZE = (100, 32)
+
+
+async def people_imported(settings: Settings, district: SandboxDistrict) -> None:
+    """District and school connected, teachers and students imported, through the service."""
+    store = RosterStore.open(settings.data_dir)
+    try:
+        sync = RosterSync(settings, store)
+        await sync.connect(district.district_id)
+        await sync.select_school(school_id_named(district, ELEMENTARY))
+        sync.apply(sync.plan("teacher", await sync.fetch("teacher")))
+        sync.apply(sync.plan("student", await sync.fetch("student")))
+    finally:
+        store.close()
+
+
+def school_sections(district: SandboxDistrict) -> list[str]:
+    school = school_id_named(district, ELEMENTARY)
+    return [sid for sid, section in district.sections.items() if section.get("school") == school]
+
+
+async def sections_preview(app: CleverWizardApp, pilot: Pilot[Any]) -> SectionsScreen:
+    """Notifications → 5 (Go to Sections) → i (Import Sections); waits for the preview."""
+    await pilot.pause()
+    await pilot.press("5")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, SectionsScreen)
+    await pilot.press("i")
+    await settle(app, pilot)
+    return screen
+
+
+async def test_import_sections_with_a_chosen_course(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, sandbox: SandboxAPI
+) -> None:
+    await people_imported(demo_settings, district)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await sections_preview(app, pilot)
+        assert screen.stage == "preview"
+        rows = list(screen.query(SectionRow))
+        assert len(rows) == len(school_sections(district))
+        summary = str(screen.query_one("#sections-summary", Static).content)
+        assert f"{len(rows)} sections in Clever" in summary
+
+        first = rows[0]
+        select = first.query_one(Select)
+        assert select.value == NOT_IN_LIST  # Pre-K homeroom: nothing similar in the catalogue
+        select.focus()
+        await pilot.pause()
+        await pilot.press("enter")  # open the list, highlighted on "not in the list"
+        await pilot.pause()
+        await pilot.press("down", "enter")  # the next option: the first course of the catalogue
+        await pilot.pause()
+        chosen = select.value
+        assert isinstance(chosen, int) and chosen != NOT_IN_LIST
+        assert screen.choices[first.clever_id] == chosen
+        assert "Chosen by you" in str(first.query_one(".course-note", Static).content)
+
+        await pilot.click("#apply-button")
+        await settle(app, pilot)
+        assert screen.stage == "done"
+        assert "Sections imported" in str(screen.query_one("#sections-result", Static).content)
+        await pilot.click("#sections-back")
+        await pilot.pause()
+        assert isinstance(app.screen, NotificationsScreen)
+
+    with open_store(demo_settings) as store:
+        saved = {s.clever_id: s for s in store.sections()}
+        assert set(saved) == set(school_sections(district))
+        assert saved[first.clever_id].course_id == chosen
+        assert saved[first.clever_id].course_method == "chosen"
+
+
+async def test_fetch_failure_shows_the_message_and_try_again(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, faults: Faults
+) -> None:
+    await people_imported(demo_settings, district)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        faults.server_error_next = 50
+        screen = await sections_preview(app, pilot)
+        assert screen.stage == "failed"
+        assert str(screen.query_one("#sections-error", Static).content)
+        assert screen.query_one("#retry-button", Button).display
+        faults.clear()
+        await pilot.click("#retry-button")
+        await settle(app, pilot)
+        assert screen.stage == "preview"
+    with open_store(demo_settings) as store:
+        assert store.sections() == []
