@@ -1,0 +1,93 @@
+"""Regenerate ``screenshots/`` from the running demo: one SVG (and PNG) per screen.
+
+Run from the project root: ``.venv/bin/python scripts/screenshots.py``. It walks the
+wizard headless on a fresh demo folder (the in-process sandbox district, seed 2026), the
+way an administrator would, and saves each screen. PNGs are made with ``rsvg-convert``
+(Debian's ``librsvg2-bin``) when it is installed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from cleverwizard.demo import prepare_demo
+from cleverwizard.sandbox import demo_district
+from cleverwizard.ui.app import CleverWizardApp
+
+OUT = Path(__file__).resolve().parent.parent / "screenshots"
+SIZE = (120, 36)
+
+
+async def settle(app: CleverWizardApp, pilot: Pilot[Any]) -> None:
+    for _ in range(3):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    await pilot.pause(0.3)
+
+
+def save(app: CleverWizardApp, name: str) -> None:
+    svg = OUT / f"{name}.svg"
+    app.save_screenshot(filename=svg.name, path=str(OUT))
+    if shutil.which("rsvg-convert"):
+        subprocess.run(["rsvg-convert", "-w", "1400", str(svg), "-o", str(svg.with_suffix(".png"))], check=True)
+    print("saved", svg.name)
+
+
+async def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    district = demo_district(2026)
+    elementary = next(sid for sid, s in district.schools.items() if "Elementary" in s["name"])
+    with tempfile.TemporaryDirectory() as tmp:
+        app = CleverWizardApp(prepare_demo(Path(tmp) / "demo", seed=2026))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            save(app, "01-notifications")
+            app.open_step("district")
+            await settle(app, pilot)
+            app.screen.query_one("#district-id", Input).value = district.district_id
+            await pilot.click("#check")
+            await settle(app, pilot)
+            save(app, "02-connect-district")
+            app.open_step("school")
+            await settle(app, pilot)
+            save(app, "03-select-school")
+            assert app.sync is not None
+            await app.sync.select_school(elementary)
+            app.open_step("teachers")
+            await settle(app, pilot)
+            await pilot.click("#fetch-button")
+            await settle(app, pilot)
+            save(app, "04-teachers-preview")
+            await pilot.click("#apply-button")
+            await settle(app, pilot)
+            app.open_step("students")
+            await settle(app, pilot)
+            await pilot.click("#fetch-students")
+            await settle(app, pilot)
+            save(app, "05-students-by-grade")
+            await pilot.click("#apply")
+            await settle(app, pilot)
+            app.open_step("home")
+            await settle(app, pilot)
+            save(app, "06-notifications-after-import")
+            for step, name in (("sections", "07-sections"), ("history", "08-history"), ("help", "09-help")):
+                app.open_step(step)  # type: ignore[arg-type]
+                await settle(app, pilot)
+                if step == "sections":
+                    await pilot.click("#fetch-button")
+                    await settle(app, pilot)
+                save(app, name)
+                app.open_step("home")
+                await settle(app, pilot)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
