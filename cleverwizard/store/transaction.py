@@ -5,13 +5,18 @@ file (reloaded under the write lock). Every change lands in plain dicts keyed by
 an upsert is O(1) and 20,000 records cost one ``json.dumps`` at the end, never one
 TinyDB ``update`` (which rewrites the whole file) per record. Nothing reaches the disk
 or the store's readers until the ``with`` block ends without an exception.
+
+The tables hold each record in its JSON form (``model_dump(mode="json")``), exactly as
+the file will hold it and as a reload would give it back, so code that reads documents
+directly (``documents``) sees the same thing before and after the write.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from cleverwizard.store.errors import StoreError
@@ -77,6 +82,17 @@ class StoreTransaction:
     def base_revision(self) -> int:
         """The revision the file had when this transaction loaded it."""
         return self._base_revision
+
+    def documents(self, table: str) -> Mapping[str, dict[str, Any]]:
+        """A read-only view of ``table`` as this transaction holds it: doc id -> stored JSON form.
+
+        Nothing is copied or validated: for code that only reads the stored form (the undo
+        journal hashes it when a run ends), where building a model per record would cost
+        more than the work itself. Never change a document through it; use ``put_*``. The
+        view follows later changes and must not be used after the transaction ends.
+        """
+        self._check_live()
+        return MappingProxyType(self._data[table])
 
     def _finish(self) -> RawDatabase:
         """Close the transaction and return the complete database to write."""
@@ -150,31 +166,42 @@ class StoreTransaction:
 
     def put_teachers(self, teachers: Iterable[Teacher]) -> None:
         """Insert or replace teachers by id (a snapshot is taken now; later edits need another put)."""
-        self._put_accounts(teachers, Teacher, self._teachers, self._students, "student")
+        self.put_teacher_docs(_dumped(teachers, Teacher))
 
     def put_students(self, students: Iterable[Student]) -> None:
         """Insert or replace students by id (a snapshot is taken now; later edits need another put)."""
-        self._put_accounts(students, Student, self._students, self._teachers, "teacher")
+        self.put_student_docs(_dumped(students, Student))
 
-    def _put_accounts(
+    def put_teacher_docs(self, docs: Iterable[dict[str, Any]]) -> None:
+        """Insert or replace teachers given in their stored form, ``Teacher.model_dump(mode="json")``.
+
+        For bulk writes that already hold that form (an import creating thousands of
+        accounts): no model is built, so nothing is validated and the caller vouches for
+        the shape. The documents are stored as given; do not change them afterwards.
+        """
+        self._put_account_docs(docs, self._teachers, self._students, "student")
+
+    def put_student_docs(self, docs: Iterable[dict[str, Any]]) -> None:
+        """Insert or replace students given in their stored form (see ``put_teacher_docs``)."""
+        self._put_account_docs(docs, self._students, self._teachers, "teacher")
+
+    def _put_account_docs(
         self,
-        accounts: Iterable[Teacher] | Iterable[Student],
-        kind: type[Teacher] | type[Student],
+        docs: Iterable[dict[str, Any]],
         table: dict[str, dict[str, Any]],
         other: dict[str, dict[str, Any]],
         other_name: str,
     ) -> None:
         self._check_live()
         highest = self._last_account_id
-        for account in accounts:
-            if not isinstance(account, kind):
-                raise TypeError(f"expected {kind.__name__}, got {type(account).__name__}")
-            key = str(account.id)
+        for doc in docs:
+            account_id: int = doc["id"]
+            key = str(account_id)
             if key in other:
-                raise ValueError(f"Account id {account.id} already belongs to a {other_name}; ids are shared.")
-            table[key] = account.model_dump()
-            if account.id > highest:
-                highest = account.id
+                raise ValueError(f"Account id {account_id} already belongs to a {other_name}; ids are shared.")
+            table[key] = doc
+            if account_id > highest:
+                highest = account_id
         self._last_account_id = highest
 
     def remove_teacher(self, id: int) -> bool:
@@ -289,6 +316,14 @@ class StoreTransaction:
         return to_model(Run, copy.deepcopy(doc), self._path, RUNS) if doc is not None else None
 
 
+def _dumped(accounts: Iterable[Teacher] | Iterable[Student], kind: type[Teacher] | type[Student]) -> Iterator[dict[str, Any]]:
+    """Each account's stored form, refusing the other kind (a teacher put among students)."""
+    for account in accounts:
+        if not isinstance(account, kind):
+            raise TypeError(f"expected {kind.__name__}, got {type(account).__name__}")
+        yield account.model_dump(mode="json")
+
+
 def _next_free(highest: int, table: dict[str, dict[str, Any]]) -> int:
     candidate = highest + 1
     while str(candidate) in table:
@@ -306,6 +341,6 @@ def _put(
     for record in records:
         if not isinstance(record, kind):
             raise TypeError(f"expected {kind.__name__}, got {type(record).__name__}")
-        table[str(record.id)] = record.model_dump()
+        table[str(record.id)] = record.model_dump(mode="json")
         highest = max(highest, record.id)
     return highest

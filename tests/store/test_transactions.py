@@ -136,6 +136,33 @@ def test_an_id_cannot_be_both_a_teacher_and_a_student(store: RosterStore) -> Non
     assert store.revision == 0
 
 
+def test_accounts_can_be_put_in_their_stored_form(store: RosterStore) -> None:
+    """``put_*_docs`` skips the models but keeps the id rules, and stores what a put of the model would."""
+    with store.transaction() as tx:
+        tx.put_student_docs([make_student(1).model_dump(mode="json")])
+        tx.put_teacher_docs([make_teacher(2).model_dump(mode="json")])
+        tx.put_students([make_student(3)])
+        assert tx.documents("students")["3"] == make_student(3).model_dump(mode="json")
+        assert tx.next_account_id() == 4
+    assert store.students() == [make_student(1), make_student(3)] and store.teachers() == [make_teacher(2)]
+    with pytest.raises(ValueError, match="already belongs to a teacher"):
+        with store.transaction() as tx:
+            tx.put_student_docs([make_student(2).model_dump(mode="json")])
+    assert store.revision == 1
+
+
+def test_documents_is_a_read_only_view_of_the_stored_form(store: RosterStore) -> None:
+    with store.transaction() as tx:
+        docs = tx.documents("students")
+        assert dict(docs) == {}
+        tx.put_student(make_student(1))
+        assert docs["1"] == make_student(1).model_dump(mode="json")  # the view follows later puts
+        with pytest.raises(TypeError):
+            docs["2"] = make_student(2).model_dump(mode="json")  # type: ignore[index]
+    with pytest.raises(StoreError):
+        tx.documents("students")
+
+
 def test_upsert_replaces_by_id(store: RosterStore) -> None:
     with store.transaction() as tx:
         tx.put_students([make_student(1), make_student(2)])
