@@ -5,13 +5,16 @@ Run by hand (not a test):
     .venv/bin/python bench/bench_daily_sync.py [--students 5000] [--teachers 250] [--changes 50]
 
 A generated sandbox district with one school is served over loopback HTTP from this process
-(``cleverwizard.sandbox.serve``). A fresh data folder is connected to it (untimed), then:
+(``cleverwizard.sandbox.serve``). A fresh data folder is connected to it and goes through the
+wizard's import steps, sections included, with the demo course catalogue (untimed), then:
 
-1. **full**: the first ``RosterSync.daily_sync()``: the newest event id, then every teacher
-   and student of the school, planned and written in one run;
+1. **full**: the first ``RosterSync.daily_sync()``: the newest event id, then every teacher,
+   student and section of the school, planned and written in one run;
 2. ``--changes`` changes are made in the sandbox (new students, renamed and regraded
-   students, a renamed teacher, a few deletions), each logging its Clever event;
-3. **events**: the next ``daily_sync()``, which should read only ``/events``.
+   students, students moved between sections, a renamed teacher, a few deletions), each
+   logging its Clever events;
+3. **events**: the next ``daily_sync()``, which should read only ``/events`` (and the
+   school's course list if a changed section has no course decided yet).
 
 For each run it prints the requests the server answered (and for which paths), the
 seconds it took and what it wrote. The point of the issue: the second run's requests
@@ -32,20 +35,23 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cleverwizard.config import resolve, save_settings, save_token  # noqa: E402
-from cleverwizard.sandbox import SandboxAPI, SandboxDistrict, serve  # noqa: E402
+from cleverwizard.sandbox import SandboxAPI, SandboxDistrict, demo_platform_courses, serve  # noqa: E402
 from cleverwizard.store import RosterStore  # noqa: E402
+from cleverwizard.store.models import Course  # noqa: E402
 from cleverwizard.sync.daily_report import SyncReport  # noqa: E402
 from cleverwizard.sync.service import RosterSync  # noqa: E402
 
 
 def make_changes(district: SandboxDistrict, school: str, count: int, seed: int) -> Counter[str]:
-    """``count`` ordinary changes, about a day's worth for a big school; each logs one users event."""
+    """``count`` ordinary changes, about a day's worth for a big school (a deletion or a move
+    also logs a ``sections.updated`` per section it touches)."""
     rng = random.Random(seed)
     students = district.users_at_school(school, "student")
     teachers = district.users_at_school(school, "teacher")
     made: Counter[str] = Counter()
-    kinds = ["new student", "renamed student", "regraded student", "renamed teacher", "deleted student"]
-    weights = [40, 25, 25, 5, 5]
+    kinds = ["new student", "renamed student", "regraded student", "moved student", "renamed teacher", "deleted student"]
+    weights = [35, 20, 20, 15, 5, 5]
+    sections = district.sections_at_school(school)
     touched: set[str] = set()
     while sum(made.values()) < count:
         kind = rng.choices(kinds, weights)[0]
@@ -62,6 +68,12 @@ def make_changes(district: SandboxDistrict, school: str, count: int, seed: int) 
                 district.update_user(person["id"], last=f"Renamed{made[kind]}")
             elif kind == "regraded student":
                 district.update_user(person["id"], grade="9")
+            elif kind == "moved student":
+                source = next((s for s in sections if person["id"] in s["students"]), None)
+                target = next((s for s in sections if s is not source and s["course"] == (source or {}).get("course")), None)
+                if source is None or target is None:
+                    continue
+                district.move_student(person["id"], source["id"], target["id"])
             else:
                 district.delete_user(person["id"])
         made[kind] += 1
@@ -111,6 +123,11 @@ def main() -> None:
                 sync = RosterSync(resolve(folder), store, started_by="bench")
                 asyncio.run(sync.connect(district.district_id))
                 asyncio.run(sync.select_school(school))
+                with store.transaction() as tx:
+                    tx.put_courses([Course(id=tx.next_course_id(), **c) for c in demo_platform_courses(district)])
+                for kind in ("teacher", "student"):
+                    sync.apply(sync.plan(kind, asyncio.run(sync.fetch(kind))))
+                sync.apply_sections(sync.plan_sections(asyncio.run(sync.fetch_sections())))
                 people = len(district.users_at_school(school, "student")), len(district.users_at_school(school, "teacher"))
                 print(f"School {school}: {people[0]} students, {people[1]} teachers; Clever at {base_url}")
 

@@ -177,6 +177,11 @@ class CleverClient:
         path = f"/schools/{_seg(school_id)}/sections"
         return await self._collect(path, {}, Section, on_progress)
 
+    async def get_section(self, section_id: str) -> Section:
+        """One section by id (``CleverNotFound`` once it is deleted): a daily sync re-reads the
+        few sections whose people changed instead of the school's whole list."""
+        return await self._get_one(f"/sections/{_seg(section_id)}", Section)
+
     async def school_courses(self, school_id: str) -> list[Course]:
         return await self._collect(f"/schools/{_seg(school_id)}/courses", {}, Course, None)
 

@@ -1,8 +1,9 @@
 """The commands that keep a set-up school in sync: sync, history, undo.
 
 ``sync`` is what cron or a systemd timer runs every day, so everything it prints is meant
-for a mailbox or a log: a line saying how Clever was read, a line per kind, one line per
-problem record, and an exit code from INTERFACE.md (3 when the guard held the run).
+for a mailbox or a log: a line saying how Clever was read, a line per kind (teachers,
+students, sections), one line per problem record, and an exit code from INTERFACE.md (3
+when the guard held the run).
 """
 
 from __future__ import annotations
@@ -48,13 +49,14 @@ def started_by_option(command: click.decorators.FC) -> click.decorators.FC:
 @started_by_option
 @with_sync
 def sync(sync: RosterSync, dry_run: bool, force: bool, as_json: bool, full: bool, wait: float, started_by: str) -> None:
-    """The daily sync: the connected school's teachers and students in one run.
+    """The daily sync: the connected school's teachers, students and sections in one run.
 
     The first run compares everyone with Clever; later runs read Clever's event log and
     fall back to a full comparison (and say so) when it cannot be used. Fields edited in
-    the wizard stay as edited. People gone from Clever are archived, never deleted.
-    When a run would archive more than 10% or update more than 75% of a kind's linked
-    accounts it writes nothing and exits 3; --force applies it anyway.
+    the wizard stay as edited. People and sections gone from Clever are archived, never
+    deleted. Sections are synced once the Sections step has been done (until then the
+    run says so). When a run would archive more than 10% or update more than 75% of a
+    kind's linked accounts or sections it writes nothing and exits 3; --force applies it.
     """
     sync.started_by = started_by
     report = run(sync.daily_sync(dry_run=dry_run, force=force, full=full, wait=wait))

@@ -324,6 +324,49 @@ class SandboxDistrict:
         self._emit("sections.updated", section, previous)
         return copy.deepcopy(section)
 
+    def add_section(
+        self,
+        school_id: str,
+        name: str | None,
+        *,
+        teachers: list[str],
+        students: list[str] | None = None,
+        course: str | None = None,
+        term_id: str | None = None,
+        **fields: Any,
+    ) -> Record:
+        """Open a section at ``school_id`` and log ``sections.created`` (its full record).
+
+        ``teachers`` (primary first) and ``students`` are Clever user ids; ``course`` and
+        ``term_id`` ids of this district's courses and terms; ``fields`` more plain fields.
+        """
+        self._require(self.schools, [school_id])
+        self._require(self.users, [*teachers, *(students or [])])
+        unknown = set(fields) - _SECTION_FIELDS
+        if unknown:
+            raise TypeError(f"add_section cannot set {sorted(unknown)}")
+        self._touch()
+        section_id = self.new_id()
+        number = len(self.sections) + 1
+        record: Record = {
+            "id": section_id, "district": self.district_id, "school": school_id, "name": name,
+            "section_number": str(number), "sis_id": f"{self.schools[school_id]['sis_id']}-{number:05d}",
+            "period": None, "grade": None, "subject": None, "course": course, "term_id": term_id,
+            "teacher": teachers[0] if teachers else None, "teachers": list(teachers),
+            "students": sorted(students or []), "created": self.now(), "last_modified": self.now(), "ext": {},
+            **fields,
+        }
+        self.sections[section_id] = record
+        self._emit("sections.created", record)
+        return copy.deepcopy(record)
+
+    def delete_section(self, section_id: str) -> Record:
+        """Remove a section (a class cancelled in the SIS) and log ``sections.deleted``."""
+        record = self.sections.pop(section_id)
+        self._touch()
+        self._emit("sections.deleted", record)
+        return record
+
     def expire_events_before(self, event_id: str) -> int:
         """Drop events older than ``event_id`` as Clever's 30-day window does; returns how many.
 

@@ -1,19 +1,25 @@
-"""The daily sync: teachers and students of the connected school, headless, in one run.
+"""The daily sync: teachers, students and sections of the connected school, headless, in one run.
 
 How Clever is read:
 
 - **full**: the first sync after setup (or ``--full``). The newest event id is read
-  *first*, then every teacher and student of the school; the plan archives linked people
-  Clever no longer lists (never deletes) and restores those who came back. The event id
-  is saved in the same transaction, so the next run resumes exactly where this one looked.
-- **events**: later runs read ``/events`` after the saved id and plan only the people the
-  events name, so the requests made follow the number of changes, not the school's size.
+  *first*, then every teacher and student of the school (and its sections, courses and
+  terms); the plan archives linked people and sections Clever no longer lists (never
+  deletes) and restores those who came back. The event id is saved in the same
+  transaction, so the next run resumes exactly where this one looked.
+- **events**: later runs read ``/events`` after the saved id and plan only the people and
+  sections the events name, so the requests made follow the number of changes, not the
+  school's size.
 - **fallback**: a full comparison when the events cannot be trusted (switched off, or
   older than Clever keeps); the report says why.
 
-Everything is planned before anything is written; the guard may then hold the run. The
-write is one transaction of per-kind steps (``apply.Step``), so sections can join as one
-more step later, and a failure anywhere leaves the store as it was.
+Sections take part once the Sections step has been done (see ``sync.daily_sections``,
+which also says what an events run asks Clever for them); until then the report says so.
+
+People are planned before anything is written; the guard may then hold the run. The
+write is one transaction of per-kind steps (``apply.Step``): teachers, students, then
+sections, planned inside the transaction so people created by the run are enrolled. A
+failure anywhere, a held run and a dry run all leave the store as it was.
 """
 
 from __future__ import annotations
@@ -33,9 +39,19 @@ from cleverwizard.store import RosterStore, StoreError, StoreTransaction
 from cleverwizard.store.models import Account, Meta, Run, Site
 from cleverwizard.sync.apply import StalePlan, Step, apply_steps, people_step
 from cleverwizard.sync.daily_report import SyncMode, SyncReport
+from cleverwizard.sync.daily_sections import (
+    SECTIONS_NOT_IMPORTED,
+    SectionSide,
+    StopBeforeWriting,
+    complete_from_clever,
+    read_all_sections,
+    sections_from_events,
+    sections_step,
+)
 from cleverwizard.sync.events import (
     KINDS,
     RETENTION_DAYS,
+    SECTIONS,
     USERS,
     EventBatch,
     EventsUnavailable,
@@ -53,9 +69,8 @@ LOCK_FILE_NAME = "sync.lock"
 DEFAULT_WAIT = 30.0
 """Seconds an overlapping run waits for the running one before giving up."""
 PLAN_ATTEMPTS = 3
-RECORD_TYPES: tuple[str, ...] = (USERS,)
-"""Event record types a run reads; a sections step adds ``"sections"``."""
-"""Plans rebuilt when the wizard saved while Clever was being read; Clever is not asked again."""
+"""Plans rebuilt when the wizard saved while Clever was being read. Clever is not asked
+again, except for the few sections whose people only the fresh plan touches."""
 
 
 class SyncAlreadyRunning(StoreError):
@@ -105,7 +120,9 @@ class CleverSide:
     """Events mode: the people the events name."""
     events_read: int = 0
     batch: EventBatch | None = None
-    """Events mode: every event read, for steps of other record types (sections)."""
+    """Events mode: every event read."""
+    sections: SectionSide | None = None
+    """What Clever said about sections; ``None`` while the Sections step has not been done."""
 
 
 def _too_old(meta: Meta, now: datetime) -> bool:
@@ -116,10 +133,12 @@ def _too_old(meta: Meta, now: datetime) -> bool:
 
 
 async def read_clever(
-    client: CleverClient, meta: Meta, site: Site, *, full: bool = False, record_types: Sequence[str] = RECORD_TYPES
+    client: CleverClient, meta: Meta, site: Site, *, full: bool = False, with_sections: bool = False
 ) -> CleverSide:
-    """Choose the mode from the saved position, then read Clever accordingly."""
+    """Choose the mode from the saved position, then read Clever accordingly (sections too
+    when ``with_sections``: their events come with the users', in the same requests)."""
     school_id = site.school_id or ""
+    record_types: Sequence[str] = (USERS, SECTIONS) if with_sections else (USERS,)
     if full:
         mode: SyncMode = "full"
         reason = "asked for with --full"
@@ -141,11 +160,15 @@ async def read_clever(
             count = len(batch.events)
             said = f"{count} event{'s' if count != 1 else ''} since the last sync"
             newest = batch.newest_id or meta.last_event_id
-            return CleverSide("events", said, newest, changes=changes, events_read=count, batch=batch)
+            sections = sections_from_events(batch, school_id) if with_sections else None
+            return CleverSide("events", said, newest, changes=changes, events_read=count, batch=batch, sections=sections)
     position = await current_position(client)  # before the fetch: nothing can slip between
-    teachers = await client.school_teachers(school_id)
-    students = await client.school_students(school_id)
-    return CleverSide(mode, reason, position, people={"teacher": teachers, "student": students})
+    people: dict[PersonKind, list[User]] = {
+        "teacher": await client.school_teachers(school_id),
+        "student": await client.school_students(school_id),
+    }
+    sections = await read_all_sections(client, school_id, people) if with_sections else None
+    return CleverSide(mode, reason, position, people=people, sections=sections)
 
 
 def archive_changes(kind: PersonKind, accounts: Sequence[Account], gone: set[str]) -> list[PlannedChange]:
@@ -257,11 +280,14 @@ async def _sync(
     site = store.site()
     if site is None or site.school_id != school_id:
         raise StoreError("The connected school changed while this sync was starting; run the sync again.")
-    side = await read_clever(client, store.meta(), site, full=full)
+    meta = store.meta()
+    side = await read_clever(client, meta, site, full=full, with_sections=meta.sections_imported_at is not None)
     for attempt in range(1, PLAN_ATTEMPTS + 1):
         if attempt > 1:
             seen = view()
         plans = plan_people(seen, side, school_id)
+        if side.sections is not None:
+            await complete_from_clever(client, side.sections, seen, plans, school_id)
         report = SyncReport(
             mode=side.mode,
             reason=side.reason,
@@ -271,10 +297,14 @@ async def _sync(
             forced=force,
             position=side.position,
             events_read=side.events_read,
+            notes=[] if side.sections is not None else [SECTIONS_NOT_IMPORTED],
         )
-        if dry_run or report.held:
-            return report
         steps: list[Step] = [people_step(plan) for plan in plans.values()]
+        if side.sections is not None:
+            # planned inside the transaction, after the people; stops it for a dry or held run
+            steps.append(sections_step(side.sections, report, school_id, dry_run=dry_run))
+        elif dry_run or report.held:
+            return report
         try:
             run = apply_steps(
                 store,
@@ -285,6 +315,8 @@ async def _sync(
                 detail=f"{side.mode}: {side.reason}",
                 finish=_finish(side, school_id),
             )
+        except StopBeforeWriting:
+            return report
         except StalePlan:
             if attempt == PLAN_ATTEMPTS:
                 raise

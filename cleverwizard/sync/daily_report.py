@@ -12,8 +12,11 @@ from typing import Any, Literal
 from cleverwizard.store.models import Problem
 from cleverwizard.sync.guard import GuardFinding, explain
 from cleverwizard.sync.plan import KeptEdit, Plan
+from cleverwizard.sync.section_plan import SectionPlan
 
 SyncMode = Literal["full", "events", "fallback"]
+KindPlan = Plan | SectionPlan
+"""A step's plan: teachers and students are ``Plan``, sections ``SectionPlan``."""
 
 MODE_WORDS: dict[SyncMode, str] = {
     "full": "full comparison with Clever",
@@ -30,11 +33,20 @@ def problem_line(problem: Problem) -> str:
     return f"problem: {who}: {problem.issue}. {problem.fix}"
 
 
-def kind_line(plan: Plan, mode: SyncMode) -> str:
+def kind_line(plan: KindPlan, mode: SyncMode) -> str:
     """The per-kind sentence; an events run counts changed records, not the school."""
     if mode != "events":
         return plan.summary()
     c = plan.counts
+    if isinstance(plan, SectionPlan):
+        parts = [f"{c.created} new", f"{c.updated} updated", f"{c.archived} archived"]
+        if c.restored:
+            parts.append(f"{c.restored} restored")
+        parts.append(f"{c.unchanged} unchanged")
+        text = "Sections named in the events or enrolling changed people: " + ", ".join(parts) + "."
+        if c.flagged:
+            text += f" {c.flagged} flagged: teachers or students not on the platform."
+        return text
     people = f"{plan.kind}s"
     parts = [f"{c.created} new accounts", f"{c.linked} linked", f"{c.updated} updated", f"{c.archived} archived"]
     if c.restored:
@@ -52,8 +64,10 @@ class SyncReport:
 
     mode: SyncMode
     reason: str
-    plans: dict[str, Plan] = field(default_factory=dict)
-    """Per step name ("teachers", "students"), in the order they are applied."""
+    plans: dict[str, KindPlan] = field(default_factory=dict)
+    """Per step name ("teachers", "students", "sections"), in the order they are applied."""
+    notes: list[str] = field(default_factory=list)
+    """Sentences about the run as a whole (sections not imported yet), printed after the heading."""
     findings: list[GuardFinding] = field(default_factory=list)
     dry_run: bool = False
     forced: bool = False
@@ -72,11 +86,13 @@ class SyncReport:
 
     @property
     def kept_edits(self) -> list[KeptEdit]:
-        return [kept for plan in self.plans.values() for kept in plan.kept_edits]
+        return [kept for plan in self.plans.values() if isinstance(plan, Plan) for kept in plan.kept_edits]
 
     @property
     def changes(self) -> int:
-        return sum(len(plan.changes) + len(plan.decisions) for plan in self.plans.values())
+        return sum(
+            len(plan.changes) + (len(plan.decisions) if isinstance(plan, Plan) else 0) for plan in self.plans.values()
+        )
 
     def heading(self) -> str:
         text = f"Sync: {MODE_WORDS[self.mode]}"
@@ -89,6 +105,7 @@ class SyncReport:
         """What the command prints: mode, a line per kind, kept edits, problems, outcome."""
         out = ["Dry run: nothing was written."] if self.dry_run else []
         out.append(self.heading())
+        out += self.notes
         for plan in self.plans.values():
             out.append(kind_line(plan, self.mode))
             if self.dry_run:
@@ -117,6 +134,7 @@ class SyncReport:
             "event_position": self.position,
             "events_read": self.events_read,
             "counts": {name: plan.counts.model_dump() for name, plan in self.plans.items()},
+            "notes": list(self.notes),
             "problems": [problem.model_dump() for problem in self.problems],
             "kept_edits": [kept.model_dump(mode="json") for kept in self.kept_edits],
         }

@@ -3,7 +3,8 @@
 Clever's recipe (CONTRACT.md §9): remember the newest event id, do a full sync from the
 Data API, then poll ``/events?starting_after=<id>``. Each event carries the full record,
 so only the newest event per record matters and replaying events is harmless: the same
-events read twice plan the same (by then empty) changes.
+events read twice plan the same (by then empty) changes. ``user_changes`` sorts the user
+events, ``section_changes`` the section events (read once the Sections step is done).
 
 Where to resume is saved in ``meta.last_event_id``:
 
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from cleverwizard.clever import CleverClient, CleverForbidden, CleverNotFound, Event, User
+from cleverwizard.clever.models import Section as CleverSection
 from cleverwizard.store.models import Problem
 from cleverwizard.sync.emails import SIS_FIX
 from cleverwizard.sync.plan import PersonKind
@@ -34,6 +36,7 @@ LOG_START = "log-start"
 RETENTION_DAYS = 30
 """How long Clever keeps events; a position older than this may have lost some."""
 USERS = "users"
+SECTIONS = "sections"
 KINDS: tuple[PersonKind, ...] = ("teacher", "student")
 
 EVENTS_OFF = (
@@ -148,12 +151,63 @@ def user_changes(batch: EventBatch, school_id: str) -> UserChanges:
 def _unreadable(record_id: str, event: Event, error: ValidationError) -> Problem:
     roles = event.data.object.get("roles")
     kind: PersonKind = "student" if isinstance(roles, dict) and roles.get("student") else "teacher"
-    first = error.errors(include_url=False, include_input=False)[0]
-    where = ".".join(str(part) for part in first["loc"]) or "record"
     return Problem(
         kind=kind,
         clever_id=record_id,
         name="(unreadable Clever record)",
-        issue=f"Clever sent a user record this sync cannot read (field '{where}': {first['msg']}), so it was skipped",
+        issue=f"Clever sent a user record this sync cannot read ({_where(error)}), so it was skipped",
+        fix=SIS_FIX,
+    )
+
+
+@dataclass
+class SectionChanges:
+    """What the section events say about this school's sections.
+
+    ``present`` holds the newest record of each section Clever lists at the school (the
+    event carries the whole record, enrolments included, so nothing more is fetched);
+    ``gone`` the Clever ids of sections deleted or moved to another school.
+    """
+
+    present: list[CleverSection] = field(default_factory=list)
+    gone: set[str] = field(default_factory=set)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def section_changes(batch: EventBatch, school_id: str) -> SectionChanges:
+    """Sort the newest event of each section into present or gone."""
+    changes = SectionChanges()
+    for record_id, event in batch.latest(SECTIONS).items():
+        if event.action == "deleted":
+            changes.gone.add(record_id)
+            continue
+        try:
+            section = CleverSection.model_validate(event.data.object)
+        except ValidationError as error:
+            if (problem := _unreadable_section(record_id, event, error, school_id)) is not None:
+                changes.problems.append(problem)
+            continue
+        if section.school == school_id:
+            changes.present.append(section)
+        else:
+            changes.gone.add(record_id)
+    return changes
+
+
+def _where(error: ValidationError) -> str:
+    first = error.errors(include_url=False, include_input=False)[0]
+    return f"field '{'.'.join(str(part) for part in first['loc']) or 'record'}': {first['msg']}"
+
+
+def _unreadable_section(record_id: str, event: Event, error: ValidationError, school_id: str) -> Problem | None:
+    """Only this school's sections are worth a line; a broken record elsewhere is not ours."""
+    if event.data.object.get("school") not in (school_id, None):
+        return None
+    name = event.data.object.get("name")
+    return Problem(
+        kind="section",
+        clever_id=record_id,
+        name=name if isinstance(name, str) and name else "(unreadable Clever section)",
+        issue=f"Clever sent a section record this sync cannot read ({_where(error)}), so it was skipped",
         fix=SIS_FIX,
     )

@@ -6,6 +6,8 @@ would archive a school's worth of logins overnight. So before writing, each kind
 is measured against the accounts it could hurt: the kind's active accounts already linked
 to Clever. Archiving more than ``ARCHIVE_LIMIT`` of them, or updating more than
 ``UPDATE_LIMIT``, holds the run (exit 3) until someone looks and reruns with ``--force``.
+Sections are measured the same way against the school's active sections linked to Clever
+(an export that loses a term's classes would otherwise archive them all overnight).
 
 Small schools: the percentages apply as they are, but a run never holds over fewer than
 ``MIN_AFFECTED`` accounts (in a school of 8 teachers, one leaving is 12.5%, and that is an
@@ -18,8 +20,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from cleverwizard.store.models import Account
+from cleverwizard.store.models import Account, Section
 from cleverwizard.sync.plan import Plan
+from cleverwizard.sync.section_plan import SectionPlan
 
 ARCHIVE_LIMIT = 0.10
 UPDATE_LIMIT = 0.75
@@ -62,15 +65,24 @@ def linked_active(accounts: Sequence[Account]) -> int:
 
 def check_plan(plan: Plan, accounts: Sequence[Account]) -> list[GuardFinding]:
     """The limits ``plan`` goes over, measured against ``accounts`` as they are now."""
-    base = linked_active(accounts)
+    updates = len(plan.of("update")) + len(plan.of("unlink"))
+    return _over_limits(plan.kind, len(plan.of("archive")), updates, linked_active(accounts))
+
+
+def check_sections(plan: SectionPlan, sections: Sequence[Section]) -> list[GuardFinding]:
+    """The limits a section plan goes over, measured against the school's active sections
+    linked to Clever before the run (``sections`` as they are now)."""
+    base = sum(1 for s in sections if s.clever_id and s.status == "active" and s.school == plan.school_id)
+    return _over_limits("section", len(plan.of("archive")), len(plan.of("update")), base)
+
+
+def _over_limits(kind: str, archives: int, updates: int, base: int) -> list[GuardFinding]:
     if base == 0:
         return []
-    archives = len(plan.of("archive"))
-    updates = len(plan.of("update")) + len(plan.of("unlink"))
     found = []
     for action, count, limit in (("archive", archives, ARCHIVE_LIMIT), ("update", updates, UPDATE_LIMIT)):
         if count >= MIN_AFFECTED and count / base > limit:
-            found.append(GuardFinding(kind=plan.kind, action=action, count=count, base=base, limit=limit))
+            found.append(GuardFinding(kind=kind, action=action, count=count, base=base, limit=limit))
     return found
 
 

@@ -84,6 +84,7 @@ def plan_sections(
     archive_missing: bool = False,
     deleted: Collection[str] = (),
     clever_people: Collection[str] | None = None,
+    partial: bool = False,
 ) -> SectionPlan:
     """Plan creating, updating, archiving and restoring the school's sections.
 
@@ -93,7 +94,10 @@ def plan_sections(
     ``archive_missing`` archives this school's sections Clever no longer lists (a full sync);
     ``deleted`` archives the given Clever section ids even without it (an events-based sync).
     ``clever_people``, the Clever ids of the school's teachers and students, lets a flag say
-    whether the missing people can be imported or must be fixed in the SIS.
+    whether the missing people can be imported or must be fixed in the SIS. ``partial`` says
+    ``clever_sections`` are only the sections an events-based sync names: the school's other
+    active sections in the store then still count as sections of the same Clever course for
+    course suggestions, so a class opened mid-year gets the course a full comparison would give.
     """
     catalogue = {course.id: course for course in view.courses}
     existing = {section.clever_id: section for section in view.sections if section.clever_id}
@@ -102,8 +106,9 @@ def plan_sections(
             s.id for s in clever_sections
             if (choices is not None and s.id in choices) or _kept_course(existing.get(s.id), catalogue) is None
         }
+        context = [*clever_sections, *(_stored_siblings(view, clever_sections, deleted, school_id) if partial else [])]
         rows = suggest_course_matches(
-            view.courses, clever_sections, clever_courses, saved_course_choices(view.sections), only=undecided
+            view.courses, context, clever_courses, saved_course_choices(view.sections), only=undecided
         )
     by_section = {row.section.id: row for row in rows}
     people = _People(view, clever_people)
@@ -160,6 +165,19 @@ def plan_sections(
                 )
             )
     return plan
+
+
+def _stored_siblings(
+    view: PlatformView, listed: Sequence[CleverSection], deleted: Collection[str], school_id: str
+) -> list[CleverSection]:
+    """The school's active stored sections not in ``listed``, as Clever id and Clever course
+    only: all course suggestions need of them is which Clever course they are."""
+    skip = {section.id for section in listed} | set(deleted)
+    return [
+        CleverSection(id=section.clever_id, course=section.clever_course_id)
+        for section in view.sections
+        if section.clever_id and section.clever_id not in skip and section.status == "active" and section.school == school_id
+    ]
 
 
 def _course_for(

@@ -258,7 +258,8 @@ class RosterSync:
     async def daily_sync(
         self, *, dry_run: bool = False, force: bool = False, full: bool = False, wait: float = DEFAULT_WAIT
     ) -> SyncReport:
-        """Teachers and students of the connected school in one run (see ``sync.daily``).
+        """Teachers, students and (once the Sections step is done) sections of the connected
+        school in one run (see ``sync.daily`` and ``sync.daily_sections``).
 
         ``wait`` is how long to wait for a sync already running on this data folder before
         giving up with ``SyncAlreadyRunning``; a held run (``report.held``) wrote nothing.

@@ -3,9 +3,14 @@
 A run's journal holds each record as it was before the run (``None`` for records the run
 created) and a fingerprint of it as the run left it. A record is reverted only when it is
 still exactly as the run left it: a later run that touched it, or an edit in the wizard,
-means someone built on that change, so it stays and the report says why. Removing a
-created account is refused while a section still lists it, and a revert that would give
-two accounts the same login email or Clever id is refused too.
+means someone built on that change, so it stays and the report says why. The exception is
+a later change that was itself undone: undoing run 2 puts its records back exactly as run 1
+left them, so run 1 can then be undone too. "Exactly" is the fingerprint of the whole
+record, ``updated_at`` stamp included, so it matches only when every later change to the
+record was reverted (a later sync writing the same values again stamps its own time and
+still counts as building on run 1). Removing a created account is refused while a section
+still lists it, and a revert that would give two accounts the same login email or Clever id
+is refused too.
 
 Undo is itself a run (kind ``"undo"``) with its own journal, so an undo can be undone.
 Clever is not asked: if Clever still says what the undone run applied, the next full
@@ -118,6 +123,25 @@ def _unchanged_since(run: Run, table: str, key: str, current: BaseModel | None) 
     return stamp is None or stamp == run.at
 
 
+def _restored_as_left(run: Run, table: str, key: str, current: BaseModel | None) -> bool:
+    """Touched by later runs, but back to exactly what ``run`` left (those changes were undone).
+
+    Needs ``run``'s fingerprint: for runs saved before fingerprints existed, a later touch
+    cannot be told apart from an undone one, so it still counts as building on ``run``.
+    """
+    left = run.after.get(table)
+    return left is not None and key in left and fingerprint(current) == left[key]
+
+
+def _changed_by(latest: Run, table: str, key: str, current: BaseModel | None) -> str:
+    """Why a record later runs touched stays: the latest of them, unless the record was
+    edited in the wizard after it (then that run's change, perhaps undone, is not the reason)."""
+    left = latest.after.get(table)
+    if left is not None and key in left and fingerprint(current) != left[key]:
+        return "changed since (edited in the wizard)"
+    return f"changed again by run {latest.id}"
+
+
 def _final_docs(tx: StoreTransaction, table: str, chosen: dict[tuple[str, str], _Candidate]) -> dict[str, Doc]:
     """The table as it would be after reverting ``chosen``."""
     records = getattr(tx, table)()
@@ -186,15 +210,15 @@ def _clever_ids(candidate: _Candidate) -> set[str]:
 
 def _select(tx: StoreTransaction, run: Run, report: UndoReport) -> dict[tuple[str, str], _Candidate]:
     """The records of ``run`` that can be reverted; the others go to ``report.refused``."""
-    later: dict[tuple[str, str], int] = {}
+    later: dict[tuple[str, str], Run] = {}  # the latest run after ``run`` to touch each record
     seen_later: dict[tuple[str, str], Doc] = {}
-    for other in sorted(tx.runs(), key=lambda r: r.id, reverse=True):
+    for other in sorted(tx.runs(), key=lambda r: r.id):
         if other.id > run.id:
             for table, rows in other.before.items():
                 for key, doc in rows.items():
-                    later[(table, key)] = other.id
+                    later[(table, key)] = other
                     if doc is not None:
-                        seen_later[(table, key)] = doc
+                        seen_later.setdefault((table, key), doc)
     candidates: dict[tuple[str, str], _Candidate] = {}
     refused: dict[tuple[str, str], str] = {}
     for table, rows in run.before.items():
@@ -204,8 +228,8 @@ def _select(tx: StoreTransaction, run: Run, report: UndoReport) -> dict[tuple[st
             candidates[(table, key)] = _Candidate(table, key, before, current, _name(table, key, dump(current) or before or seen_later.get((table, key))))
             if access is None:
                 refused[(table, key)] = "this kind of record cannot be undone"
-            elif (table, key) in later:
-                refused[(table, key)] = f"changed again by run {later[(table, key)]}"
+            elif (table, key) in later and not _restored_as_left(run, table, key, current):
+                refused[(table, key)] = _changed_by(later[(table, key)], table, key, current)
             elif not _unchanged_since(run, table, key, current):
                 refused[(table, key)] = "changed since (edited in the wizard)"
     chosen = {place: c for place, c in candidates.items() if place not in refused}

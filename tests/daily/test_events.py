@@ -16,6 +16,7 @@ from cleverwizard.sync.events import (
     EventsUnavailable,
     current_position,
     read_events,
+    section_changes,
     user_changes,
 )
 
@@ -109,3 +110,25 @@ async def test_the_position_before_a_full_sync() -> None:
         assert await current_position(client) == "ev042"
     async with _client(lambda r: httpx.Response(403, json={"message": "no"})) as client:
         assert await current_position(client) is None
+
+
+def _section(sid: str, school: str, students: list[str]) -> dict[str, Any]:
+    return {"id": sid, "school": school, "name": f"Class {sid}", "teacher": "t1", "teachers": ["t1"], "students": students}
+
+
+def test_the_newest_event_per_section_decides_present_or_gone() -> None:
+    batch = EventBatch([
+        _event(1, "sections.created", _section("sec1", SCHOOL, ["s1"])),
+        _event(2, "sections.updated", _section("sec1", SCHOOL, ["s1", "s2"])),  # the newest list wins
+        _event(3, "sections.updated", _section("sec2", "elsewhere", [])),  # another school's: gone from here
+        _event(4, "sections.deleted", _section("sec3", SCHOOL, [])),
+        _event(5, "sections.updated", {"id": "sec4", "school": SCHOOL, "name": "Broken", "students": "s1"}),
+        _event(6, "sections.updated", {"id": "sec5", "school": "elsewhere", "students": "s1"}),  # not ours to report
+        _event(7, "users.updated", _user("s1", SCHOOL)),
+    ])
+    changes = section_changes(batch, SCHOOL)
+    assert [(s.id, s.students) for s in changes.present] == [("sec1", ["s1", "s2"])]
+    assert changes.gone == {"sec2", "sec3"}
+    [problem] = changes.problems
+    assert (problem.kind, problem.clever_id, problem.name) == ("section", "sec4", "Broken")
+    assert "cannot read" in problem.issue and "students" in problem.issue

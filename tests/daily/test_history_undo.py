@@ -130,3 +130,59 @@ def test_undo_of_an_unknown_run_is_a_usage_error(cw: Run, synced: str, data_dir:
     result = cw("undo", "99")
     assert result.exit_code == 2 and "There is no run 99" in result.output
     assert snapshot(data_dir) == before
+
+
+def test_undoing_the_later_run_first_lets_the_earlier_one_be_undone(
+    synced: str, district: SandboxDistrict, data_dir: Path
+) -> None:
+    with opened(data_dir) as store:
+        accounts = (store.teachers(), store.students())
+    teacher = teachers_at(district, synced)[0]
+    district.update_user(teacher["id"], last="First-Rename")
+    newcomer = district.add_student(synced, "New", "Kid", "3", "new.kid@example.org")
+    first = daily(data_dir).run_id
+    district.update_user(teacher["id"], last="Second-Rename")
+    district.update_user(newcomer["id"], grade="4")
+    second = daily(data_dir).run_id
+    assert first is not None and second is not None
+    with service(data_dir) as sync:
+        too_early = sync.undo(first)
+        assert too_early.reverted == [] and {i.reason for i in too_early.refused} == {f"changed again by run {second}"}
+        assert sync.undo(second).refused == []  # both records are back exactly as run `first` left them
+
+        report = sync.undo(first)
+
+    assert report.refused == [] and report.undo_run_id is not None
+    assert sorted((item.action, item.name.split(" (#")[0]) for item in report.reverted) == [
+        ("put back", f"{teacher['name']['first']} First-Rename"), ("removed", "New Kid")
+    ]
+    with opened(data_dir) as store:
+        assert (store.teachers(), store.students()) == accounts
+
+
+def test_a_record_edited_after_the_later_run_was_undone_still_stays(
+    synced: str, district: SandboxDistrict, data_dir: Path
+) -> None:
+    pupil, other = students_at(district, synced)[2], students_at(district, synced)[3]
+    with opened(data_dir) as store:
+        original = next(s for s in store.students() if s.clever_id == other["id"])
+    district.update_user(pupil["id"], grade="7")
+    district.update_user(other["id"], grade="7")
+    first = daily(data_dir).run_id
+    district.update_user(pupil["id"], grade="8")
+    district.update_user(other["id"], grade="8")
+    second = daily(data_dir).run_id
+    assert first is not None and second is not None
+    with service(data_dir) as sync:
+        assert sync.undo(second).refused == []
+        account = next(s for s in sync.store.students() if s.clever_id == pupil["id"])
+        sync.set_login_email("student", account.id, "typed.after.the.undo@example.org")
+        report = sync.undo(first)
+    assert [(item.name.split(" (#")[0], item.reason) for item in report.refused] == [
+        (f"{pupil['name']['first']} {pupil['name']['last']}", "changed since (edited in the wizard)")
+    ]
+    assert [item.name.split(" (#")[0] for item in report.reverted] == [f"{other['name']['first']} {other['name']['last']}"]
+    with opened(data_dir) as store:
+        now = {s.clever_id: s for s in store.students()}
+    assert (now[pupil["id"]].grade, now[pupil["id"]].email) == ("7", "typed.after.the.undo@example.org")
+    assert now[other["id"]] == original
