@@ -8,7 +8,6 @@ edited, a refused one leaves everything as it was.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from textual.pilot import Pilot
@@ -16,29 +15,12 @@ from textual.widgets import DataTable, Input, Static
 
 from cleverwizard.config import Settings
 from cleverwizard.sandbox import SandboxAPI, SandboxDistrict
-from cleverwizard.store import Account, RosterStore
+from cleverwizard.store import Account
 from cleverwizard.sync.grades import grade_rank
-from cleverwizard.sync.service import RosterSync
 from cleverwizard.ui.app import CleverWizardApp
 from cleverwizard.ui.screens.accounts import AccountsScreen, EmailEditor, Kind
 from cleverwizard.ui.screens.notifications import NotificationsScreen
-from tests.ui.walk import ELEMENTARY, open_store, school_id_named, settle
-
-AppFactory = Callable[..., CleverWizardApp]
-SIZE = (100, 32)
-
-
-async def imported(settings: Settings, district: SandboxDistrict) -> None:
-    """Connect, then import teachers and students the way the command line does."""
-    store = RosterStore.open(settings.data_dir)
-    try:
-        sync = RosterSync(settings, store)
-        await sync.connect(district.district_id)
-        await sync.select_school(school_id_named(district, ELEMENTARY))
-        for kind in ("teacher", "student"):
-            sync.apply(sync.plan(kind, await sync.fetch(kind)))  # type: ignore[arg-type]
-    finally:
-        store.close()
+from tests.ui.walk import SIZE, AppFactory, open_store, people_imported, settle
 
 
 def people(settings: Settings, kind: Kind) -> list[Account]:
@@ -86,7 +68,7 @@ def error_text(editor: EmailEditor) -> str:
 async def test_a_teacher_login_email_is_saved_marked_edited_and_shown(
     make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, sandbox: SandboxAPI
 ) -> None:
-    await imported(demo_settings, district)
+    await people_imported(demo_settings, district)
     harold = next(t for t in people(demo_settings, "teacher") if t.last_name == "Finch")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -111,7 +93,7 @@ async def test_a_teacher_login_email_is_saved_marked_edited_and_shown(
 async def test_an_invalid_or_taken_email_is_explained_and_nothing_is_saved(
     make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, sandbox: SandboxAPI
 ) -> None:
-    await imported(demo_settings, district)
+    await people_imported(demo_settings, district)
     teachers = people(demo_settings, "teacher")
     harold = next(t for t in teachers if t.last_name == "Finch")
     rebecca = next(t for t in teachers if t.last_name == "Schäfer")  # Clever's spelling since the link
@@ -148,7 +130,7 @@ async def test_an_invalid_or_taken_email_is_explained_and_nothing_is_saved(
 async def test_students_are_sorted_by_grade_and_a_student_without_email_gets_one(
     make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, sandbox: SandboxAPI
 ) -> None:
-    await imported(demo_settings, district)
+    await people_imported(demo_settings, district)
     students = people(demo_settings, "student")
     no_email = next(s for s in students if not s.email and s.first_name.isascii() and s.last_name.isalpha())
     app = make_app()
@@ -181,14 +163,14 @@ async def test_students_are_sorted_by_grade_and_a_student_without_email_gets_one
 async def test_an_edited_email_survives_the_next_teacher_import(
     make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, sandbox: SandboxAPI
 ) -> None:
-    await imported(demo_settings, district)
+    await people_imported(demo_settings, district)
     isabella = next(t for t in people(demo_settings, "teacher") if t.last_name == "Thompson" and t.source == "manual")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_accounts(app, pilot, "teacher")
         await pick(pilot, screen, "isabella")
         await edit(pilot, "bella.thompson@lakeviewschools.org")
-    await imported(demo_settings, district)
+    await people_imported(demo_settings, district)
     with open_store(demo_settings) as store:
         kept = store.teacher(isabella.id)
         assert kept is not None and kept.email == "bella.thompson@lakeviewschools.org"

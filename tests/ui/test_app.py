@@ -3,8 +3,6 @@ help, the command palette, quitting, and a roster that cannot be opened."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from textual.widgets import Button, Input, Label, Static
 
@@ -21,16 +19,17 @@ from cleverwizard.ui.screens.school import SchoolScreen
 from cleverwizard.ui.widgets.step_item import StepItem
 from tests.ui.walk import (
     ELEMENTARY,
+    SIZE,
+    AppFactory,
+    click_to,
     connect_and_select,
     connect_district,
     go_home,
     open_store,
+    press_to,
     school_id_named,
     settle,
 )
-
-AppFactory = Callable[..., CleverWizardApp]
-SIZE = (100, 32)
 
 
 def badge(screen: NotificationsScreen, key: str) -> str:
@@ -72,20 +71,11 @@ async def test_home_is_reachable_by_keyboard_and_mouse(make_app: AppFactory) -> 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("enter")  # the focused first step
-        await pilot.pause()
-        assert isinstance(app.screen, ConnectScreen)
-        await pilot.click(".back-button")
-        await pilot.pause()
-        assert isinstance(app.screen, NotificationsScreen)
-        await pilot.click("#go-district")
-        await pilot.pause()
-        assert isinstance(app.screen, ConnectScreen)
-        await pilot.press("escape")
-        await pilot.pause()
-        await pilot.press("1")
-        await pilot.pause()
-        assert isinstance(app.screen, ConnectScreen)
+        await press_to(pilot, "enter", screen=ConnectScreen)  # the focused first step
+        await click_to(pilot, ".back-button", screen=NotificationsScreen)
+        await click_to(pilot, "#go-district", screen=ConnectScreen)
+        await press_to(pilot, "escape", screen=NotificationsScreen)
+        await press_to(pilot, "1", screen=ConnectScreen)
 
 
 async def test_connect_with_an_empty_id_asks_for_it_without_asking_clever(
@@ -166,8 +156,7 @@ async def test_select_school_connects_the_site_and_offers_the_imports(
         assert isinstance(screen, SchoolScreen)
         assert "One school connects to this site" in str(screen.query_one(".hint", Static).content)
         assert sorted(s.id for s in screen.schools) == sorted(district.schools)
-        await pilot.press("escape")
-        await pilot.pause()
+        await go_home(app, pilot)
         await connect_and_select(app, pilot, district)
         home = app.screen
         assert isinstance(home, NotificationsScreen)
@@ -210,27 +199,17 @@ async def test_a_school_list_failure_is_shown_with_try_again(
 async def test_help_opens_with_f1_and_question_mark(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f1")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
-        await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, NotificationsScreen)
-        await pilot.press("question_mark")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
-        await pilot.click("#help-close")
-        await pilot.pause()
-        assert isinstance(app.screen, NotificationsScreen)
+        await press_to(pilot, "f1", screen=HelpScreen)
+        await press_to(pilot, "escape", screen=NotificationsScreen)
+        await press_to(pilot, "question_mark", screen=HelpScreen)
+        await click_to(pilot, "#help-close", screen=NotificationsScreen)
 
 
 async def test_command_palette_jumps_to_a_step(make_app: AppFactory, district: SandboxDistrict) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await connect_and_select(app, pilot, district)
-        await pilot.press("1")
-        await pilot.pause()
-        assert isinstance(app.screen, ConnectScreen)
+        await press_to(pilot, "1", screen=ConnectScreen)
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Select your")
@@ -239,9 +218,7 @@ async def test_command_palette_jumps_to_a_step(make_app: AppFactory, district: S
         await settle(app, pilot)
         assert isinstance(app.screen, SchoolScreen)
         assert len(app.screen_stack) == 2  # Notifications, then the step: nothing piles up
-        await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, NotificationsScreen)
+        await press_to(pilot, "escape", screen=NotificationsScreen)
 
 
 async def test_a_step_that_is_not_ready_says_what_it_needs(
@@ -283,10 +260,7 @@ async def test_a_damaged_roster_is_explained_not_a_traceback(demo_settings: Sett
         assert isinstance(app.screen, ProblemScreen)
         assert "damaged" in str(app.screen.query_one("#problem-message", Static).content)
         assert app.sync is None
-        await pilot.press("escape")
-        await pilot.pause()
-        home = app.screen
-        assert isinstance(home, NotificationsScreen)
+        home = await press_to(pilot, "escape", screen=NotificationsScreen)
         assert home.query_one("#home-problem").display
         assert not home.query_one("#demo-hint").display
         assert not home.query(StepItem).first().display
@@ -324,9 +298,7 @@ async def test_three_opens_the_teachers_step_once_a_school_is_selected(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await connect_and_select(app, pilot, district)
-        await pilot.press("3")
-        await pilot.pause()
-        assert isinstance(app.screen, teachers.TeachersScreen)
+        await press_to(pilot, "3", screen=teachers.TeachersScreen)
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, NotificationsScreen)

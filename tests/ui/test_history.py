@@ -6,33 +6,20 @@ about the History screen: what it lists, and that an undo it starts really rever
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from textual.widgets import DataTable, Static
 
 from cleverwizard.config import Settings
 from cleverwizard.sandbox import SandboxAPI, SandboxDistrict
-from cleverwizard.store import RosterStore
-from cleverwizard.sync.service import RosterSync
-from cleverwizard.ui.app import CleverWizardApp
 from cleverwizard.ui.screens.history import ConfirmUndo, HistoryScreen
 from cleverwizard.ui.screens.notifications import NotificationsScreen
-from tests.ui.test_sections import people_imported
-from tests.ui.walk import open_store, settle
-
-AppFactory = Callable[..., CleverWizardApp]
-SIZE = (100, 32)
+from tests.ui.walk import SIZE, AppFactory, click_to, open_store, people_imported, press_to, roster_sync, settle
 
 
 async def three_runs(settings: Settings, district: SandboxDistrict) -> None:
     """Teachers, students and sections imported: runs 1, 2 and 3."""
     await people_imported(settings, district)
-    store = RosterStore.open(settings.data_dir)
-    try:
-        sync = RosterSync(settings, store)
+    with roster_sync(settings) as sync:
         sync.apply_sections(sync.plan_sections(await sync.fetch_sections()))
-    finally:
-        store.close()
 
 
 async def test_history_lists_runs_and_undoes_the_latest(
@@ -44,10 +31,7 @@ async def test_history_lists_runs_and_undoes_the_latest(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("h")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, HistoryScreen)
+        screen = await press_to(pilot, "h", screen=HistoryScreen)
         table = screen.query_one("#runs", DataTable)
         kinds = [str(table.get_row_at(i)[2]) for i in range(table.row_count)]
         assert kinds == ["import sections", "import students", "import teachers"]
@@ -60,9 +44,7 @@ async def test_history_lists_runs_and_undoes_the_latest(
         await pilot.press("up")
         await pilot.pause()
 
-        await pilot.press("u")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmUndo)
+        await press_to(pilot, "u", screen=ConfirmUndo)
         await pilot.click("#undo-yes")
         await settle(app, pilot)
         assert app.screen is screen
@@ -70,9 +52,7 @@ async def test_history_lists_runs_and_undoes_the_latest(
         assert "Undo of run 3" in result
         kinds = [str(table.get_row_at(i)[2]) for i in range(table.row_count)]
         assert kinds[0] == "undo"
-        await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, NotificationsScreen)
+        await press_to(pilot, "escape", screen=NotificationsScreen)
 
     with open_store(demo_settings) as store:
         assert store.sections() == []
@@ -86,12 +66,8 @@ async def test_cancelling_the_confirmation_changes_nothing(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.click("#go-history")
-        await pilot.pause()
-        assert isinstance(app.screen, HistoryScreen)
-        await pilot.click("#undo-button")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmUndo)
+        await click_to(pilot, "#go-history", screen=HistoryScreen)
+        await click_to(pilot, "#undo-button", screen=ConfirmUndo)
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, HistoryScreen)

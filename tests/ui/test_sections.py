@@ -6,54 +6,28 @@ own tests); the Sections screen itself is walked with keys, as an administrator 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from textual.pilot import Pilot
 from textual.widgets import Button, Select, Static
 
 from cleverwizard.config import Settings
 from cleverwizard.sandbox import Faults, SandboxAPI, SandboxDistrict
-from cleverwizard.store import RosterStore
-from cleverwizard.sync.service import RosterSync
-from cleverwizard.ui.app import CleverWizardApp
 from cleverwizard.ui.screens.notifications import NotificationsScreen
-from cleverwizard.ui.screens.sections import SectionsScreen
 from cleverwizard.ui.widgets.section_row import NOT_IN_LIST, SectionRow
-from tests.ui.walk import ELEMENTARY, open_store, school_id_named, settle
-
-AppFactory = Callable[..., CleverWizardApp]
-SIZE = (100, 32)
-
-
-async def people_imported(settings: Settings, district: SandboxDistrict) -> None:
-    """District and school connected, teachers and students imported, through the service."""
-    store = RosterStore.open(settings.data_dir)
-    try:
-        sync = RosterSync(settings, store)
-        await sync.connect(district.district_id)
-        await sync.select_school(school_id_named(district, ELEMENTARY))
-        sync.apply(sync.plan("teacher", await sync.fetch("teacher")))
-        sync.apply(sync.plan("student", await sync.fetch("student")))
-    finally:
-        store.close()
+from tests.ui.walk import (
+    ELEMENTARY,
+    SIZE,
+    AppFactory,
+    click_to,
+    open_store,
+    people_imported,
+    school_id_named,
+    sections_preview,
+    settle,
+)
 
 
 def school_sections(district: SandboxDistrict) -> list[str]:
     school = school_id_named(district, ELEMENTARY)
     return [sid for sid, section in district.sections.items() if section.get("school") == school]
-
-
-async def sections_preview(app: CleverWizardApp, pilot: Pilot[Any]) -> SectionsScreen:
-    """Notifications → 5 (Go to Sections) → i (Import Sections); waits for the preview."""
-    await pilot.pause()
-    await pilot.press("5")
-    await pilot.pause()
-    screen = app.screen
-    assert isinstance(screen, SectionsScreen)
-    await pilot.press("i")
-    await settle(app, pilot)
-    return screen
 
 
 async def test_import_sections_with_a_chosen_course(
@@ -87,9 +61,7 @@ async def test_import_sections_with_a_chosen_course(
         await settle(app, pilot)
         assert screen.stage == "done"
         assert "Sections imported" in str(screen.query_one("#sections-result", Static).content)
-        await pilot.click("#sections-back")
-        await pilot.pause()
-        assert isinstance(app.screen, NotificationsScreen)
+        await click_to(pilot, "#sections-back", screen=NotificationsScreen)
 
     with open_store(demo_settings) as store:
         saved = {s.clever_id: s for s in store.sections()}

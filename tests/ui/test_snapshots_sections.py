@@ -17,13 +17,10 @@ from cleverwizard.config import Settings
 from cleverwizard.sandbox import SandboxAPI, SandboxDistrict
 from cleverwizard.ui.app import CleverWizardApp
 from cleverwizard.ui.screens.history import HistoryScreen
-from cleverwizard.ui.screens.sections import SectionsScreen
 from tests.ui.test_history import three_runs
-from tests.ui.test_sections import people_imported
-from tests.ui.walk import settle
+from tests.ui.walk import SIZE, people_imported, press_to, sections_preview, still
 
 SnapCompare = Callable[..., bool]
-SIZE = (100, 32)
 
 
 @pytest.fixture(autouse=True)
@@ -41,15 +38,9 @@ def test_sections_preview(
     async def run_before(pilot: Pilot[Any]) -> None:
         app = pilot.app
         assert isinstance(app, CleverWizardApp)
-        await pilot.pause()
-        await pilot.press("5")
-        await pilot.pause()
-        await pilot.press("i")
-        await settle(app, pilot)
-        screen = app.screen
-        assert isinstance(screen, SectionsScreen) and screen.stage == "preview"
-        app.clear_notifications()
-        await pilot.pause()
+        screen = await sections_preview(app, pilot)
+        assert screen.stage == "preview"
+        await still(pilot)
 
     assert snap_compare(CleverWizardApp(demo_settings), terminal_size=SIZE, run_before=run_before)
 
@@ -62,12 +53,8 @@ def test_history(
     asyncio.run(three_runs(demo_settings, district))
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        app = pilot.app
         await pilot.pause()
-        await pilot.press("h")
-        await pilot.pause()
-        assert isinstance(app.screen, HistoryScreen)
-        app.clear_notifications()
-        await pilot.pause()
+        await press_to(pilot, "h", screen=HistoryScreen)
+        await still(pilot)
 
     assert snap_compare(CleverWizardApp(demo_settings), terminal_size=SIZE, run_before=run_before)

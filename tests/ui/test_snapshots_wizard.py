@@ -8,7 +8,7 @@ only after looking at the rendered SVGs.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -19,12 +19,9 @@ from textual.widgets import Input
 from cleverwizard.config import Settings
 from cleverwizard.sandbox import SandboxDistrict
 from cleverwizard.ui.app import CleverWizardApp
-from cleverwizard.ui.screens.notifications import NotificationsScreen
-from tests.ui.walk import ELEMENTARY, school_id_named, settle
+from tests.ui.walk import SIZE, connected, fetch_students, settle, still
 
 SnapCompare = Callable[..., bool]
-Scene = Callable[[Pilot[Any]], Awaitable[None]]
-SIZE = (100, 32)
 
 
 @pytest.fixture(autouse=True)
@@ -36,36 +33,9 @@ def wizard(settings: Settings) -> CleverWizardApp:
     return CleverWizardApp(settings)
 
 
-async def still(pilot: Pilot[Any]) -> None:
-    """No toasts, no blinking cursors: what is left is the screen itself."""
-    app = pilot.app
-    for field in app.screen.query(Input):
-        field.cursor_blink = False
-    app.clear_notifications()
-    await pilot.pause()
-
-
-async def connected(pilot: Pilot[Any], district: SandboxDistrict, *, school: bool = True) -> None:
-    app = pilot.app
-    await pilot.pause()
-    assert isinstance(app, CleverWizardApp) and app.sync is not None
-    await app.sync.connect(district.district_id)
-    if school:
-        await app.sync.select_school(school_id_named(district, ELEMENTARY))
-    home = app.screen
-    assert isinstance(home, NotificationsScreen)
-    home.refresh_checklist()
-    await pilot.pause()
-
-
 async def students_preview(pilot: Pilot[Any], district: SandboxDistrict) -> None:
-    app = pilot.app
-    assert isinstance(app, CleverWizardApp)
-    await connected(pilot, district)
-    await pilot.press("4")
-    await pilot.pause()
-    await pilot.click("#fetch-students")
-    await settle(app, pilot)
+    app = await connected(pilot, district)
+    await fetch_students(app, pilot)
 
 
 def test_notifications_fresh(snap_compare: SnapCompare, demo_settings: Settings) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 
 import pytest
 from textual.widgets import Button, Checkbox, DataTable, OptionList, ProgressBar, Static
@@ -13,23 +12,24 @@ from cleverwizard.sandbox import SandboxAPI, SandboxDistrict
 from cleverwizard.store import StoreBusy
 from cleverwizard.store.models import Student
 from cleverwizard.sync.grades import grade_label
-from cleverwizard.ui.app import CleverWizardApp
 from cleverwizard.ui.screens.notifications import NotificationsScreen
 from cleverwizard.ui.screens.students import StudentsScreen
 from cleverwizard.ui.widgets.grade_preview import NO_EMAIL, GradePreview
 from cleverwizard.ui.widgets.progress import FetchProgress
 from tests.ui.walk import (
     ELEMENTARY,
+    SIZE,
+    AppFactory,
     clever_students,
+    click_to,
     connect_and_select,
     fetch_students,
     open_store,
+    press_to,
     school_id_named,
     settle,
 )
 
-AppFactory = Callable[..., CleverWizardApp]
-SIZE = (100, 32)
 SCHOOL_ORDER = [
     "PreKindergarten", "Kindergarten", *(f"Grade {n}" for n in range(1, 14)),
     "PostGraduate", "Ungraded", "Other", "No grade",
@@ -55,10 +55,7 @@ async def test_import_students_by_grade_then_import(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await connect_and_select(app, pilot, district)
-        await pilot.press("4")
-        await pilot.pause()
-        intro = app.screen
-        assert isinstance(intro, StudentsScreen)
+        intro = await press_to(pilot, "4", screen=StudentsScreen)
         assert text(intro, "#students-status").startswith("Students on this platform now: 0 (0 from Clever).")
         await pilot.press("escape")
         await pilot.pause()
@@ -99,10 +96,7 @@ async def test_import_students_by_grade_then_import(
         assert screen.pane == "students-imported"
         assert text(screen, "#imported-message").startswith(f"Imported {len(clever)} students from Clever")
         assert app.focused is screen.query_one("#view-students")
-        await pilot.click("#done")
-        await pilot.pause()
-        home = app.screen
-        assert isinstance(home, NotificationsScreen)
+        home = await click_to(pilot, "#done", screen=NotificationsScreen)
         assert "without a login email" in str(home.query_one("#step-students .step-detail", Static).content)
 
     with open_store(demo_settings) as store:
@@ -168,12 +162,7 @@ async def test_cancel_stops_the_fetch_and_writes_nothing(
     async with app.run_test(size=SIZE) as pilot:
         await connect_and_select(app, pilot, district)
         sandbox.faults.latency = 5.0
-        await pilot.press("4")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, StudentsScreen)
-        await pilot.click("#fetch-students")
-        await pilot.pause()
+        screen = await fetch_students(app, pilot, wait=False)
         assert screen.pane == "students-fetching"
         assert app.focused is screen.query_one("#fetch-cancel-button")
         assert "0 students so far" in str(screen.query_one(".fetch-count", Static).content)
@@ -265,10 +254,7 @@ async def test_quitting_in_the_middle_of_a_fetch_loses_nothing_saved(
     async with app.run_test(size=SIZE) as pilot:
         await connect_and_select(app, pilot, district)
         sandbox.faults.latency = 5.0
-        await pilot.press("4")
-        await pilot.pause()
-        await pilot.click("#fetch-students")
-        await pilot.pause()
+        await fetch_students(app, pilot, wait=False)
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert not app.is_running

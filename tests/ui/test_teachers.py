@@ -8,7 +8,6 @@ kind of suggestion, override and conflict has real data behind it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from textual.pilot import Pilot
@@ -17,9 +16,8 @@ from textual.widgets import Button, DataTable, OptionList, Static
 from cleverwizard.clever.models import User
 from cleverwizard.config import Settings
 from cleverwizard.sandbox import Faults, SandboxAPI, SandboxDistrict
-from cleverwizard.store import RosterStore, Teacher
+from cleverwizard.store import Teacher
 from cleverwizard.sync.matching import suggest_teacher_matches
-from cleverwizard.sync.service import RosterSync
 from cleverwizard.ui.app import CleverWizardApp
 from cleverwizard.ui.screens.accounts import AccountsScreen
 from cleverwizard.ui.screens.notifications import NotificationsScreen
@@ -33,21 +31,19 @@ from cleverwizard.ui.widgets.match_select import (
     dropdown_options,
 )
 from cleverwizard.ui.widgets.teacher_row import TeacherRow
-from tests.ui.walk import ELEMENTARY, open_store, school_id_named, settle
-
-AppFactory = Callable[..., CleverWizardApp]
-SIZE = (100, 32)
-
-
-async def connect(settings: Settings, district: SandboxDistrict) -> None:
-    """Connect the district and the elementary school through the service, as setup."""
-    store = RosterStore.open(settings.data_dir)
-    try:
-        sync = RosterSync(settings, store)
-        await sync.connect(district.district_id)
-        await sync.select_school(school_id_named(district, ELEMENTARY))
-    finally:
-        store.close()
+from tests.ui.walk import (
+    ELEMENTARY,
+    SIZE,
+    AppFactory,
+    click_to,
+    open_store,
+    press_to,
+    roster_sync,
+    school_connected,
+    school_id_named,
+    settle,
+    teachers_preview,
+)
 
 
 def clever_id_of(district: SandboxDistrict, first: str, last: str) -> str:
@@ -73,10 +69,7 @@ def note_of(screen: TeachersScreen, account_id: int) -> str:
 async def open_teachers(app: CleverWizardApp, pilot: Pilot[Any]) -> TeachersScreen:
     """Notifications → 3 (Go to Teachers)."""
     await pilot.pause()
-    await pilot.press("3")
-    await pilot.pause()
-    assert isinstance(app.screen, TeachersScreen)
-    return app.screen
+    return await press_to(pilot, "3", screen=TeachersScreen)
 
 
 async def fetch(app: CleverWizardApp, pilot: Pilot[Any]) -> TeachersScreen:
@@ -107,7 +100,7 @@ async def choose(pilot: Pilot[Any], screen: TeachersScreen, account_id: int, typ
 async def test_import_with_suggestions_overrides_a_conflict_and_not_in_the_list(
     make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, sandbox: SandboxAPI
 ) -> None:
-    await connect(demo_settings, district)
+    await school_connected(demo_settings, district)
     isabella, rebecca, omar, bob, james, richard = (
         account(demo_settings, first, last)
         for first, last in [
@@ -170,13 +163,9 @@ async def test_import_with_suggestions_overrides_a_conflict_and_not_in_the_list(
         await settle(app, pilot)
         assert screen.stage == "done"
         assert "7 linked to Clever, 18 new accounts" in text_of(screen, "#import-result")
-        await pilot.click("#view-button")
-        await pilot.pause()
-        assert isinstance(app.screen, AccountsScreen) and app.screen.kind == "teacher"
-        assert app.screen.query_one(DataTable).row_count == 28
-        await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, NotificationsScreen)
+        accounts = await click_to(pilot, "#view-button", screen=AccountsScreen)
+        assert accounts.kind == "teacher" and accounts.query_one(DataTable).row_count == 28
+        await press_to(pilot, "escape", screen=NotificationsScreen)
 
     with open_store(demo_settings) as store:
         teachers = {t.id: t for t in store.teachers()}
@@ -203,12 +192,11 @@ def sandbox_revision(settings: Settings) -> int:
 async def test_reopening_teachers_preselects_saved_choices_without_duplicates(
     make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, sandbox: SandboxAPI
 ) -> None:
-    await connect(demo_settings, district)
+    await school_connected(demo_settings, district)
     richard = account(demo_settings, "Richard", "Martin")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_teachers(app, pilot)
-        await fetch(app, pilot)
+        screen = await teachers_preview(app, pilot)
         await choose(pilot, screen, richard.id, "zzzz")
         await pilot.press("i")
         await settle(app, pilot)
@@ -242,19 +230,15 @@ async def test_reopening_teachers_preselects_saved_choices_without_duplicates(
 async def test_a_store_changed_elsewhere_is_explained_and_the_preview_rebuilt(
     make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, sandbox: SandboxAPI
 ) -> None:
-    await connect(demo_settings, district)
+    await school_connected(demo_settings, district)
     harold = account(demo_settings, "Harold", "Finch")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_teachers(app, pilot)
-        await fetch(app, pilot)
+        screen = await teachers_preview(app, pilot)
         james = account(demo_settings, "James", "Kowalski")
         await choose(pilot, screen, james.id, "james clark")
-        other = RosterStore.open(demo_settings.data_dir)  # a second window, or a scheduled sync
-        try:
-            RosterSync(demo_settings, other).set_login_email("teacher", harold.id, "harold@lakeviewschools.org")
-        finally:
-            other.close()
+        with roster_sync(demo_settings) as other:  # a second window, or a scheduled sync
+            other.set_login_email("teacher", harold.id, "harold@lakeviewschools.org")
         await pilot.press("i")
         await settle(app, pilot)
         assert screen.stage == "preview"
@@ -272,7 +256,7 @@ async def test_a_store_changed_elsewhere_is_explained_and_the_preview_rebuilt(
 async def test_503_during_fetch_explains_and_saves_nothing_then_try_again_works(
     make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, faults: Faults
 ) -> None:
-    await connect(demo_settings, district)
+    await school_connected(demo_settings, district)
     revision = sandbox_revision(demo_settings)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -297,7 +281,7 @@ async def test_503_during_fetch_explains_and_saves_nothing_then_try_again_works(
 async def test_a_revoked_token_shows_the_admin_message(
     make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, faults: Faults
 ) -> None:
-    await connect(demo_settings, district)
+    await school_connected(demo_settings, district)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_teachers(app, pilot)
@@ -311,7 +295,7 @@ async def test_a_revoked_token_shows_the_admin_message(
 async def test_cancel_stops_the_fetch_and_saves_nothing(
     make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, faults: Faults
 ) -> None:
-    await connect(demo_settings, district)
+    await school_connected(demo_settings, district)
     revision = sandbox_revision(demo_settings)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -332,12 +316,11 @@ async def test_cancel_stops_the_fetch_and_saves_nothing(
 async def test_dropdown_lists_candidates_first_and_keeps_not_in_the_list(
     make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, sandbox: SandboxAPI
 ) -> None:
-    await connect(demo_settings, district)
+    await school_connected(demo_settings, district)
     bob = account(demo_settings, "Bob", "Thomas")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_teachers(app, pilot)
-        await fetch(app, pilot)
+        screen = await teachers_preview(app, pilot)
         select = screen.query_one(f"#match-{bob.id}", MatchSelect)
         await pilot.click(f"#match-{bob.id}")
         await pilot.pause()

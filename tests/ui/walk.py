@@ -1,28 +1,37 @@
 """Walking the wizard as a user would: small steps the pilot tests (and snapshots) share.
 
 Each helper starts from Notifications, uses the keys and buttons a person would, waits for
-the workers it started, and returns the screen it leaves the user on.
+the workers it started, and returns the screen it leaves the user on. Setup that is not
+what a test is about (connecting, importing people) goes through the service instead.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import DataTable, Input
 
 from cleverwizard.config import Settings
 from cleverwizard.sandbox import SandboxDistrict
 from cleverwizard.store import RosterStore
+from cleverwizard.sync.service import RosterSync
 from cleverwizard.ui.app import CleverWizardApp
 from cleverwizard.ui.screens.connect import ConnectScreen
 from cleverwizard.ui.screens.notifications import NotificationsScreen
 from cleverwizard.ui.screens.school import SchoolScreen
+from cleverwizard.ui.screens.sections import SectionsScreen
 from cleverwizard.ui.screens.students import StudentsScreen
+from cleverwizard.ui.screens.teachers import TeachersScreen
 
 ELEMENTARY = "Lincoln Elementary School"
+SIZE = (100, 32)
+"""The terminal most pilot tests and snapshots use."""
+AppFactory = Callable[..., CleverWizardApp]
+ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 
 
 async def settle(app: CleverWizardApp, pilot: Pilot[Any]) -> None:
@@ -43,6 +52,13 @@ def open_store(settings: Settings) -> Iterator[RosterStore]:
         store.close()
 
 
+@contextmanager
+def roster_sync(settings: Settings) -> Iterator[RosterSync]:
+    """The service on its own store, as the command line (or a second window) uses it."""
+    with open_store(settings) as store:
+        yield RosterSync(settings, store)
+
+
 def school_id_named(district: SandboxDistrict, name: str) -> str:
     return next(sid for sid, school in district.schools.items() if school["name"] == name)
 
@@ -52,11 +68,74 @@ def clever_students(district: SandboxDistrict, school_id: str) -> list[dict[str,
     return district.users_at_school(school_id, "student")
 
 
-async def go_home(app: CleverWizardApp, pilot: Pilot[Any]) -> NotificationsScreen:
-    await pilot.press("escape")
+# -- setup through the service --------------------------------------------------------
+
+
+async def connect_school(sync: RosterSync, district: SandboxDistrict, *, school: bool = True) -> None:
+    """Connect the district (and the elementary school) with ``sync``."""
+    await sync.connect(district.district_id)
+    if school:
+        await sync.select_school(school_id_named(district, ELEMENTARY))
+
+
+async def school_connected(settings: Settings, district: SandboxDistrict) -> None:
+    """District and elementary school connected through the service, before the app starts."""
+    with roster_sync(settings) as sync:
+        await connect_school(sync, district)
+
+
+async def people_imported(settings: Settings, district: SandboxDistrict) -> None:
+    """District and school connected, teachers and students imported, through the service."""
+    with roster_sync(settings) as sync:
+        await connect_school(sync, district)
+        sync.apply(sync.plan("teacher", await sync.fetch("teacher")))
+        sync.apply(sync.plan("student", await sync.fetch("student")))
+
+
+async def connected(pilot: Pilot[Any], district: SandboxDistrict, *, school: bool = True) -> CleverWizardApp:
+    """In a running app: connected through its service, and the checklist re-read."""
+    app = pilot.app
+    assert isinstance(app, CleverWizardApp) and app.sync is not None
     await pilot.pause()
-    assert isinstance(app.screen, NotificationsScreen)
-    return app.screen
+    await connect_school(app.sync, district, school=school)
+    home = app.screen
+    assert isinstance(home, NotificationsScreen)
+    home.refresh_checklist()
+    await pilot.pause()
+    return app
+
+
+# -- keys and clicks --------------------------------------------------------------------
+
+
+async def press_to(pilot: Pilot[Any], *keys: str, screen: type[ScreenT]) -> ScreenT:
+    """Press ``keys``, let the app handle them, and check which screen is showing."""
+    await pilot.press(*keys)
+    await pilot.pause()
+    shown = pilot.app.screen
+    assert isinstance(shown, screen)
+    return shown
+
+
+async def click_to(pilot: Pilot[Any], selector: str, *, screen: type[ScreenT]) -> ScreenT:
+    """Click ``selector``, let the app handle it, and check which screen is showing."""
+    await pilot.click(selector)
+    await pilot.pause()
+    shown = pilot.app.screen
+    assert isinstance(shown, screen)
+    return shown
+
+
+async def still(pilot: Pilot[Any]) -> None:
+    """For a snapshot: no toasts, no blinking cursors; what is left is the screen itself."""
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
+async def go_home(app: CleverWizardApp, pilot: Pilot[Any]) -> NotificationsScreen:
+    return await press_to(pilot, "escape", screen=NotificationsScreen)
 
 
 async def connect_district(
@@ -101,12 +180,29 @@ async def connect_and_select(
     await select_school(app, pilot, name)
 
 
-async def fetch_students(app: CleverWizardApp, pilot: Pilot[Any]) -> StudentsScreen:
-    """Notifications → 4 → Import Students; waits for the preview (or the failure)."""
-    await pilot.press("4")
-    await pilot.pause()
-    screen = app.screen
-    assert isinstance(screen, StudentsScreen)
+async def fetch_students(app: CleverWizardApp, pilot: Pilot[Any], *, wait: bool = True) -> StudentsScreen:
+    """Notifications → 4 → Import Students; waits for the preview (or the failure) if ``wait``."""
+    screen = await press_to(pilot, "4", screen=StudentsScreen)
     await pilot.click("#fetch-students")
-    await settle(app, pilot)
+    if wait:
+        await settle(app, pilot)
+    else:
+        await pilot.pause()
     return screen
+
+
+async def import_preview(app: CleverWizardApp, pilot: Pilot[Any], key: str, screen: type[ScreenT]) -> ScreenT:
+    """Notifications → ``key`` (Go to …) → i (Import …); waits for the preview (or the failure)."""
+    await pilot.pause()
+    step = await press_to(pilot, key, screen=screen)
+    await pilot.press("i")
+    await settle(app, pilot)
+    return step
+
+
+async def teachers_preview(app: CleverWizardApp, pilot: Pilot[Any]) -> TeachersScreen:
+    return await import_preview(app, pilot, "3", TeachersScreen)
+
+
+async def sections_preview(app: CleverWizardApp, pilot: Pilot[Any]) -> SectionsScreen:
+    return await import_preview(app, pilot, "5", SectionsScreen)

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, cast
 
 from textual import on
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button
+from textual.widgets import Button, Static
 from textual.worker import Worker, WorkerState
 
 from cleverwizard.clever.errors import CleverError
@@ -46,6 +47,15 @@ def explain(error: BaseException) -> str:
     )
 
 
+class StepFailed(Message):
+    """A step's worker caught an expected error; ``during`` names which of its jobs failed."""
+
+    def __init__(self, error: BaseException, during: str) -> None:
+        self.error = error
+        self.during = during
+        super().__init__()
+
+
 class WizardScreen(Screen[None]):
     """Base for step screens: escape and *Back to Notifications* return home."""
 
@@ -72,6 +82,14 @@ class WizardScreen(Screen[None]):
     @on(Button.Pressed, ".back-button")
     def _back_pressed(self) -> None:
         self.action_back()
+
+    def say(self, selector: str, text: str, kind: str = "") -> None:
+        """Put ``text`` in a ``.message`` line, styled by ``kind``; no text hides the line."""
+        message = self.query_one(selector, Static)
+        message.update(text)
+        message.display = bool(text)
+        for css in ("-error", "-success", "-warning", "-busy"):
+            message.set_class(css == f"-{kind}", css)
 
     def show_failure(self, message: str) -> None:
         """Hook for screens: put ``message`` where the user is looking. Default: a toast."""

@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from cleverwizard.clever import CleverAuthError, District
-from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain
+from cleverwizard.ui.screens.base import EXPECTED_ERRORS, StepFailed, WizardScreen, explain
 
 INTRO = (
     "Enter the id of your district as Clever shows it (Clever dashboard → the district's "
@@ -29,12 +29,6 @@ class ConnectScreen(WizardScreen):
     class Connected(Message):
         def __init__(self, district: District) -> None:
             self.district = district
-            super().__init__()
-
-    class Failed(Message):
-        def __init__(self, error: BaseException, district_id: str) -> None:
-            self.error = error
-            self.district_id = district_id
             super().__init__()
 
     def __init__(self) -> None:
@@ -76,15 +70,8 @@ class ConnectScreen(WizardScreen):
         self.query_one("#connect-message").display = False
         self.query_one("#district-id", Input).focus()
 
-    def _say(self, text: str, kind: str) -> None:
-        message = self.query_one("#connect-message", Static)
-        message.update(text)
-        message.display = bool(text)
-        for css in ("-error", "-success", "-busy"):
-            message.set_class(css == f"-{kind}", css)
-
     def show_failure(self, message: str) -> None:
-        self._say(message, "error")
+        self.say("#connect-message", message, "error")
         self.query_one("#check", Button).disabled = False
 
     @on(Input.Submitted)
@@ -95,16 +82,16 @@ class ConnectScreen(WizardScreen):
         token_field = self.query_one("#token-field")
         token = self.query_one("#token", Input).value.strip() if token_field.display else ""
         if not district_id:
-            self._say("Enter the Clever district id first.", "error")
+            self.say("#connect-message", "Enter the Clever district id first.", "error")
             self.query_one("#district-id", Input).focus()
             return
         if token_field.display and not token:
-            self._say("Enter the district token from the Clever dashboard.", "error")
+            self.say("#connect-message", "Enter the district token from the Clever dashboard.", "error")
             self.query_one("#token", Input).focus()
             return
         self.query_one("#check", Button).disabled = True
         self.query_one("#next-school").display = False
-        self._say("Checking with Clever…", "busy")
+        self.say("#connect-message", "Checking with Clever…", "busy")
         self.connect(district_id, token or None)
 
     @work(exclusive=True, group="connect", exit_on_error=False)
@@ -112,7 +99,7 @@ class ConnectScreen(WizardScreen):
         try:
             district = await self.sync.connect(district_id, token)
         except EXPECTED_ERRORS as error:
-            self.post_message(self.Failed(error, district_id))
+            self.post_message(StepFailed(error, "connect"))
         else:
             self.post_message(self.Connected(district))
 
@@ -120,7 +107,7 @@ class ConnectScreen(WizardScreen):
     def _connected(self, event: Connected) -> None:
         district = event.district
         name = district.name or district.id
-        self._say(f"Connected to {name} ({district.id}). Next, select your school.", "success")
+        self.say("#connect-message", f"Connected to {name} ({district.id}). Next, select your school.", "success")
         self.query_one("#check", Button).disabled = False
         self.query_one("#token-field").display = False
         self.query_one("#token", Input).value = ""
@@ -129,8 +116,8 @@ class ConnectScreen(WizardScreen):
         self.notify(f"Connected to {name}.", title="District connected")
         self.wizard.refresh_subtitle()
 
-    @on(Failed)
-    def _failed(self, event: Failed) -> None:
+    @on(StepFailed)
+    def _failed(self, event: StepFailed) -> None:
         error = event.error
         text = explain(error)
         if isinstance(error, CleverAuthError):

@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widgets import Button, DataTable, Footer, Header, LoadingIndicator, Static
 
 from cleverwizard.clever import School
-from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain
+from cleverwizard.ui.screens.base import EXPECTED_ERRORS, StepFailed, WizardScreen, explain
 
 ONE_SCHOOL = (
     "One school connects to this site. To set up another school, run the wizard for that "
@@ -33,12 +33,6 @@ class SchoolScreen(WizardScreen):
     class Selected(Message):
         def __init__(self, school: School) -> None:
             self.school = school
-            super().__init__()
-
-    class Failed(Message):
-        def __init__(self, error: BaseException, action: str) -> None:
-            self.error = error
-            self.action = action
             super().__init__()
 
     def __init__(self) -> None:
@@ -72,15 +66,8 @@ class SchoolScreen(WizardScreen):
         table.add_column("Clever id", key="id")
         self.load()
 
-    def _say(self, text: str, kind: str = "") -> None:
-        message = self.query_one("#school-message", Static)
-        message.update(text)
-        message.display = bool(text)
-        for css in ("-error", "-success", "-busy"):
-            message.set_class(css == f"-{kind}", css)
-
     def show_failure(self, message: str) -> None:
-        self._say(message, "error")
+        self.say("#school-message", message, "error")
         self.query_one("#schools-loading").display = False
         self.query_one("#retry").display = True
         self.query_one("#confirm", Button).disabled = not self.schools
@@ -91,7 +78,7 @@ class SchoolScreen(WizardScreen):
         self.query_one("#schools").display = False
         self.query_one("#retry").display = False
         self.query_one("#confirm", Button).disabled = True
-        self._say("")
+        self.say("#school-message", "")
         self.fetch_schools()
 
     @work(exclusive=True, group="schools", exit_on_error=False)
@@ -99,7 +86,7 @@ class SchoolScreen(WizardScreen):
         try:
             schools = await self.sync.schools()
         except EXPECTED_ERRORS as error:
-            self.post_message(self.Failed(error, "load"))
+            self.post_message(StepFailed(error, "load"))
         else:
             self.post_message(self.Loaded(schools))
 
@@ -144,10 +131,10 @@ class SchoolScreen(WizardScreen):
     def confirm(self) -> None:
         school = self.highlighted_school()
         if school is None:
-            self._say("Choose a school in the list first.", "error")
+            self.say("#school-message", "Choose a school in the list first.", "error")
             return
         self.query_one("#confirm", Button).disabled = True
-        self._say(f"Connecting this site to {school.name or school.id}…", "busy")
+        self.say("#school-message", f"Connecting this site to {school.name or school.id}…", "busy")
         self.select(school.id)
 
     @work(exclusive=True, group="select-school", exit_on_error=False)
@@ -155,7 +142,7 @@ class SchoolScreen(WizardScreen):
         try:
             school = await self.sync.select_school(school_id)
         except EXPECTED_ERRORS as error:
-            self.post_message(self.Failed(error, "select"))
+            self.post_message(StepFailed(error, "select"))
         else:
             self.post_message(self.Selected(school))
 
@@ -166,10 +153,10 @@ class SchoolScreen(WizardScreen):
         self.wizard.refresh_subtitle()
         self.dismiss(None)
 
-    @on(Failed)
-    def _failed(self, event: Failed) -> None:
+    @on(StepFailed)
+    def _failed(self, event: StepFailed) -> None:
         self.show_failure(explain(event.error))
-        if event.action == "select":
+        if event.during == "select":
             self.query_one("#retry").display = False
             self.query_one("#confirm", Button).focus()
 

@@ -21,7 +21,7 @@ from cleverwizard.clever import CleverAuthError, User
 from cleverwizard.store.models import Run
 from cleverwizard.sync.apply import StalePlan
 from cleverwizard.sync.plan import Plan
-from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain
+from cleverwizard.ui.screens.base import EXPECTED_ERRORS, StepFailed, WizardScreen, explain
 from cleverwizard.ui.widgets.grade_preview import (
     NO_EMAIL_NOTE,
     GradeGroup,
@@ -74,12 +74,6 @@ class StudentsScreen(WizardScreen):
     class Stale(Message):
         def __init__(self, error: StalePlan) -> None:
             self.error = error
-            super().__init__()
-
-    class Failed(Message):
-        def __init__(self, error: BaseException, stage: str) -> None:
-            self.error = error
-            self.stage = stage
             super().__init__()
 
     def __init__(self) -> None:
@@ -171,7 +165,7 @@ class StudentsScreen(WizardScreen):
                 self.post_message(self.Fetching(len(users), done=True))
             plan, groups = await asyncio.to_thread(self._plan, users)
         except EXPECTED_ERRORS as error:
-            self.post_message(self.Failed(error, "fetch"))
+            self.post_message(StepFailed(error, "fetch"))
         else:
             self.post_message(self.Planned(users, plan, groups, note))
 
@@ -200,7 +194,7 @@ class StudentsScreen(WizardScreen):
         super().on_worker_state_changed(event)
         cancelled = event.worker is self.fetch_worker and event.state == WorkerState.CANCELLED
         if cancelled and self.is_attached:
-            self._say("#intro-message", "Import cancelled: nothing was written.", "warning")
+            self.say("#intro-message", "Import cancelled: nothing was written.", "warning")
             self._switch("students-intro")
             self.query_one("#fetch-students", Button).focus()
 
@@ -219,20 +213,13 @@ class StudentsScreen(WizardScreen):
         self._switch("students-preview")
         self.query_one(GradePreview).load(event.groups)
         self.query_one("#apply", Button).disabled = False
-        self._say("#preview-message", event.note, "warning")
+        self.say("#preview-message", event.note, "warning")
         self.query_one("#grade-list").focus()
-
-    def _say(self, selector: str, text: str, kind: str) -> None:
-        message = self.query_one(selector, Static)
-        message.update(text)
-        message.display = bool(text)
-        for css in ("-error", "-success", "-warning", "-busy"):
-            message.set_class(css == f"-{kind}", css)
 
     def show_failure(self, message: str) -> None:
         """Unexpected errors: on the preview they sit under the table, elsewhere a pane."""
         if self.pane == "students-preview":
-            self._say("#preview-message", message, "error")
+            self.say("#preview-message", message, "error")
             self.query_one("#apply", Button).disabled = False
             return
         self._show_failed(message, auth=False)
@@ -243,9 +230,9 @@ class StudentsScreen(WizardScreen):
         self._switch("students-failed")
         self.query_one("#retry-fetch", Button).focus()
 
-    @on(Failed)
-    def _failed(self, event: Failed) -> None:
-        if event.stage == "import":
+    @on(StepFailed)
+    def _failed(self, event: StepFailed) -> None:
+        if event.during == "import":
             self.show_failure(explain(event.error))
             return
         self._show_failed(explain(event.error), auth=isinstance(event.error, CleverAuthError))
@@ -269,7 +256,7 @@ class StudentsScreen(WizardScreen):
         if self.plan is None:
             return
         self.query_one("#apply", Button).disabled = True
-        self._say("#preview-message", "Importing…", "busy")
+        self.say("#preview-message", "Importing…", "busy")
         self.apply_plan(self.plan)
 
     @work(exclusive=True, group="students-apply", exit_on_error=False)
@@ -280,14 +267,14 @@ class StudentsScreen(WizardScreen):
         except StalePlan as error:
             self.post_message(self.Stale(error))
         except EXPECTED_ERRORS as error:
-            self.post_message(self.Failed(error, "import"))
+            self.post_message(StepFailed(error, "import"))
         else:
             self.post_message(self.Imported(run, no_email))
 
     @on(Stale)
     def _stale(self, event: Stale) -> None:
         """The roster changed since the preview: plan again on the students already fetched."""
-        self._say("#preview-message", f"{event.error} Making a new preview…", "warning")
+        self.say("#preview-message", f"{event.error} Making a new preview…", "warning")
         try:
             self.sync.store.refresh()  # the store keeps what it last read; plan on what is saved now
         except EXPECTED_ERRORS as error:

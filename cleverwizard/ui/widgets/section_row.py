@@ -18,6 +18,7 @@ from textual.widgets import Select, Static
 
 from cleverwizard.store.models import Course
 from cleverwizard.sync.courses import CourseCandidate, SectionMatchRow, course_label
+from cleverwizard.ui.widgets.choice_note import choice_note
 
 NOT_IN_LIST = -1
 """Dropdown value of *This course is not in the list* (platform course ids start at 1)."""
@@ -50,18 +51,8 @@ def course_options(row: SectionMatchRow, courses: Sequence[Course]) -> list[tupl
 def course_note(row: SectionMatchRow, value: int | None) -> Content:
     """The words under a dropdown: why this course is there (suggestion, saved, yours)."""
     candidate = next((c for c in row.candidates if c.course_id == value), None)
-    if value == row.suggested:
-        if row.decided:
-            return Content.styled("Saved choice" if value else "Saved: not in the list", "$text-success")
-        if candidate is not None:
-            return Content.assemble(("Suggested: ", "bold $text-success"), (course_reason(candidate), "$text-success"))
-        if row.candidates:
-            return Content.styled("No confident match: choose one if listed", "$text-warning")
-        return Content.styled("No similar platform course found", "$foreground-muted")
-    if value is None:
-        return Content.styled("Chosen by you: not in the list", "$text-accent")
-    why = f" ({course_reason(candidate)})" if candidate is not None else ""
-    return Content.styled(f"Chosen by you{why}", "$text-accent")
+    reason = course_reason(candidate) if candidate is not None else None
+    return choice_note(row, value, reason, saved="Saved choice", nothing_similar="No similar platform course found")
 
 
 class SectionRow(Widget):

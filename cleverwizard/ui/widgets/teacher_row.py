@@ -16,6 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from cleverwizard.sync.matching import TeacherMatchRow
+from cleverwizard.ui.widgets.choice_note import choice_note
 from cleverwizard.ui.widgets.match_select import MatchBook, MatchSelect, reason_text
 
 
@@ -27,18 +28,8 @@ def match_note(row: TeacherMatchRow, value: str | None, also_chosen_for: Sequenc
             (f"also chosen for {', '.join(also_chosen_for)}", "$text-error"),
         )
     candidate = next((c for c in row.candidates if c.clever_id == value), None)
-    if value == row.suggested:
-        if row.decided:
-            return Content.styled("Saved match" if value else "Saved: not in the list", "$text-success")
-        if candidate is not None:
-            return Content.assemble(("Suggested: ", "bold $text-success"), (reason_text(candidate), "$text-success"))
-        if row.candidates:
-            return Content.styled("No confident match: choose one if listed", "$text-warning")
-        return Content.styled("No similar Clever teacher found", "$foreground-muted")
-    if value is None:
-        return Content.styled("Chosen by you: not in the list", "$text-accent")
-    why = f" ({reason_text(candidate)})" if candidate is not None else ""
-    return Content.styled(f"Chosen by you{why}", "$text-accent")
+    reason = reason_text(candidate) if candidate is not None else None
+    return choice_note(row, value, reason, saved="Saved match", nothing_similar="No similar Clever teacher found")
 
 
 class TeacherRow(Widget):

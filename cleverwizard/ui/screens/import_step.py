@@ -1,0 +1,379 @@
+"""What the fetch → preview → *Import* steps (Teachers, Sections) share.
+
+Both steps move through the same stages: *intro* (a table of what the platform has and
+*Import …*), *fetching* (progress and Cancel; nothing is written), *failed* (Clever's
+admin-ready message and *Try again*), *preview* (one row per record with a dropdown, and
+what *Import* will do) and *done*. The preview is re-planned by the sync layer after every
+choice, so what the administrator reads is what is applied; when the store changed under
+the preview (``StalePlan``) it is re-read and re-planned with the choices kept.
+
+``ImportStepScreen`` owns the stages, the fetch worker with its progress and Cancel, the
+failure pane, the summary and applying; a step screen fills in the small hooks below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import ClassVar, Generic, Literal, NamedTuple, Protocol, TypeVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import var
+from textual.widget import Widget
+from textual.widgets import Button, ContentSwitcher, DataTable, Footer, Header, Static
+from textual.worker import Worker, WorkerState
+
+from cleverwizard.store.models import Run
+from cleverwizard.sync.apply import StalePlan
+from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain
+from cleverwizard.ui.widgets.progress import FetchProgress
+
+Stage = Literal["intro", "fetching", "failed", "preview", "done"]
+FETCH_GROUP = "import-fetch"
+
+
+class Summarised(Protocol):
+    """A plan as the preview needs it: the sentence saying what *Import* will do."""
+
+    def summary(self) -> str: ...
+
+
+FetchedT = TypeVar("FetchedT")
+PlanT = TypeVar("PlanT", bound=Summarised)
+
+
+class IntroTable(NamedTuple):
+    """The intro stage: the status sentence and the table of what the platform has now."""
+
+    status: str
+    columns: Sequence[str]
+    rows: Iterable[Sequence[Text]]
+
+
+class Fetched(Message, Generic[FetchedT]):
+    """Everything the preview needs arrived from Clever (and was matched)."""
+
+    def __init__(self, result: FetchedT) -> None:
+        super().__init__()
+        self.result = result
+
+
+class FetchFailed(Message):
+    """The fetch failed; ``text`` is the sentence to show (Clever's admin-ready message)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class FetchCounted(Message):
+    """A page arrived: ``count`` records so far; ``label``: the panel's next words, if new."""
+
+    def __init__(self, count: int, label: str | None = None) -> None:
+        super().__init__()
+        self.count = count
+        self.label = label
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, FetchCounted)
+
+
+class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
+    """Intro → fetching → preview → done (or failed); subclasses fill in the hooks."""
+
+    KIND: ClassVar[str]
+    """Plural noun and id prefix: ``teachers`` gives ``#teachers-status``, *Import Teachers*."""
+    FETCHING_TEXT: ClassVar[str]
+    """The status line while fetching: what is being fetched, and that Cancel saves nothing."""
+    DONE_TEXT: ClassVar[str]
+    """The status line once imported: where to go next."""
+    RESULT_ID: ClassVar[str]
+    """Id of the *done* pane's message; each step keeps the id it always had."""
+    VIEW_LABEL: ClassVar[str | None] = None
+    """A *View Imported …* button offered when done (its handler is the step's own)."""
+    APPLY_BLOCKERS: ClassVar[tuple[type[Exception], ...]] = ()
+    """Errors that mean "change the choices first": said in the summary, without a toast."""
+    CHOICE: ClassVar[type[Widget]]
+    """The rows' dropdown type; the first one gets focus when the preview opens."""
+
+    stage: var[Stage] = var[Stage]("intro", init=False)
+    """Which part of the step is showing; bindings and buttons follow it."""
+
+    def __init__(self) -> None:
+        super().__init__(id=f"{self.KIND}-screen")
+        self.plan: PlanT | None = None
+        """The plan for the current choices; ``None`` while it cannot be made."""
+
+    @property
+    def title_word(self) -> str:
+        """*Teachers*: the screen title, and the step's name in *Import …* and messages."""
+        return self.KIND.capitalize()
+
+    # -- hooks ------------------------------------------------------------------------
+
+    def intro_table(self) -> IntroTable:
+        """What the platform has now; may raise an expected error (no school, store)."""
+        raise NotImplementedError
+
+    def compose_preview(self) -> ComposeResult:
+        """The preview pane's header, rows container and any lists under them."""
+        raise NotImplementedError
+
+    async def fetch(self) -> FetchedT:
+        """Runs in the fetch worker: fetch every page (report with ``report_progress``)."""
+        raise NotImplementedError
+
+    def keep(self, fetched: FetchedT) -> str:
+        """Keep what was fetched and the suggested choices; returns the preview's status."""
+        raise NotImplementedError
+
+    async def mount_rows(self) -> None:
+        """(Re)mount one row per record with the current choices."""
+        raise NotImplementedError
+
+    def check_choices(self) -> str | None:
+        """A sentence when the choices cannot be planned as they are (default: they can)."""
+        return None
+
+    def make_plan(self) -> PlanT:
+        raise NotImplementedError
+
+    def show_rows(self) -> None:
+        """Redraw every row's note (and anything else that follows ``self.plan``)."""
+        raise NotImplementedError
+
+    def apply_plan(self, plan: PlanT) -> Run:
+        raise NotImplementedError
+
+    async def reread(self) -> None:
+        """After ``store.refresh()``: recompute the rows, keeping the choices still valid."""
+        raise NotImplementedError
+
+    def result_lines(self, run: Run) -> list[str]:
+        """The *done* message; its second line is also the toast."""
+        raise NotImplementedError
+
+    # -- layout and stages ------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        kind = self.KIND
+        yield Header()
+        with Vertical(classes="step-body"):
+            yield Static(self.title_word, classes="screen-title")
+            yield Static("", id=f"{kind}-status", classes="intro")
+            with ContentSwitcher(initial=f"{kind}-intro", id=f"{kind}-stages"):
+                yield DataTable(id=f"{kind}-intro", cursor_type="row", zebra_stripes=True)
+                with Vertical(id=f"{kind}-fetching"):
+                    yield FetchProgress(f"Fetching {kind} from Clever…", noun=kind)
+                with Vertical(id=f"{kind}-failed"):
+                    yield Static("", id=f"{kind}-error", classes="message -error")
+                with VerticalScroll(id=f"{kind}-preview"):
+                    yield from self.compose_preview()
+                with VerticalScroll(id=f"{kind}-done"):
+                    yield Static("", id=self.RESULT_ID, classes="message -success")
+            yield Static("", id=f"{kind}-summary")
+            with Horizontal(classes="buttons", id=f"{kind}-actions"):
+                yield Button(f"Import {self.title_word}", id="fetch-button", variant="primary")
+                yield Button("Try again", id="retry-button", variant="primary")
+                yield Button("Import", id="apply-button", variant="success")
+                if self.VIEW_LABEL:
+                    yield Button(self.VIEW_LABEL, id="view-button", variant="primary")
+                yield Button("Back to Notifications", classes="back-button", id=f"{kind}-back")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_intro()
+        self._show_stage(self.stage)
+
+    def watch_stage(self, stage: Stage) -> None:
+        self._show_stage(stage)
+
+    def _show_stage(self, stage: Stage) -> None:
+        self.query_one(ContentSwitcher).current = f"{self.KIND}-{stage}"
+        visible = {
+            "fetch-button": stage == "intro",
+            "retry-button": stage == "failed",
+            "apply-button": stage == "preview",
+        }
+        if self.VIEW_LABEL:
+            visible["view-button"] = stage == "done"
+        for button_id, shown in visible.items():
+            self.query_one(f"#{button_id}", Button).display = shown
+        self.query_one(f"#{self.KIND}-summary", Static).display = stage == "preview"
+        self.refresh_bindings()
+        done = "#view-button" if self.VIEW_LABEL else f"#{self.KIND}-back"
+        focus = {"intro": "#fetch-button", "failed": "#retry-button", "done": done}.get(stage)
+        if focus:
+            self.query_one(focus, Button).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Each stage offers its own next step; *Import* shows disabled until it can run."""
+        if action == "fetch":
+            return self.stage in ("intro", "failed")
+        if action == "apply":
+            if self.stage != "preview":
+                return False
+            return True if self.can_apply() else None
+        return True
+
+    def can_apply(self) -> bool:
+        return self.stage == "preview" and self.plan is not None
+
+    def _status(self, text: str | Content) -> None:
+        self.query_one(f"#{self.KIND}-status", Static).update(text)
+
+    def _summary_error(self, text: str) -> None:
+        self.query_one(f"#{self.KIND}-summary", Static).update(Content.styled(text, "bold $text-error"))
+
+    def _show_intro(self) -> None:
+        """The intro table; without a school (or store) say why and offer no fetch."""
+        try:
+            intro = self.intro_table()
+        except EXPECTED_ERRORS as error:
+            self._status(explain(error))
+            self.query_one("#fetch-button", Button).disabled = True
+            return
+        self._status(intro.status)
+        table = self.query_one(f"#{self.KIND}-intro", DataTable)
+        table.clear(columns=True)
+        table.add_columns(*intro.columns)
+        for row in intro.rows:
+            table.add_row(*row)
+
+    # -- fetching ---------------------------------------------------------------------
+
+    def action_fetch(self) -> None:
+        self.stage = "fetching"
+        self.query_one(FetchProgress).start(f"Fetching {self.KIND} from Clever…")
+        self._status(self.FETCHING_TEXT)
+        self.fetch_step()
+
+    @work(exclusive=True, group=FETCH_GROUP, exit_on_error=False, description="Fetch from Clever")
+    async def fetch_step(self) -> None:
+        """Every page from Clever; expected errors become a sentence, not a traceback."""
+        try:
+            result = await self.fetch()
+        except EXPECTED_ERRORS as error:
+            self.post_message(FetchFailed(explain(error)))
+            return
+        self.post_message(Fetched(result))
+
+    def report_progress(self, count: int, label: str | None = None) -> None:
+        """Called by the client after every page; the handler updates the panel."""
+        self.post_message(FetchCounted(count, label))
+
+    @on(FetchCounted)
+    def _counted(self, message: FetchCounted) -> None:
+        if self.stage == "fetching":
+            progress = self.query_one(FetchProgress)
+            progress.count = message.count
+            if message.label is not None:
+                progress.start(message.label)
+                progress.count = message.count
+
+    @on(FetchProgress.CancelRequested)
+    def _cancel_fetch(self) -> None:
+        self.workers.cancel_group(self, FETCH_GROUP)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == FETCH_GROUP and event.state == WorkerState.CANCELLED:
+            self.stage = "intro"
+            self._status(f"Import cancelled: nothing was fetched or saved. Import {self.title_word} starts again.")
+            return
+        if event.worker.group == FETCH_GROUP and event.state == WorkerState.ERROR:
+            self.post_message(FetchFailed(explain(event.worker.error or RuntimeError("fetch failed"))))
+            return
+        super().on_worker_state_changed(event)
+
+    @on(FetchFailed)
+    def _fetch_failed(self, message: FetchFailed) -> None:
+        self.show_failure(message.text)
+        self._status(f"Could not fetch the {self.KIND} from Clever. Nothing was saved.")
+        self.notify(message.text, title=f"Import {self.title_word} failed", severity="error", timeout=10)
+
+    def show_failure(self, message: str) -> None:
+        self.stage = "failed"
+        self.query_one(f"#{self.KIND}-error", Static).update(message)
+
+    @on(Button.Pressed, "#fetch-button, #retry-button")
+    def _fetch_pressed(self) -> None:
+        self.action_fetch()
+
+    # -- preview ----------------------------------------------------------------------
+
+    @on(Fetched)
+    async def _fetched(self, message: Fetched[FetchedT]) -> None:
+        status = self.keep(message.result)
+        await self.mount_rows()
+        self.stage = "preview"
+        self._status(status)
+        self.rebuild_preview()
+        first = next(iter(self.query(self.CHOICE)), None)
+        (first or self.query_one("#apply-button", Button)).focus()
+
+    def rebuild_preview(self) -> None:
+        """Re-plan with the current choices, then redraw every row; *Import* follows the plan."""
+        self.plan = None
+        blocked = self.check_choices()
+        if blocked is not None:
+            self._summary_error(blocked)
+        else:
+            try:
+                self.plan = self.make_plan()
+            except self.APPLY_BLOCKERS as error:
+                self._summary_error(str(error))
+            except EXPECTED_ERRORS as error:
+                self._summary_error(explain(error))
+            else:
+                summary = self.query_one(f"#{self.KIND}-summary", Static)
+                summary.update(Content.assemble(("Import will: ", "bold"), self.plan.summary()))
+        self.show_rows()
+        self.query_one("#apply-button", Button).disabled = not self.can_apply()
+        self.refresh_bindings()
+
+    # -- importing --------------------------------------------------------------------
+
+    def action_apply(self) -> None:
+        if not self.can_apply() or self.plan is None:
+            return
+        try:
+            run = self.apply_plan(self.plan)
+        except StalePlan as error:
+            self.notify(str(error), title="Preview out of date", severity="warning", timeout=10)
+            self.call_later(self._replan, str(error))
+            return
+        except self.APPLY_BLOCKERS as error:
+            self._summary_error(str(error))
+            return
+        except EXPECTED_ERRORS as error:
+            self._summary_error(explain(error))
+            self.notify(explain(error), title="Import failed", severity="error", timeout=10)
+            return
+        self._imported(run)
+
+    async def _replan(self, reason: str) -> None:
+        """The store changed under the preview: re-read it, keep the choices, re-plan."""
+        try:
+            self.sync.store.refresh()
+            await self.reread()
+        except EXPECTED_ERRORS as error:
+            self._summary_error(explain(error))
+            return
+        await self.mount_rows()
+        self.rebuild_preview()
+        self._status(reason)
+
+    @on(Button.Pressed, "#apply-button")
+    def _apply_pressed(self) -> None:
+        self.action_apply()
+
+    def _imported(self, run: Run) -> None:
+        lines = self.result_lines(run)
+        self.query_one(f"#{self.RESULT_ID}", Static).update("\n".join(lines))
+        self._status(self.DONE_TEXT)
+        self.stage = "done"
+        self.notify(lines[1], title=f"{self.title_word} imported")
