@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib.util import find_spec
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -82,6 +82,13 @@ class NotificationsScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         """Shown first, or back from a step: re-read where things stand."""
         self.refresh_checklist()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Below 90 columns the palette hint gives its place to Quit and Help in the footer.
+
+        Every step key must stay readable at 80x24; ctrl+p still works and Help lists it.
+        """
+        self.query_one(Footer).show_command_palette = event.size.width >= 90
 
     def refresh_checklist(self) -> None:
         before = self._states()
