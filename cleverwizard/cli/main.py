@@ -92,7 +92,7 @@ def with_sync(func: Callable[..., Any]) -> Callable[..., Any]:
     @common_options
     @click.pass_context
     @functools.wraps(func)
-    def wrapper(ctx: click.Context, data_dir: Path | None, clever_url: str | None, **kwargs: Any) -> Any:
+    def wrapper(ctx: click.Context, /, data_dir: Path | None, clever_url: str | None, **kwargs: Any) -> Any:
         from cleverwizard.store import RosterStore
         from cleverwizard.sync.service import RosterSync
 

@@ -274,9 +274,9 @@ class SandboxAPI:
             ids = self._cached((head, rid, "sections"), lambda: _ids(d.sections, keep))
             return self._page(request, ids, d.sections.__getitem__)
         if head == "schools" and child in ("courses", "terms"):
-            field = "course" if child == "courses" else "term_id"
+            link = "course" if child == "courses" else "term_id"
             ids = self._cached(("schools", rid, child), lambda: sorted({
-                s[field] for s in d.sections.values() if s["school"] == rid and s.get(field) in stores[child]}))
+                s[link] for s in d.sections.values() if s["school"] == rid and s.get(link) in stores[child]}))
             return self._page(request, ids, stores[child].__getitem__)
         if head == "sections" and child == "users":
             role = params.get("role") or None

@@ -232,11 +232,12 @@ class _Builder:
             first = self.pick(NICKNAMED)
         last = {1: self.pick(ACCENTED_LAST_NAMES), 2: self.pick(HYPHENATED_LAST_NAMES),
                 4: self.pick(APOSTROPHE_LAST_NAMES)}.get(t, last)
-        email: str | None = self.unique_email(first, last, d.domain)
+        unique = self.unique_email(first, last, d.domain)
+        email: str | None = unique
         if shares_with is not None:
             email = shares_with["email"]
         elif t == 7:
-            email = email.replace("@", ".")
+            email = unique.replace("@", ".")
         elif t == 8:
             email = None
         number = f"{school['sis_id']}{t + 1:03d}"
@@ -261,6 +262,8 @@ class _Builder:
                 family: str | None = None) -> Record:
         """One student; ``grade`` is where they sit in sections, the quirk may show another."""
         rng = self.rng
+        first: str | None  # a "null_name" student loses one of the two below
+        last: str | None
         first, last = self.person()
         last = family or last
         if quirk == "accented":

@@ -103,7 +103,9 @@ def normalise_email(email: str | None) -> str | None:
 
 def is_valid_email(email: str | None) -> bool:
     """A usable login email: one '@', something before it, a dotted domain, no spaces."""
-    return bool(email) and _EMAIL.match(email.strip()) is not None  # type: ignore[union-attr]
+    if not email:
+        return False
+    return _EMAIL.match(email.strip()) is not None
 
 
 def search_key(*parts: str | None) -> str:

@@ -6,11 +6,12 @@ text an administrator sees in a terminal and in the wizard always agree.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from cleverwizard.store import RosterStore
-from cleverwizard.store.models import Meta, Run
+from cleverwizard.store.models import Meta, Run, Student, Teacher
 
 StepState = Literal["not started", "needs review", "done", "waiting"]
 StepKey = Literal["district", "school", "teachers", "students", "sections"]
@@ -93,10 +94,11 @@ def build_checklist(store: RosterStore) -> Checklist:
     )
     teachers = [t for t in store.teachers() if t.status == "active"]
     students = [s for s in store.students() if s.status == "active"]
-    for key, title, people, stamp in (
+    imports: tuple[tuple[StepKey, str, Sequence[Teacher | Student], str | None], ...] = (
         ("teachers", "Teachers", teachers, meta.teachers_imported_at),
         ("students", "Students", students, meta.students_imported_at),
-    ):
+    )
+    for key, title, people, stamp in imports:
         run = _latest(runs, f"import {key}")
         linked = sum(1 for p in people if p.clever_id)
         no_email = sum(1 for p in people if p.clever_id and not p.email)
@@ -112,7 +114,7 @@ def build_checklist(store: RosterStore) -> Checklist:
                 detail += f", {run.counts.flagged} flagged to fix in the SIS"
         checklist.items.append(
             ChecklistItem(
-                key=key,  # type: ignore[arg-type]
+                key=key,
                 title=title,
                 state=state,
                 detail=detail,

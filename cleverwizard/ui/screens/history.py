@@ -27,7 +27,7 @@ from cleverwizard.ui.widgets.step_item import when_text
 UNDO_GROUP = "history-undo"
 PROBLEMS_SHOWN = 50
 """Most problems listed in the details; a sync can flag hundreds of students."""
-UNDO_ERRORS = (*EXPECTED_ERRORS, UnknownRun)
+UNDO_ERRORS: tuple[type[BaseException], ...] = (*EXPECTED_ERRORS, UnknownRun)
 
 
 def details_text(run: Run) -> Content:

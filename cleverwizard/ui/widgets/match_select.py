@@ -158,7 +158,7 @@ class MatchPicker(ModalScreen[str | None]):
         self.book = book
         self.row = row
         self.value = value
-        self.anchor = anchor
+        self.anchor_region = anchor  # not "anchor": that would hide Widget.anchor()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="match-dropdown"):
@@ -178,11 +178,11 @@ class MatchPicker(ModalScreen[str | None]):
         """Just below the row's dropdown, or above it when there is no room below."""
         box = self.query_one("#match-dropdown")
         screen = self.size
-        width = min(max(self.anchor.width, 76), screen.width)
+        width = min(max(self.anchor_region.width, 76), screen.width)
         height = box.outer_size.height or 18
-        x = max(0, min(self.anchor.x, screen.width - width))
-        below = self.anchor.bottom
-        y = below if below + height <= screen.height - 1 else max(0, self.anchor.y - height)
+        x = max(0, min(self.anchor_region.x, screen.width - width))
+        below = self.anchor_region.bottom
+        y = below if below + height <= screen.height - 1 else max(0, self.anchor_region.y - height)
         box.styles.width = width
         box.styles.offset = (x, y)
 
