@@ -11,6 +11,7 @@ import click
 
 from cleverwizard.bulk import paused_gc
 from cleverwizard.cli.main import cli, run, with_sync
+from cleverwizard.cli.report import finish_import
 from cleverwizard.cli.sections import import_sections
 from cleverwizard.store.models import Account, Student
 from cleverwizard.sync.plan import PersonKind
@@ -49,14 +50,7 @@ def import_people(sync: RosterSync, kind: str, dry_run: bool) -> None:
     if sys.stderr.isatty():
         click.echo("", err=True)
     plan = sync.plan(person, people)
-    if dry_run:
-        click.echo("\n".join(["Dry run: nothing was written.", *plan.lines()]))
-        return
-    result = sync.apply(plan)
-    click.echo(plan.summary())
-    for problem in plan.problems:
-        click.echo(f"flag: {problem.name}: {problem.issue}. {problem.fix}")
-    click.echo(f"Saved as run {result.id}.")
+    finish_import(plan, dry_run, lambda: sync.apply(plan))
 
 
 def export_row(account: Account) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 import click
 
 from cleverwizard.cli.main import run
+from cleverwizard.cli.report import finish_import
 from cleverwizard.sync.service import RosterSync, StepOutOfOrder
 
 
@@ -30,11 +31,4 @@ def import_sections(sync: RosterSync, dry_run: bool, on_progress: Callable[[int]
     if sys.stderr.isatty():
         click.echo("", err=True)
     plan = sync.plan_sections(data)
-    if dry_run:
-        click.echo("\n".join(["Dry run: nothing was written.", *plan.lines()]))
-        return
-    result = sync.apply_sections(plan)
-    click.echo(plan.summary())
-    for problem in plan.problems:
-        click.echo(f"flag: {problem.name}: {problem.issue}. {problem.fix}")
-    click.echo(f"Saved as run {result.id}.")
+    finish_import(plan, dry_run, lambda: sync.apply_sections(plan))

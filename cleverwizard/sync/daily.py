@@ -62,8 +62,8 @@ from cleverwizard.sync.events import (
 )
 from cleverwizard.sync.guard import GuardFinding, check_plan
 from cleverwizard.sync.matching import suggest_teacher_matches
-from cleverwizard.sync.plan import FieldChange, PersonKind, Plan, PlannedChange
-from cleverwizard.sync.planning import PlatformView, plan_students, plan_teachers
+from cleverwizard.sync.plan import PersonKind, Plan
+from cleverwizard.sync.planning import PlatformView, archive_changes, plan_students, plan_teachers
 
 LOCK_FILE_NAME = "sync.lock"
 DEFAULT_WAIT = 30.0
@@ -169,24 +169,6 @@ async def read_clever(
     }
     sections = await read_all_sections(client, school_id, people) if with_sections else None
     return CleverSide(mode, reason, position, people=people, sections=sections)
-
-
-def archive_changes(kind: PersonKind, accounts: Sequence[Account], gone: set[str]) -> list[PlannedChange]:
-    """Archive (never delete) active accounts linked to people the events say are gone."""
-    return [
-        PlannedChange(
-            action="archive",
-            kind=kind,
-            clever_id=account.clever_id,
-            account_id=account.id,
-            name=account.full_name,
-            reason="no longer in Clever for this school",
-            values={"status": "archived"},
-            diffs=[FieldChange(field="status", old="active", new="archived")],
-        )
-        for account in accounts
-        if account.clever_id in gone and account.status == "active"
-    ]
 
 
 def _plan_changes(view: PlatformView, changes: UserChanges, kind: PersonKind, school_id: str) -> Plan:

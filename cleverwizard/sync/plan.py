@@ -54,7 +54,7 @@ class PlannedChange(BaseModel):
             head += f" ({self.reason})"
         if self.diffs:
             head += "; " + ", ".join(
-                f"{d.field} {_show(d.old)} -> {_show(d.new)}" for d in self.diffs
+                f"{d.field} {show_value(d.old)} -> {show_value(d.new)}" for d in self.diffs
             )
         return head
 
@@ -70,8 +70,8 @@ class KeptEdit(BaseModel):
 
     def describe(self) -> str:
         return (
-            f"kept edited {self.field} for {self.name}: {_show(self.kept)} "
-            f"(Clever has {_show(self.clever_value)})"
+            f"kept edited {self.field} for {self.name}: {show_value(self.kept)} "
+            f"(Clever has {show_value(self.clever_value)})"
         )
 
 
@@ -112,21 +112,9 @@ class Plan(BaseModel):
     def summary(self) -> str:
         """The sentence an administrator reads before pressing Import."""
         c = self.counts
-        people = f"{self.kind}s"
-        parts = [
-            f"{c.linked} linked to Clever",
-            f"{c.created} new accounts",
-            f"{c.updated} updated",
-        ]
-        if c.archived:
-            parts.append(f"{c.archived} archived")
-        if c.restored:
-            parts.append(f"{c.restored} restored")
-        parts.append(f"{c.unchanged} unchanged")
-        text = f"{self.clever_total} {people} in Clever: " + ", ".join(parts) + "."
-        if c.flagged:
-            text += f" {c.flagged} flagged to fix in the SIS."
-        return text + " Nothing is deleted."
+        lead = [f"{c.linked} linked to Clever", f"{c.created} new accounts"]
+        flagged = f" {c.flagged} flagged to fix in the SIS." if c.flagged else ""
+        return tally_sentence(f"{self.clever_total} {self.kind}s in Clever", lead, c, flagged)
 
     def lines(self) -> list[str]:
         """The whole plan as text, one line per change, problem and kept edit."""
@@ -137,7 +125,21 @@ class Plan(BaseModel):
         return out
 
 
-def _show(value: Any) -> str:
+def tally_sentence(head: str, lead: list[str], counts: RunCounts, tail: str = "") -> str:
+    """"<head>: <lead>, N updated[, archived][, restored], N unchanged.<tail> Nothing is deleted."
+
+    Every plan's summary has this shape, so an administrator reads them all the same way.
+    """
+    parts = [*lead, f"{counts.updated} updated"]
+    if counts.archived:
+        parts.append(f"{counts.archived} archived")
+    if counts.restored:
+        parts.append(f"{counts.restored} restored")
+    parts.append(f"{counts.unchanged} unchanged")
+    return f"{head}: " + ", ".join(parts) + "." + tail + " Nothing is deleted."
+
+
+def show_value(value: Any) -> str:
     if value is None or value == "":
         return "(none)"
     if isinstance(value, list):

@@ -250,21 +250,9 @@ def _plan(
         plan.changes.append(
             _change(action=action, kind=kind, clever_id=user.id, account_id=account.id, name=name, reason=reason, values=values, diffs=diffs)
         )
-    for account in accounts.values():
-        gone = account.clever_id is not None and account.clever_id not in seen
-        if gone and archive_missing and account.status == "active":
-            plan.changes.append(
-                PlannedChange(
-                    action="archive",
-                    kind=kind,
-                    clever_id=account.clever_id,
-                    account_id=account.id,
-                    name=account.full_name,
-                    reason="no longer in Clever for this school",
-                    values={"status": "archived"},
-                    diffs=[FieldChange(field="status", old="active", new="archived")],
-                )
-            )
+    if archive_missing:
+        gone = {a.clever_id for a in accounts.values() if a.clever_id and a.clever_id not in seen}
+        plan.changes += archive_changes(kind, list(accounts.values()), gone)
     for account in accounts.values():
         if account.clever_id and pairs.get(account.clever_id) != account.id and account.clever_id in seen:
             plan.changes.append(
@@ -293,3 +281,21 @@ def _diffs(account: Account, values: Mapping[str, Any]) -> list[FieldChange]:
         if old != new:
             diffs.append(FieldChange(field=key, old=old, new=new))
     return diffs
+
+
+def archive_changes(kind: PersonKind, accounts: Sequence[Account], gone: set[str]) -> list[PlannedChange]:
+    """Archive (never delete) active accounts linked to Clever people who are gone."""
+    return [
+        PlannedChange(
+            action="archive",
+            kind=kind,
+            clever_id=account.clever_id,
+            account_id=account.id,
+            name=account.full_name,
+            reason="no longer in Clever for this school",
+            values={"status": "archived"},
+            diffs=[FieldChange(field="status", old="active", new="archived")],
+        )
+        for account in accounts
+        if account.clever_id in gone and account.status == "active"
+    ]

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from cleverwizard.store.models import Problem, RunCounts
-from cleverwizard.sync.plan import FieldChange
+from cleverwizard.sync.plan import FieldChange, show_value, tally_sentence
 
 SectionAction = Literal["create", "update", "archive", "restore"]
 
@@ -68,7 +68,7 @@ class SectionChange(BaseModel):
             elif diff.field == "course_id":
                 parts.append(f"course -> {self.course_name or 'none'}")
             else:
-                parts.append(f"{diff.field} {_show(diff.old)} -> {_show(diff.new)}")
+                parts.append(f"{diff.field} {show_value(diff.old)} -> {show_value(diff.new)}")
         return f"{head}; " + ", ".join(parts) if parts else head
 
 
@@ -108,18 +108,10 @@ class SectionPlan(BaseModel):
     def summary(self) -> str:
         """The sentence an administrator reads before pressing Import."""
         c = self.counts
-        parts = [f"{c.created} new", f"{c.updated} updated"]
-        if c.archived:
-            parts.append(f"{c.archived} archived")
-        if c.restored:
-            parts.append(f"{c.restored} restored")
-        parts.append(f"{c.unchanged} unchanged")
-        text = f"{self.clever_total} sections in Clever: " + ", ".join(parts) + "."
-        if c.flagged:
-            text += f" {c.flagged} flagged: teachers or students not on the platform."
+        tail = f" {c.flagged} flagged: teachers or students not on the platform." if c.flagged else ""
         if self.without_course:
-            text += f" {self.without_course} without a platform course."
-        return text + " Nothing is deleted."
+            tail += f" {self.without_course} without a platform course."
+        return tally_sentence(f"{self.clever_total} sections in Clever", [f"{c.created} new"], c, tail)
 
     def lines(self) -> list[str]:
         """The whole plan as text, one line per change and per problem."""
@@ -127,9 +119,3 @@ class SectionPlan(BaseModel):
         out += [f"  {change.describe()}" for change in self.changes]
         out += [f"  flag: {p.name}: {p.issue}. {p.fix}" for p in self.problems]
         return out
-
-
-def _show(value: Any) -> str:
-    if value is None or value == "":
-        return "(none)"
-    return str(value)
