@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import events
+from textual.containers import VerticalScroll
 from textual.pilot import Pilot
-from textual.widgets import Button, DataTable, OptionList, Static
+from textual.widgets import Button, DataTable, Input, OptionList, Static
 
 from cleverwizard.clever.models import User
 from cleverwizard.config import Settings
@@ -21,6 +23,7 @@ from cleverwizard.sync.matching import suggest_teacher_matches
 from cleverwizard.ui.app import CleverWizardApp
 from cleverwizard.ui.screens.accounts import AccountsScreen
 from cleverwizard.ui.screens.notifications import NotificationsScreen
+from cleverwizard.ui.screens.students import StudentsScreen
 from cleverwizard.ui.screens.teachers import TeachersScreen
 from cleverwizard.ui.widgets.match_select import (
     NOT_IN_LIST,
@@ -134,7 +137,7 @@ async def test_import_with_suggestions_overrides_a_conflict_and_not_in_the_list(
 
         await choose(pilot, screen, richard.id, "zzzz")  # nobody matches: only "not in the list"
         assert screen.choices[richard.id] is None
-        assert note_of(screen, richard.id) == "Chosen by you: not in the list"
+        assert note_of(screen, richard.id) == "Chosen by you: stays a platform-only account; not linked to Clever"
 
         await choose(pilot, screen, bob.id, "isabella")
         assert screen.choices[bob.id] == screen.choices[isabella.id]
@@ -363,3 +366,128 @@ def test_the_dropdown_stays_capped_with_a_thousand_clever_teachers() -> None:
     assert ids[: len(row.candidates)] == [c.clever_id for c in row.candidates]
     assert "Showing 50 of" in str(everyone[-1].prompt)  # type: ignore[union-attr]
     assert [o.id for o in dropdown_options(book, row, "zzzz") if o is not None and not o.disabled] == [NOT_IN_LIST]
+
+
+def burst(app: CleverWizardApp, *keys: str) -> None:
+    """Keys typed faster than the app redraws: all queued before the first is handled."""
+    for key in keys:
+        character = {"space": " ", "enter": "\r"}.get(key, key if len(key) == 1 else None)
+        app.post_message(events.Key(key, character))
+
+
+async def test_fast_typing_in_the_search_box_keeps_every_key_in_order(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, sandbox: SandboxAPI
+) -> None:
+    await school_connected(demo_settings, district)
+    bob = account(demo_settings, "Bob", "Thomas")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await teachers_preview(app, pilot)
+        select = screen.query_one(f"#match-{bob.id}", MatchSelect)
+        select.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press(*"kowal", *["backspace"] * 5, *"jay")
+        await pilot.pause()
+        search = app.screen.query_one("#match-search", Input)
+        assert search.value == "jay"
+
+        burst(app, *["backspace"] * 3, *"kowal", *["backspace"] * 5, *"jay")
+        await settle(app, pilot)
+        assert search.value == "jay"
+        burst(app, *["backspace"] * 3, *"wu", "backspace", "backspace", *"xy")
+        await settle(app, pilot)
+        assert search.value == "xy"
+
+        burst(app, *["backspace"] * 2, *"robert", "space", *"thomas", "enter")
+        await settle(app, pilot)
+        assert app.screen is screen and not select.expanded
+        assert select.value == clever_id_of(district, "Robert", "Thomas")
+
+
+async def test_the_lists_under_the_rows_are_reached_by_keyboard_and_the_result_names_records_to_fix(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, sandbox: SandboxAPI
+) -> None:
+    await school_connected(demo_settings, district)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await teachers_preview(app, pilot)
+        preview = screen.query_one("#teachers-preview", VerticalScroll)
+        lists = screen.query_one("#teacher-plan-lists")
+        selects = list(screen.query(MatchSelect))
+        selects[-1].focus()
+        await pilot.pause()
+        await pilot.press("tab")
+        await settle(app, pilot)
+        assert app.focused is lists
+        assert preview.scroll_y > 0 and lists.region.overlaps(preview.region)
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused is screen.query_one("#apply-button", Button)
+        await pilot.press("home")
+        await settle(app, pilot)
+        assert preview.scroll_y == 0
+        await pilot.press("end")
+        await settle(app, pilot)
+        assert preview.scroll_y == preview.max_scroll_y > 0
+        problems = screen.plan.problems if screen.plan else []
+        assert problems
+
+        await pilot.press("i")
+        await settle(app, pilot)
+        assert screen.stage == "done"
+        result = text_of(screen, "#import-result")
+        assert f"{len(problems)} Clever records to fix" in result
+        for problem in problems:
+            assert f"{problem.name}: {problem.issue}" in result
+
+
+async def test_back_from_a_finished_import_focus_moves_on_to_the_next_step(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, sandbox: SandboxAPI
+) -> None:
+    await school_connected(demo_settings, district)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await teachers_preview(app, pilot)
+        await pilot.press("i")
+        await settle(app, pilot)
+        assert screen.stage == "done"
+        home = await press_to(pilot, "escape", screen=NotificationsScreen)
+        await settle(app, pilot)
+        assert home.checklist is not None and home.checklist.item("teachers").state == "needs review"
+        assert app.focused is home.query_one("#go-students")
+        await press_to(pilot, "enter", screen=StudentsScreen)
+
+
+async def test_choosing_not_in_the_list_says_what_happens_and_the_search_hint_fits_the_list(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, sandbox: SandboxAPI
+) -> None:
+    await school_connected(demo_settings, district)
+    james, bob = account(demo_settings, "James", "Kowalski"), account(demo_settings, "Bob", "Thomas")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await teachers_preview(app, pilot)
+        row = screen.query_one(f"#teacher-row-{james.id}", TeacherRow).row
+        assert screen.choices[james.id] is None and row.candidates
+        assert note_of(screen, james.id) == "No confident match: choose one if listed"
+        select = screen.query_one(f"#match-{james.id}", MatchSelect)
+        select.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        assert options.get_option_at_index(options.highlighted or 0).id == NOT_IN_LIST
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen.choices[james.id] is None
+        assert note_of(screen, james.id) == "Chosen by you: stays a platform-only account; not linked to Clever"
+
+        assert screen.book is not None
+        bob_row = screen.query_one(f"#teacher-row-{bob.id}", TeacherRow).row
+        robert = dropdown_options(screen.book, bob_row, "robert thomas")
+        hints = [str(o.prompt) for o in robert if o is not None and o.disabled]
+        assert robert[0] is not None and robert[0].id == bob_row.candidates[0].clever_id
+        assert hints == ["Only the match above fits what you typed"]
+        nobody = dropdown_options(screen.book, bob_row, "zzzz")
+        assert [str(o.prompt) for o in nobody if o is not None and o.disabled] == [
+            "No Clever teacher matches what you typed"
+        ]

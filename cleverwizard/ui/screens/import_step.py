@@ -19,6 +19,7 @@ from typing import ClassVar, Generic, Literal, NamedTuple, Protocol, TypeVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
@@ -99,6 +100,14 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
     """Errors that mean "change the choices first": said in the summary, without a toast."""
     CHOICE: ClassVar[type[Widget]]
     """The rows' dropdown type; the first one gets focus when the preview opens."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("pagedown", "scroll_stage('page_down')", "Page down", show=False),
+        Binding("pageup", "scroll_stage('page_up')", "Page up", show=False),
+        Binding("end", "scroll_stage('end')", "Scroll to the end", show=False),
+        Binding("home", "scroll_stage('home')", "Scroll to the top", show=False),
+    ]
+    """With a button focused, the preview (or the result) still scrolls to what is below it."""
 
     stage: var[Stage] = var[Stage]("intro", init=False)
     """Which part of the step is showing; bindings and buttons follow it."""
@@ -219,6 +228,18 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
                 return False
             return True if self.can_apply() else None
         return True
+
+    def action_scroll_stage(self, where: Literal["page_down", "page_up", "end", "home"]) -> None:
+        """Scroll the preview or the result, whatever has focus (a row, a button)."""
+        stage = self.query_one(ContentSwitcher).visible_content
+        if isinstance(stage, VerticalScroll):
+            scroll = {
+                "page_down": stage.scroll_page_down,
+                "page_up": stage.scroll_page_up,
+                "end": stage.scroll_end,
+                "home": stage.scroll_home,
+            }[where]
+            scroll()
 
     def can_apply(self) -> bool:
         return self.stage == "preview" and self.plan is not None

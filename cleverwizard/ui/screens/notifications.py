@@ -30,6 +30,14 @@ def has_sections_screen() -> bool:
     return find_spec("cleverwizard.ui.screens.sections") is not None
 
 STEPS: tuple[StepKey, ...] = ("district", "school", "teachers", "students", "sections")
+STEP_SCREENS: dict[str, StepKey] = {
+    "ConnectScreen": "district",
+    "SchoolScreen": "school",
+    "TeachersScreen": "teachers",
+    "StudentsScreen": "students",
+    "SectionsScreen": "sections",
+}
+"""Which step a screen pushed over Notifications is (by class name: no import cycle)."""
 
 
 def demo_hint(seed: int) -> str:
@@ -60,6 +68,8 @@ class NotificationsScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__(id="notifications")
         self.checklist: Checklist | None = None
+        self.came_from: StepKey | None = None
+        """The step whose screen was opened over this one; focus moves on from it on return."""
 
     @property
     def wizard(self) -> CleverWizardApp:
@@ -78,6 +88,12 @@ class NotificationsScreen(Screen[None]):
                 yield Static("", id="last-sync")
                 yield Button("History", id="go-history", compact=True, tooltip="Imports, syncs and undo (h)")
         yield Footer(compact=True)
+
+    def on_screen_suspend(self) -> None:
+        """Remember which step is being opened, so coming back can move on to the next one."""
+        top = self.app.screen_stack[-1] if self.app.screen_stack else None
+        if top is not None and top is not self:
+            self.came_from = STEP_SCREENS.get(type(top).__name__, self.came_from)
 
     def on_screen_resume(self) -> None:
         """Shown first, or back from a step: re-read where things stand."""
@@ -105,7 +121,10 @@ class NotificationsScreen(Screen[None]):
         problem.update(problem_text)
         problem.display = self.checklist is None
         self._show_items()
-        if self._states() != before or self.focused is None or self.focused.disabled:
+        came_from, self.came_from = self.came_from, None
+        if came_from is not None:
+            self.focus_after(came_from)
+        elif self._states() != before or self.focused is None or self.focused.disabled:
             self.focus_first_action()
         self.wizard.refresh_subtitle()
         self.refresh_bindings()
@@ -143,6 +162,25 @@ class NotificationsScreen(Screen[None]):
                 button.focus()
                 return
         self.query_one("#go-district").focus()
+
+    def focus_after(self, key: StepKey) -> None:
+        """Back from ``key``: Enter should move the admin on, not back to a step just finished.
+
+        Focus the next step after it that is not done (``key`` itself if it was left not
+        started), else the first step not started, else the first not done.
+        """
+        checklist = self.checklist
+        if checklist is None:
+            return
+        index = STEPS.index(key)
+        after = STEPS[index:] if checklist.item(key).state == "not started" else STEPS[index + 1 :]
+        not_started = [k for k in STEPS if checklist.item(k).state == "not started"]
+        for candidate in [*after, *not_started]:
+            button = self.query_one(f"#go-{candidate}")
+            if checklist.item(candidate).state != "done" and not button.disabled:
+                button.focus()
+                return
+        self.focus_first_action()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Steps that need an earlier one show dimmed in the footer and do nothing."""

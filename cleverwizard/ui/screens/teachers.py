@@ -65,6 +65,8 @@ class TeachersScreen(ImportStepScreen[TeachersFetch, Plan]):
         self.choices: dict[int, str | None] = {}
         """Platform teacher id -> chosen Clever id (``None``: not in the list)."""
         self.conflicts: dict[str, list[int]] = {}
+        self.chosen: set[int] = set()
+        """Platform teachers whose row the administrator chose in, this preview."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "view_imported":
@@ -98,7 +100,9 @@ class TeachersScreen(ImportStepScreen[TeachersFetch, Plan]):
             id="match-header",
         )
         yield Vertical(id="match-rows")
-        yield TeacherPlanLists()
+        lists = TeacherPlanLists(id="teacher-plan-lists")
+        lists.can_focus = True  # Tab after the last row scrolls the lists into view, before Import
+        yield lists
 
     # -- fetching -------------------------------------------------------------------
 
@@ -118,6 +122,7 @@ class TeachersScreen(ImportStepScreen[TeachersFetch, Plan]):
         self.users, self.rows, self.book = fetched
         self.book.taken = self._taken_by
         self.choices = {row.account.id: row.suggested for row in self.rows}
+        self.chosen = set()
         return (
             f"{len(self.users)} teachers in Clever. Check each platform teacher's match "
             "(Enter opens Select a Match; type to search), then press Import."
@@ -143,6 +148,7 @@ class TeachersScreen(ImportStepScreen[TeachersFetch, Plan]):
     @on(MatchSelect.Changed)
     def _match_changed(self, event: MatchSelect.Changed) -> None:
         self.choices[event.account_id] = event.clever_id
+        self.chosen.add(event.account_id)
         self.rebuild_preview()
 
     def check_choices(self) -> str | None:
@@ -166,7 +172,8 @@ class TeachersScreen(ImportStepScreen[TeachersFetch, Plan]):
         for widget in self.query(TeacherRow):
             account_id = widget.row.account.id
             value = self.choices.get(account_id)
-            widget.show_state(value, self._taken_by(value, account_id) if value else [])
+            taken = self._taken_by(value, account_id) if value else []
+            widget.show_state(value, taken, account_id in self.chosen)
         if self.plan is not None:
             self.query_one(TeacherPlanLists).show(self.plan)
 
@@ -189,6 +196,8 @@ class TeachersScreen(ImportStepScreen[TeachersFetch, Plan]):
         ]
         if counts.flagged:
             lines.append(f"{counts.flagged} Clever records to fix: {SIS_FIX}")
+            if self.plan is not None:
+                lines += [f"  ! {p.name}: {p.issue}. {p.fix or SIS_FIX}" for p in self.plan.problems]
         lines.append("Your match choices are saved and will be pre-selected next time.")
         return lines
 

@@ -26,9 +26,24 @@ class SuggestedRow(Protocol):
     def decided(self) -> bool: ...
 
 
-def choice_note(row: SuggestedRow, value: object, reason: str | None, *, saved: str, nothing_similar: str) -> Content:
-    """Why ``value`` is chosen; ``reason``: why it is a candidate, ``None`` when it is not one."""
-    if value == row.suggested:
+def choice_note(
+    row: SuggestedRow,
+    value: object,
+    reason: str | None,
+    *,
+    saved: str,
+    nothing_similar: str,
+    chosen: bool = False,
+    not_listed: str | None = None,
+) -> Content:
+    """Why ``value`` is chosen; ``reason``: why it is a candidate, ``None`` when it is not one.
+
+    ``chosen``: the administrator picked it (even if it was the suggestion too);
+    ``not_listed``: what *not in the list* will do, said once the administrator chose it.
+    """
+    if value is None and not_listed is not None and (chosen or value != row.suggested):
+        return Content.styled(f"Chosen by you: {not_listed}", "$text-accent")
+    if value == row.suggested and not chosen:
         if row.decided:
             return Content.styled(saved if value else "Saved: not in the list", "$text-success")
         if reason is not None:

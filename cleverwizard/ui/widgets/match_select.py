@@ -8,6 +8,13 @@ contain every typed word. The options are folded once per import (``MatchBook``)
 keystroke only compares strings. The open list lives on a small modal screen placed under
 its row (``MatchPicker``): a keystroke then re-lays out that list only, not the hundred
 rows of the preview behind it.
+
+Keys typed faster than the app redraws arrive together. Textual checks a non-printable
+key's bindings only once the key has bubbled up to the App, after the letters queued
+behind it were already inserted, so Backspace would land out of order (``kowal``, five
+Backspaces, ``jay`` gave ``kja``). The search box (``SearchBox``) therefore runs its own
+keys as they arrive, and tells the picker about Enter and the arrows by messages that
+queue behind its ``Changed`` messages.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.events import Click
+from textual.events import Click, Key
 from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import var
@@ -97,7 +104,11 @@ def dropdown_options(
         if words:
             hint = f"More than {limit} match: keep typing to narrow"
     elif not found and words:
-        hint = "No other Clever teacher matches what you typed"
+        hint = "No Clever teacher matches what you typed"
+        if seen:
+            hint = "Only the match above fits what you typed" if len(seen) == 1 else (
+                "Only the matches above fit what you typed"
+            )
     if hint:
         listed.append(Option(Content.styled(hint, "dim italic"), disabled=True))
     return listed
@@ -111,6 +122,46 @@ def _option(book: MatchBook, option: SearchOption, account_id: int, why: str) ->
     if taken:
         parts += ["  ", (f"chosen for {', '.join(taken)}", "italic $text-warning")]
     return Option(Content.assemble(*parts), id=option.clever_id)
+
+
+class SearchBox(Input):
+    """The dropdown's search field: every key it binds is handled in the order typed."""
+
+    BINDINGS = [
+        Binding("enter", "submit", "Choose", id="match-choose"),
+        Binding("down", "move(1)", "Next", id="match-next"),
+        Binding("up", "move(-1)", "Previous", id="match-previous"),
+        Binding("pagedown", "move(10)", "Page down", show=False),
+        Binding("pageup", "move(-10)", "Page up", show=False),
+    ]
+
+    class Moved(Message):
+        """Move the highlight ``step`` options (arrow keys, Page Up/Down)."""
+
+        def __init__(self, step: int) -> None:
+            super().__init__()
+            self.step = step
+
+    def action_move(self, step: int) -> None:
+        self.post_message(self.Moved(step))
+
+    async def on_key(self, event: Key) -> None:
+        """Run a bound key here, now, instead of after it bubbles up to the App."""
+        action = _IN_ORDER.get(event.key)
+        if action is None:
+            return
+        event.stop()
+        event.prevent_default()
+        await self.run_action(action)
+
+
+_IN_ORDER: dict[str, str] = {
+    key.strip(): binding.action
+    for binding in [*Input.BINDINGS, *SearchBox.BINDINGS]
+    if isinstance(binding, Binding)
+    for key in binding.key.split(",")
+}
+"""Key -> action of the search box's bindings (its own override the Input's)."""
 
 
 class MatchPicker(ModalScreen[str | None]):
@@ -144,14 +195,7 @@ class MatchPicker(ModalScreen[str | None]):
     }
     """
 
-    BINDINGS = [
-        Binding("escape", "close", "Close the list", id="match-close"),
-        Binding("enter", "choose", "Choose", id="match-choose", priority=True),
-        Binding("down", "move(1)", "Next", id="match-next", priority=True),
-        Binding("up", "move(-1)", "Previous", id="match-previous", priority=True),
-        Binding("pagedown", "move(10)", "Page down", show=False, priority=True),
-        Binding("pageup", "move(-10)", "Page up", show=False, priority=True),
-    ]
+    BINDINGS = [Binding("escape", "close", "Close the list", id="match-close")]
 
     def __init__(self, book: MatchBook, row: TeacherMatchRow, value: str | None, anchor: Region) -> None:
         super().__init__(classes="match-picker")
@@ -159,10 +203,12 @@ class MatchPicker(ModalScreen[str | None]):
         self.row = row
         self.value = value
         self.anchor_region = anchor  # not "anchor": that would hide Widget.anchor()
+        self.filtered_for: str | None = None
+        """What the list is filtered for (``None`` before the first fill)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="match-dropdown"):
-            yield Input(placeholder="Type a name, email or SIS id", compact=True, id="match-search")
+            yield SearchBox(placeholder="Type a name, email or SIS id", compact=True, id="match-search")
             options = OptionList(id="match-options")
             options.can_focus = False
             yield options
@@ -170,7 +216,7 @@ class MatchPicker(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.fill("")
-        self.query_one("#match-search", Input).focus()
+        self.query_one("#match-search", SearchBox).focus()
         self._place()
         self.call_after_refresh(self._place)
 
@@ -188,6 +234,7 @@ class MatchPicker(ModalScreen[str | None]):
 
     def fill(self, query: str) -> None:
         """Refill the list for ``query``; highlight the current choice, or the first match."""
+        self.filtered_for = query
         options = self.query_one("#match-options", OptionList)
         options.set_options(dropdown_options(self.book, self.row, query))
         if query:
@@ -199,11 +246,27 @@ class MatchPicker(ModalScreen[str | None]):
             options.highlighted = _first_enabled(options)
 
     @on(Input.Changed, "#match-search")
-    def _typed(self, event: Input.Changed) -> None:
-        self.fill(event.value)
+    def _typed(self) -> None:
+        """Filter for what the box holds now: a burst of keys refills once, never for a stale value."""
+        self._filled()
+
+    @on(Input.Submitted, "#match-search")
+    def _submitted(self) -> None:
+        self.action_choose()
+
+    @on(SearchBox.Moved)
+    def _moved(self, event: SearchBox.Moved) -> None:
+        self.action_move(event.step)
+
+    def _filled(self) -> None:
+        """The list as the search box reads now, whatever messages are still on their way."""
+        typed = self.query_one("#match-search", SearchBox).value
+        if typed != self.filtered_for:
+            self.fill(typed)
 
     def action_choose(self) -> None:
         """Take the highlighted option (Enter in the search box)."""
+        self._filled()
         options = self.query_one("#match-options", OptionList)
         if options.highlighted is not None:
             option = options.get_option_at_index(options.highlighted)
@@ -223,6 +286,7 @@ class MatchPicker(ModalScreen[str | None]):
         self.dismiss(None)
 
     def action_move(self, step: int) -> None:
+        self._filled()
         options = self.query_one(OptionList)
         if options.option_count == 0:
             return
@@ -259,7 +323,7 @@ class MatchSelect(Widget, can_focus=True):
     """True while the dropdown is open."""
 
     class Changed(Message):
-        """The administrator chose a (different) Clever teacher for a platform teacher."""
+        """The administrator chose a Clever teacher (or *not in the list*) for a platform teacher."""
 
         def __init__(self, match_select: MatchSelect, account_id: int, clever_id: str | None) -> None:
             super().__init__()
@@ -307,11 +371,13 @@ class MatchSelect(Widget, can_focus=True):
         self.action_open()
 
     def choose(self, option_id: str) -> None:
-        """Pick an option by id (a Clever id or ``NOT_IN_LIST``) and tell the screen."""
+        """Pick an option by id (a Clever id or ``NOT_IN_LIST``) and tell the screen.
+
+        Told even when it is the choice already shown: the administrator has now decided.
+        """
         clever_id = None if option_id == NOT_IN_LIST else option_id
-        if clever_id != self.value:
-            self.value = clever_id
-            self.post_message(self.Changed(self, self.row.account.id, clever_id))
+        self.value = clever_id
+        self.post_message(self.Changed(self, self.row.account.id, clever_id))
 
 
 def _first_teacher(options: OptionList) -> int | None:

@@ -20,7 +20,13 @@ from cleverwizard.ui.widgets.choice_note import choice_note
 from cleverwizard.ui.widgets.match_select import MatchBook, MatchSelect, reason_text
 
 
-def match_note(row: TeacherMatchRow, value: str | None, also_chosen_for: Sequence[str]) -> Content:
+NOT_LISTED = "stays a platform-only account; not linked to Clever"
+"""What *This teacher is not in the list* does, said under the row once chosen."""
+
+
+def match_note(
+    row: TeacherMatchRow, value: str | None, also_chosen_for: Sequence[str], chosen: bool = False
+) -> Content:
     """The words under a dropdown: conflict first, else why this choice is there."""
     if also_chosen_for:
         return Content.assemble(
@@ -29,7 +35,15 @@ def match_note(row: TeacherMatchRow, value: str | None, also_chosen_for: Sequenc
         )
     candidate = next((c for c in row.candidates if c.clever_id == value), None)
     reason = reason_text(candidate) if candidate is not None else None
-    return choice_note(row, value, reason, saved="Saved match", nothing_similar="No similar Clever teacher found")
+    return choice_note(
+        row,
+        value,
+        reason,
+        saved="Saved match",
+        nothing_similar="No similar Clever teacher found",
+        chosen=chosen,
+        not_listed=NOT_LISTED,
+    )
 
 
 class TeacherRow(Widget):
@@ -59,7 +73,7 @@ class TeacherRow(Widget):
         self.row = row
         self.book = book
         self.value = value
-        self._shown: tuple[str | None, tuple[str, ...]] = (value, ())
+        self._shown: tuple[str | None, tuple[str, ...], bool] = (value, (), False)
 
     def compose(self) -> ComposeResult:
         account = self.row.account
@@ -78,15 +92,15 @@ class TeacherRow(Widget):
     def match_select(self) -> MatchSelect:
         return self.query_one(MatchSelect)
 
-    def show_state(self, value: str | None, also_chosen_for: Sequence[str]) -> None:
+    def show_state(self, value: str | None, also_chosen_for: Sequence[str], chosen: bool = False) -> None:
         """Redraw the note (and the dropdown's label) when the choice or a conflict changed."""
-        state = (value, tuple(also_chosen_for))
+        state = (value, tuple(also_chosen_for), chosen)
         if state == self._shown:
             return
         self._shown = state
         self.value = value
         self.set_class(bool(also_chosen_for), "-conflict")
-        self.query_one(".match-note", Static).update(match_note(self.row, value, also_chosen_for))
+        self.query_one(".match-note", Static).update(match_note(self.row, value, also_chosen_for, chosen))
         select = self.match_select
         if select.value != value:
             select.value = value
