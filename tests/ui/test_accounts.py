@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Checkbox, DataTable, Input, Static
 
 from cleverwizard.config import Settings
 from cleverwizard.sandbox import SandboxAPI, SandboxDistrict
@@ -175,3 +175,59 @@ async def test_an_edited_email_survives_the_next_teacher_import(
         kept = store.teacher(isabella.id)
         assert kept is not None and kept.email == "bella.thompson@lakeviewschools.org"
         assert kept.clever_email and kept.clever_email.lower() == "isabella.thompson@lakeviewschools.org"
+
+
+async def test_only_without_a_login_email_lists_the_students_who_cant_log_in(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, sandbox: SandboxAPI
+) -> None:
+    await people_imported(demo_settings, district)
+    students = people(demo_settings, "student")
+    without = {s.id for s in students if not s.email}
+    assert without
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_accounts(app, pilot, "student")
+        table = screen.query_one(DataTable)
+        descriptions = {b.binding.key: b.binding.description for b in screen.active_bindings.values()}
+        assert descriptions["n"] == "Only without login email"
+        assert descriptions["escape"] == "Back"
+        await pilot.press("n")
+        await pilot.pause()
+        assert screen.query_one("#only-no-login", Checkbox).value
+        assert {int(str(key.value)) for key in table.rows} == without
+        assert "only those without a login email" in str(screen.query_one("#accounts-status", Static).content)
+
+        first = screen.selected()
+        assert first is not None and first.id in without
+        await edit(pilot, "worked.through.2026@students.example.org", key="enter")
+        assert app.screen is screen
+        assert table.row_count == len(without) - 1  # the student with an email leaves the list
+        assert first.id not in {int(str(key.value)) for key in table.rows}
+
+        await pilot.press("n")
+        await pilot.pause()
+        assert table.row_count == len(students)
+
+
+async def test_escape_in_the_filter_clears_it_and_stays_on_the_list(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, sandbox: SandboxAPI
+) -> None:
+    await people_imported(demo_settings, district)
+    total = len(people(demo_settings, "teacher"))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_accounts(app, pilot, "teacher")
+        table = screen.query_one(DataTable)
+        await pilot.press("slash", *"finch")
+        await pilot.pause()
+        assert table.row_count == 1
+        field = screen.query_one("#accounts-filter", Input)
+        descriptions = {b.binding.key: b.binding.description for b in screen.active_bindings.values()}
+        assert descriptions["escape"] == "Clear filter"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        assert field.value == "" and table.row_count == total and table.has_focus
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, NotificationsScreen)

@@ -288,3 +288,61 @@ async def test_importing_again_changes_nothing_that_is_already_there(
     with open_store(demo_settings) as store:
         assert len(store.students()) == total
         assert [run.counts.created for run in store.runs()] == [0, total]
+
+
+async def test_i_fetches_v_views_and_the_count_is_refreshed_after_entering_emails(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict
+) -> None:
+    from textual.widgets import Input
+
+    from cleverwizard.ui.screens.accounts import AccountsScreen, EmailEditor
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await connect_and_select(app, pilot, district)
+        screen = await press_to(pilot, "4", screen=StudentsScreen)
+        footer = {b.binding.key: b.binding.description for b in screen.active_bindings.values()}
+        assert footer["i"] == "Import Students" and "v" not in footer
+        await pilot.press("i")  # like Teachers and Sections: i starts the fetch
+        await settle(app, pilot)
+        assert screen.pane == "students-preview"
+        footer = {b.binding.key: b.binding.description for b in screen.active_bindings.values()}
+        assert footer["i"] == "Import"
+        await pilot.press("i")
+        await settle(app, pilot)
+        assert screen.pane == "students-imported"
+        assert str(screen.query_one("#done", Button).label) == "Back to Notifications"
+        with open_store(demo_settings) as store:
+            missing = [s for s in store.students() if not s.email]
+        assert len(missing) >= 1
+        assert f"{len(missing)} students can't log in" in text(screen, "#imported-message") or (
+            len(missing) == 1 and "1 student can't log in" in text(screen, "#imported-message")
+        )
+
+        accounts = await press_to(pilot, "v", screen=AccountsScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, EmailEditor)
+        editor.query_one("#email-input", Input).value = "first.fixed.2026@students.example.org"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is accounts
+        await press_to(pilot, "escape", screen=StudentsScreen)
+        left = len(missing) - 1
+        message = text(screen, "#imported-message")
+        if left:
+            assert f"{left} student{'s' if left != 1 else ''} can't log in" in message
+        else:
+            assert "Every imported student has a login email." in message
+        assert app.focused is screen.query_one("#view-students")
+
+
+def test_counts_read_singular_for_one() -> None:
+    from cleverwizard.ui.screens.students import students
+
+    assert students(1) == "1 student"
+    assert students(0) == "0 students"
+    assert students(2500) == "2,500 students"

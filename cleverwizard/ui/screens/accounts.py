@@ -1,7 +1,9 @@
 """View Imported Teachers / Students: the platform's accounts, and editing a login email.
 
-One ``DataTable`` of the accounts of one kind, narrowed by a filter box, students sorted
-by grade in school order (or by name). A login email is edited in a small modal: the
+One ``DataTable`` of the accounts of one kind, narrowed by a filter box and by *Only
+without a login email* (n) so the people who can't log in can be worked through, students
+sorted by grade in school order (or by name). Escape in the filter box clears it; escape
+elsewhere goes back to the screen this list was opened from. A login email is edited in a small modal: the
 sync layer validates it and checks it is unique, and its refusal is shown in the modal
 with the typed text kept. Edited emails are marked "edited" because later imports and
 syncs keep them instead of Clever's value.
@@ -17,9 +19,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Button, DataTable, Footer, Header, Input, Static
+from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Static
 from textual.widgets.data_table import CellDoesNotExist
 
 from cleverwizard.store.models import Account, Student
@@ -46,6 +49,21 @@ def email_cell(account: Account) -> Text:
 def search_text(account: Account) -> str:
     grade = grade_label(account.grade) if isinstance(account, Student) else ""
     return fold(" ".join(filter(None, [account.full_name, account.email, account.clever_id, account.sis_id, grade])))
+
+
+class FilterInput(Input):
+    """The filter box: escape clears it and hands the keys back to the table."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "clear_filter", "Clear filter", id="clear-filter"),
+    ]
+
+    class Cleared(Message):
+        """The filter was cleared with escape; the screen moves focus to the table."""
+
+    def action_clear_filter(self) -> None:
+        self.value = ""
+        self.post_message(self.Cleared())
 
 
 class EmailEditor(ModalScreen[Account | None]):
@@ -116,9 +134,17 @@ class AccountsScreen(WizardScreen):
     """The platform's teachers or students, filterable, with *Edit Email*."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="back"),
         Binding("e", "edit_email", "Edit Email", tooltip="Edit the selected account's login email", id="edit-email"),
         Binding("s", "toggle_sort", "Sort", tooltip="Sort by grade or by name", id="toggle-sort"),
         Binding("slash", "focus_filter", "Filter", tooltip="Type to narrow the list", id="focus-filter"),
+        Binding(
+            "n",
+            "toggle_no_login",
+            "Only without login email",
+            tooltip="Show only the accounts that can't log in yet",
+            id="only-no-login",
+        ),
     ]
 
     def __init__(self, kind: Kind) -> None:
@@ -139,15 +165,17 @@ class AccountsScreen(WizardScreen):
         with Vertical(classes="step-body"):
             yield Static(f"Imported {self.noun.title()}", classes="screen-title")
             yield Static("", id="accounts-status", classes="intro")
-            yield Input(
-                placeholder=f"Filter {self.noun} by name, email, Clever id or grade (/)",
-                id="accounts-filter",
-                compact=True,
-            )
+            with Horizontal(id="accounts-tools"):
+                yield FilterInput(
+                    placeholder=f"Filter {self.noun} by name, email, Clever id or grade (/)",
+                    id="accounts-filter",
+                    compact=True,
+                )
+                yield Checkbox("Only without a login email (n)", id="only-no-login", compact=True)
             yield DataTable(id="accounts-table", cursor_type="row", zebra_stripes=True)
             with Horizontal(classes="buttons"):
                 yield Button("Edit Email", id="edit-email-button", variant="primary")
-                yield Button("Back to Notifications", classes="back-button")
+                yield Button("Back", id="accounts-back", classes="back-button")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -178,6 +206,8 @@ class AccountsScreen(WizardScreen):
         words = fold(self.query_one("#accounts-filter", Input).value).split()
         everyone = list(self.accounts.values())
         shown = [a for a in everyone if all(w in self._keys[a.id] for w in words)] if words else everyone
+        if self.query_one("#only-no-login", Checkbox).value:
+            shown = [a for a in shown if not a.email]
 
         def by_name(a: Account) -> tuple[str, str, int]:
             return fold(a.last_name), fold(a.first_name), a.id
@@ -214,6 +244,8 @@ class AccountsScreen(WizardScreen):
             parts.append(f"{shown} shown")
         if no_login:
             parts.append(f"{no_login} can't log in (no email)")
+        if self.query_one("#only-no-login", Checkbox).value:
+            parts.append("only those without a login email")
         sort = "by grade, then last name" if self.by_grade else "by last name"
         self.query_one("#accounts-status", Static).update(
             ", ".join(parts) + f". Sorted {sort}. Select a row and press e (or Enter) to edit a login email."
@@ -229,8 +261,17 @@ class AccountsScreen(WizardScreen):
             self.refill()
 
     @on(Input.Submitted, "#accounts-filter")
+    @on(FilterInput.Cleared)
     def _filter_done(self) -> None:
         self.query_one(DataTable).focus()
+
+    def action_toggle_no_login(self) -> None:
+        box = self.query_one("#only-no-login", Checkbox)
+        box.value = not box.value
+
+    @on(Checkbox.Changed, "#only-no-login")
+    def _no_login_changed(self) -> None:
+        self.refill()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_sort":
@@ -270,10 +311,15 @@ class AccountsScreen(WizardScreen):
         self.accounts[account.id] = account
         self._keys[account.id] = search_text(account)
         table = self.query_one(DataTable)
-        try:
-            table.update_cell(str(account.id), "email", email_cell(account), update_width=True)
-        except CellDoesNotExist:
-            self.refill()
+        if self.query_one("#only-no-login", Checkbox).value:
+            row = table.cursor_row
+            self.refill()  # the account now has an email, so it leaves this list
+            table.move_cursor(row=min(row, max(table.row_count - 1, 0)))
+        else:
+            try:
+                table.update_cell(str(account.id), "email", email_cell(account), update_width=True)
+            except CellDoesNotExist:
+                self.refill()
         self._show_status(table.row_count)
         self.notify(
             f"{account.full_name}'s login email is now {account.email}. Later syncs keep it.",

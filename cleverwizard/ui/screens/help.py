@@ -38,9 +38,14 @@ any time. Emails edited here are kept by later imports and syncs.
 - `1` – `5`: open a step from Notifications
 - `tab`, `shift+tab`, `↑` `↓`: move between steps, fields, buttons and rows
 - `enter`: press the focused button, choose the highlighted row
-- `escape`: back to Notifications (cancels a fetch in progress)
+- `escape`: back to Notifications, or to the step a list was opened from (cancels a fetch
+  in progress)
 - `c`: cancel a fetch from Clever
-- `f`: students: show only students without an email; `i`: import the previewed students
+- `i`: on Teachers, Students and Sections: *Import …* (fetch from Clever), then *Import*
+  on the preview; `v`: *View Imported Teachers / Students* once imported
+- `f`: students preview: show only students without an email
+- `/`, `n`, `e` in View Imported Teachers / Students: filter, only accounts without a login
+  email, edit the selected login email; `escape` in the filter box clears it
 - `h`: History from Notifications; `u`: undo the selected run there
 - `ctrl+p`: command palette: jump to any step, change the theme
 - `F1`, `?`: this help

@@ -1,6 +1,8 @@
 """Select your School: the district's schools in a table, then *Confirm*.
 
 A site belongs to exactly one Clever school; the screen says how to set up another one.
+Switching a site that already has people imported from Clever to a different school asks
+first (Cancel focused), because the next import would mix two schools on one site.
 Loading and confirming both talk to Clever, so both run in workers and failures appear
 inline with *Try again*.
 """
@@ -9,8 +11,10 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Header, LoadingIndicator, Static
 
 from cleverwizard.clever import School
@@ -20,6 +24,52 @@ ONE_SCHOOL = (
     "One school connects to this site. To set up another school, run the wizard for that "
     "site with its own data folder (--data-dir)."
 )
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+class ConfirmSwitch(ModalScreen[bool]):
+    """Asks before moving a site with imported people to another school; Cancel is the default."""
+
+    DEFAULT_CSS = """
+    ConfirmSwitch { align: center middle; }
+    #switch-box {
+        width: 80%; max-width: 76; height: auto; padding: 1 2;
+        border: thick $warning; background: $surface;
+    }
+    #switch-title { text-style: bold; margin-bottom: 1; }
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="switch-cancel")]
+
+    def __init__(self, text: str) -> None:
+        super().__init__(id="switch-school-screen")
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="switch-box"):
+            yield Static("Switch this site to another school?", id="switch-title")
+            yield Static(self.text, id="switch-text", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel", id="switch-cancel-button", variant="primary")
+                yield Button("Switch anyway", id="switch-confirm-button", variant="error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#switch-cancel-button", Button).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    @on(Button.Pressed, "#switch-cancel-button")
+    def _cancel(self) -> None:
+        self.dismiss(False)
+
+    @on(Button.Pressed, "#switch-confirm-button")
+    def _confirm(self) -> None:
+        self.dismiss(True)
 
 
 class SchoolScreen(WizardScreen):
@@ -133,6 +183,43 @@ class SchoolScreen(WizardScreen):
         if school is None:
             self.say("#school-message", "Choose a school in the list first.", "error")
             return
+        try:
+            warning = self.switch_warning(school)
+        except EXPECTED_ERRORS as error:
+            self.say("#school-message", explain(error), "error")
+            return
+        if warning:
+            self.app.push_screen(ConfirmSwitch(warning), callback=lambda ok: self._switch_answered(school, ok))
+            return
+        self.connect_to(school)
+
+    def switch_warning(self, school: School) -> str | None:
+        """The consequence to spell out when moving a site with Clever people to another school."""
+        site = self.sync.store.site()
+        if site is None or not site.school_id or site.school_id == school.id:
+            return None
+        meta = self.sync.store.meta()
+        view = self.sync.view()
+        teachers = sum(1 for t in view.teachers if t.clever_id)
+        students = sum(1 for s in view.students if s.clever_id)
+        if not (meta.teachers_imported_at or meta.students_imported_at or teachers or students):
+            return None
+        old = site.school_name or site.school_id
+        new = school.name or school.id
+        return (
+            f"This site already has {plural(teachers, 'teacher')} and {plural(students, 'student')} "
+            f"from {old}. One school connects to one site: to set up {new}, use another data "
+            "folder (--data-dir). Switch anyway?"
+        )
+
+    def _switch_answered(self, school: School, ok: bool | None) -> None:
+        if ok:
+            self.connect_to(school)
+        else:
+            self.say("#school-message", "Nothing changed: this site stays with its school.", "warning")
+            self.query_one("#schools", DataTable).focus()
+
+    def connect_to(self, school: School) -> None:
         self.query_one("#confirm", Button).disabled = True
         self.say("#school-message", f"Connecting this site to {school.name or school.id}…", "busy")
         self.select(school.id)

@@ -3,6 +3,8 @@
 The screen moves through panes: intro → fetching (progress, Cancel) → preview → imported,
 or failed with *Try again*. Fetching and planning write nothing; only *Import* applies the
 plan, so cancelling, going back or quitting at any point leaves the roster as it was.
+Like Teachers and Sections, ``i`` fetches before the preview and imports on it, and ``v``
+opens View Imported Students once imported.
 """
 
 from __future__ import annotations
@@ -38,12 +40,21 @@ INTRO = (
 )
 
 
+def students(count: int) -> str:
+    """"1 student", "2 students": counts an administrator reads."""
+    return f"{count:,} student" if count == 1 else f"{count:,} students"
+
+
 class StudentsScreen(WizardScreen):
     """Fetch → plan → preview by grade → apply, for the connected school's students."""
 
     BINDINGS = [
         Binding("f", "toggle_no_email", "Only without email", id="only-no-email"),
+        Binding(
+            "i", "fetch", "Import Students", tooltip="Fetch this school's students from Clever", id="students-fetch"
+        ),
         Binding("i", "import_students", "Import", id="import-students"),
+        Binding("v", "view_imported", "View Imported Students", id="students-view"),
     ]
 
     class Fetching(Message):
@@ -82,6 +93,7 @@ class StudentsScreen(WizardScreen):
         self.plan: Plan | None = None
         self.groups: list[GradeGroup] = []
         self.fetch_worker: Worker[None] | None = None
+        self.imported_text = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -118,7 +130,7 @@ class StudentsScreen(WizardScreen):
                     yield Static("", id="imported-message", classes="message -success")
                     with Horizontal(classes="buttons"):
                         yield Button("View Imported Students", id="view-students", variant="primary")
-                        yield Button("Done", id="done", classes="back-button")
+                        yield Button("Back to Notifications", id="done", classes="back-button")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -146,9 +158,16 @@ class StudentsScreen(WizardScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("toggle_no_email", "import_students"):
             return self.pane == "students-preview"  # hidden from the footer elsewhere
+        if action == "fetch":
+            return self.pane in ("students-intro", "students-failed")
+        if action == "view_imported":
+            return self.pane == "students-imported"
         return True
 
     # -- fetching and planning ---------------------------------------------------------
+
+    def action_fetch(self) -> None:
+        self.start_fetch()
 
     @on(Button.Pressed, "#fetch-students, #retry-fetch")
     def start_fetch(self) -> None:
@@ -183,7 +202,7 @@ class StudentsScreen(WizardScreen):
         panel = self.query_one(FetchProgress)
         panel.count = event.count
         if event.done:
-            panel.finish(f"Fetched {event.count:,} students; preparing the preview by grade…")
+            panel.finish(f"Fetched {students(event.count)}; preparing the preview by grade…")
 
     @on(FetchProgress.CancelRequested)
     def _cancel(self) -> None:
@@ -207,9 +226,9 @@ class StudentsScreen(WizardScreen):
         no_email = sum(1 for _, rows in event.groups for row in rows if not row.has_email)
         summary = plan.summary()
         if no_email:
-            summary += f"\n⚠ {no_email} students will have no login email: {NO_EMAIL_NOTE}."
+            summary += f"\n⚠ {students(no_email)} will have no login email: {NO_EMAIL_NOTE}."
         self.query_one("#plan-summary", Static).update(summary)
-        self.query_one("#only-no-email", Checkbox).label = f"Only students without email ({no_email})"
+        self.query_one("#only-no-email", Checkbox).label = f"Only students without email ({no_email:,})"
         self._switch("students-preview")
         self.query_one(GradePreview).load(event.groups)
         self.query_one("#apply", Button).disabled = False
@@ -287,28 +306,50 @@ class StudentsScreen(WizardScreen):
     def _imported(self, event: Imported) -> None:
         c = event.run.counts
         total = self.plan.clever_total if self.plan else 0
-        text = (
-            f"Imported {total} students from Clever: {c.created} new accounts, {c.linked} linked, "
+        self.imported_text = (
+            f"Imported {students(total)} from Clever: {c.created} new accounts, {c.linked} linked, "
             f"{c.updated} updated, {c.unchanged} unchanged. Nothing was deleted."
         )
-        if event.no_email:
-            text += (
-                f"\n⚠ {event.no_email} students can't log in until an email is entered: "
-                "enter them in View Imported Students."
-            )
-        self.query_one("#imported-message", Static).update(text)
+        self._show_imported(event.no_email)
         self._switch("students-imported")
         self.query_one("#view-students", Button).focus()
-        self.notify(f"Imported {total} students.", title="Students imported")
+        self.notify(f"Imported {students(total)}.", title="Students imported")
+
+    def _show_imported(self, no_email: int) -> None:
+        text = self.imported_text
+        if no_email:
+            text += (
+                f"\n⚠ {students(no_email)} can't log in until an email is entered: "
+                "enter them in View Imported Students (v)."
+            )
+        else:
+            text += "\nEvery imported student has a login email."
+        self.query_one("#imported-message", Static).update(text)
+
+    def _still_without_email(self) -> int:
+        """Imported students who still have no login email, as the store says now."""
+        fetched = {user.id for user in self.users}
+        return sum(
+            1 for s in self.sync.view().students if s.clever_id in fetched and s.status == "active" and not s.email
+        )
+
+    def action_view_imported(self) -> None:
+        from cleverwizard.ui.screens.accounts import AccountsScreen
+
+        self.app.push_screen(AccountsScreen("student"), callback=self._back_from_accounts)
+
+    def _back_from_accounts(self, _: object) -> None:
+        """Emails entered in the list change how many students can't log in: recount."""
+        try:
+            self._show_imported(self._still_without_email())
+        except EXPECTED_ERRORS as error:
+            self.notify(explain(error), title="Could not re-read the students", severity="error")
+        self._show_status()
+        self.query_one("#view-students", Button).focus()
 
     @on(Button.Pressed, "#view-students")
     def _view_students(self) -> None:
-        try:
-            from cleverwizard.ui.screens.accounts import AccountsScreen
-        except ImportError:
-            self.notify("View Imported Students is not ready yet in this build.", severity="warning")
-            return
-        self.app.push_screen(AccountsScreen("student"))
+        self.action_view_imported()
 
     @on(Button.Pressed, "#reconnect")
     def _reconnect(self) -> None:
