@@ -6,12 +6,39 @@ reading what happened and picking a run to undo, not for restoring by hand.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from cleverwizard.store.models import Run
 
 COUNT_COLUMNS = ("created", "linked", "updated", "archived", "restored", "flagged")
+UNDO_DETAIL = re.compile(r"^undo of run (\d+):")
+"""How an undo run records which run it reverted (``detail``, written by ``sync.undo``)."""
+
+
+def undone_target(run: Run) -> int | None:
+    """The run an undo run reverted, from its detail line; ``None`` for other runs."""
+    match = UNDO_DETAIL.match(run.detail) if run.kind == "undo" else None
+    return int(match.group(1)) if match else None
+
+
+def undone_by(runs: Sequence[Run]) -> dict[int, int]:
+    """Run id -> the undo run that reverted it, for runs whose undo still stands.
+
+    Newest first, so an undo that was itself undone (a redo) no longer marks its target.
+    """
+    marks: dict[int, int] = {}
+    for run in sorted(runs, key=lambda r: r.id, reverse=True):
+        target = undone_target(run)
+        if target is not None and run.id not in marks and target not in marks:
+            marks[target] = run.id
+    return marks
+
+
+def already_undone(run_id: int, by: int) -> str:
+    """The plain refusal when someone asks to undo a run again."""
+    return f"Run {run_id} was already undone by run {by}."
 
 
 def run_row(run: Run) -> dict[str, Any]:

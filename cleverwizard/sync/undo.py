@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -70,7 +71,7 @@ class UndoReport:
         out = [self.summary]
         out += [f"  {item.describe()}" for item in self.reverted]
         if self.refused:
-            out.append(f"Could not revert {len(self.refused)}:")
+            out.append(f"Could not revert {records(len(self.refused))}:")
             out += [f"  {item.describe()}" for item in self.refused]
         if self.undo_run_id is not None:
             out.append(f"Saved as run {self.undo_run_id} (it can be undone too).")
@@ -86,6 +87,20 @@ class UndoReport:
             "reverted": [item.__dict__ for item in self.reverted],
             "not_reverted": [item.__dict__ for item in self.refused],
         }
+
+
+def records(count: int) -> str:
+    """"1 record", "24 records": the count with the right plural."""
+    return f"{count} record" if count == 1 else f"{count} records"
+
+
+def when(stamp: str) -> str:
+    """"3 May 2026, 14:02 UTC", the wizard's date format, from the store's ISO stamp."""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
 
 
 class _NothingWritten(Exception):
@@ -275,10 +290,10 @@ def undo_run(store: RosterStore, run_id: int, *, started_by: str) -> UndoReport:
             removed = sum(1 for item in report.reverted if item.action == "removed")
             put_back = len(report.reverted) - removed
             if not run.before:
-                report.summary = f"Run {run_id} ({run.kind}, {run.at}) changed nothing, so there is nothing to undo."
+                report.summary = f"Run {run_id} ({run.kind}, {when(run.at)}) changed nothing, so there is nothing to undo."
             else:
                 report.summary = (
-                    f"Undo of run {run_id} ({run.kind}, {run.at}): put back {put_back} record(s), "
+                    f"Undo of run {run_id} ({run.kind}, {when(run.at)}): put back {records(put_back)}, "
                     f"removed {removed} it created, left {len(report.refused)} as they are."
                 )
             if not report.reverted:

@@ -48,7 +48,7 @@ def test_undo_reverts_a_sync_and_is_itself_a_run(cw: Run, synced: str, district:
 
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"Undo of run {synced_run} (sync, ")
-    assert "put back 2 record(s), removed 1 it created, left 0 as they are" in result.output
+    assert "put back 2 records, removed 1 it created, left 0 as they are" in result.output
     assert "removed: student New Kid" in result.output
     with opened(data_dir) as store:
         assert (store.teachers(), store.students()) == accounts

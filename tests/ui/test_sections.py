@@ -6,12 +6,20 @@ own tests); the Sections screen itself is walked with keys, as an administrator 
 
 from __future__ import annotations
 
-from textual.widgets import Button, Select, Static
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Button, OptionList, Select, Static
 
 from cleverwizard.config import Settings
 from cleverwizard.sandbox import Faults, SandboxAPI, SandboxDistrict
 from cleverwizard.ui.screens.notifications import NotificationsScreen
-from cleverwizard.ui.widgets.section_row import NOT_IN_LIST, SectionRow
+from cleverwizard.ui.app import CleverWizardApp
+from cleverwizard.ui.widgets.section_row import NOT_IN_LIST, NOT_IN_LIST_LABEL, SectionRow
 from tests.ui.walk import (
     ELEMENTARY,
     SIZE,
@@ -22,7 +30,10 @@ from tests.ui.walk import (
     school_id_named,
     sections_preview,
     settle,
+    still,
 )
+
+SnapCompare = Callable[..., bool]
 
 
 def school_sections(district: SandboxDistrict) -> list[str]:
@@ -87,3 +98,61 @@ async def test_fetch_failure_shows_the_message_and_try_again(
         assert screen.stage == "preview"
     with open_store(demo_settings) as store:
         assert store.sections() == []
+
+
+def highlighted_prompt(overlay: OptionList) -> str:
+    """The plain text of the highlighted option (prompts are Rich ``Text``)."""
+    assert overlay.highlighted is not None
+    return str(overlay.get_option_at_index(overlay.highlighted).prompt)
+
+
+async def open_first_dropdown(app: CleverWizardApp, pilot: Pilot[Any]) -> Select[int]:
+    """The Sections preview with the first section's course list open."""
+    screen = await sections_preview(app, pilot)
+    assert screen.stage == "preview"
+    select = screen.query(SectionRow).first().query_one(Select)
+    select.focus()
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    assert select.expanded
+    return select
+
+
+async def test_typing_in_the_open_list_jumps_to_a_course(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, sandbox: SandboxAPI
+) -> None:
+    await people_imported(demo_settings, district)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        select = await open_first_dropdown(app, pilot)
+        overlay = select.query_one(OptionList)
+        assert highlighted_prompt(overlay) == NOT_IN_LIST_LABEL
+        await pilot.press("k", "i", "n")
+        await pilot.pause()
+        prompt = highlighted_prompt(overlay)
+        assert prompt.lower().startswith("kin"), prompt
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not select.expanded
+        assert select.value != NOT_IN_LIST
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+def test_course_list_open(
+    snap_compare: SnapCompare,
+    demo_settings: Settings,
+    district: SandboxDistrict,
+    sandbox: SandboxAPI,
+    frozen_time: datetime,
+    size: tuple[int, int],
+) -> None:
+    asyncio.run(people_imported(demo_settings, district))
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, CleverWizardApp)
+        await open_first_dropdown(app, pilot)
+        await still(pilot)
+
+    assert snap_compare(CleverWizardApp(demo_settings), terminal_size=size, run_before=run_before)

@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
 from cleverwizard.store.models import Run
+from cleverwizard.sync.history import already_undone, undone_by
 from cleverwizard.sync.undo import UndoReport, UnknownRun
 from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain
 from cleverwizard.ui.widgets.step_item import when_text
@@ -30,11 +31,20 @@ PROBLEMS_SHOWN = 50
 UNDO_ERRORS: tuple[type[BaseException], ...] = (*EXPECTED_ERRORS, UnknownRun)
 
 
-def details_text(run: Run) -> Content:
+def kind_text(run: Run, undone: int | None) -> str:
+    """The list's *What* column: the run's kind, and who undid it if an undo still stands."""
+    return f"{run.kind} (undone by run {undone})" if undone is not None else run.kind
+
+
+def details_text(run: Run, undone: int | None = None) -> Content:
     """A run's counts, its detail line and its problems, as the details panel shows them."""
     c = run.counts
     parts: list[Content] = [
         Content.styled(f"Run {run.id}: {run.kind}, {when_text(run.at)}, started by {run.started_by}", "bold"),
+    ]
+    if undone is not None:
+        parts.append(Content.styled(f"Undone by run {undone}: there is nothing left to undo.", "bold $text-warning"))
+    parts += [
         Content(
             f"Created {c.created}, linked {c.linked}, updated {c.updated}, archived {c.archived}, "
             f"restored {c.restored}, flagged {c.flagged}, unchanged {c.unchanged}."
@@ -112,6 +122,10 @@ class HistoryScreen(WizardScreen):
     def __init__(self) -> None:
         super().__init__(id="history-screen")
         self.runs: list[Run] = []
+        self.undone: dict[int, int] = {}
+        """Run id -> the undo run that reverted it (see ``sync.history.undone_by``)."""
+        self.result_for: int | None = None
+        """The run the undo result panel is about; it hides when another run is selected."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -125,6 +139,7 @@ class HistoryScreen(WizardScreen):
             yield DataTable(id="runs", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="run-details"):
                 yield Static("", id="run-details-text")
+            with VerticalScroll(id="undo-result-box"):
                 yield Static("", id="undo-result", classes="message")
             with Horizontal(classes="buttons"):
                 yield Button("Undo this run", id="undo-button", variant="warning")
@@ -132,7 +147,7 @@ class HistoryScreen(WizardScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#undo-result", Static).display = False
+        self.query_one("#undo-result-box").display = False
         self.load()
         self.query_one("#runs", DataTable).focus()
 
@@ -144,6 +159,7 @@ class HistoryScreen(WizardScreen):
         except EXPECTED_ERRORS as error:
             self.runs = []
             self.query_one("#history-status", Static).update(explain(error))
+        self.undone = undone_by(self.runs)
         table.clear(columns=True)
         table.add_columns("Run", "When", "What", "By", "Created", "Linked", "Updated", "Archived", "Flagged")
         for run in self.runs:
@@ -151,7 +167,7 @@ class HistoryScreen(WizardScreen):
             table.add_row(
                 Text(str(run.id)),
                 Text(when_text(run.at)),
-                Text(run.kind),
+                Text(kind_text(run, self.undone.get(run.id))),
                 Text(run.started_by),
                 *(Text(str(n), justify="right") for n in (c.created, c.linked, c.updated, c.archived, c.flagged)),
                 key=str(run.id),
@@ -177,8 +193,11 @@ class HistoryScreen(WizardScreen):
     def _show_selected(self) -> None:
         run = self.selected
         if run is not None:
-            self.query_one("#run-details-text", Static).update(details_text(run))
-        self.query_one("#undo-button", Button).disabled = run is None
+            self.query_one("#run-details-text", Static).update(details_text(run, self.undone.get(run.id)))
+        if run is None or run.id != self.result_for:
+            self.query_one("#undo-result-box").display = False
+            self.result_for = None
+        self.query_one("#undo-button", Button).disabled = run is None or run.id in self.undone
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -193,6 +212,11 @@ class HistoryScreen(WizardScreen):
     def action_undo(self) -> None:
         run = self.selected
         if run is None:
+            return
+        if run.id in self.undone:
+            message = already_undone(run.id, self.undone[run.id])
+            self._show_result(run.id, message, "-warning")
+            self.notify(message, title="Nothing to undo", severity="warning")
             return
 
         def confirmed(yes: bool | None) -> None:
@@ -215,22 +239,30 @@ class HistoryScreen(WizardScreen):
             return
         self.post_message(UndoFinished(report))
 
+    def _show_result(self, run_id: int | None, text: str, state: str) -> None:
+        """The result panel under the details, about ``run_id`` (``-success``, ``-warning``, ``-error``)."""
+        result = self.query_one("#undo-result", Static)
+        for name in ("-success", "-warning", "-error"):
+            result.set_class(name == state, name)
+        result.update(text)
+        self.result_for = run_id
+        box = self.query_one("#undo-result-box")
+        box.display = True
+        box.scroll_home(animate=False)
+
     @on(UndoFinished)
     def _undone(self, message: UndoFinished) -> None:
-        result = self.query_one("#undo-result", Static)
-        result.display = True
-        ok = message.report is not None and message.report.undo_run_id is not None
-        result.set_class(message.report is None, "-error")
-        result.set_class(ok, "-success")
-        result.set_class(message.report is not None and not ok, "-warning")
-        if message.report is None:
-            result.update(message.error or "Undo failed.")
+        report = message.report
+        acted = report.run_id if report is not None else (self.selected.id if self.selected else None)
+        if report is None:
+            self._show_result(acted, message.error or "Undo failed.", "-error")
             self.notify(message.error or "Undo failed.", title="Undo failed", severity="error", timeout=10)
             self._show_selected()
             return
-        result.update("\n".join(message.report.lines()))
-        self.notify(message.report.summary, title="Undo" if ok else "Nothing undone")
-        self.load(message.report.undo_run_id)
+        ok = report.undo_run_id is not None
+        self._show_result(acted, "\n".join(report.lines()), "-success" if ok else "-warning")
+        self.notify(report.summary, title="Undo" if ok else "Nothing undone")
+        self.load(report.run_id)
 
     def show_failure(self, message: str) -> None:
         self.post_message(UndoFinished(None, message))

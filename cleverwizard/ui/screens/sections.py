@@ -94,7 +94,7 @@ class SectionsScreen(ImportStepScreen[SectionsFetch, SectionPlan]):
         self.choices = {row.section.id: row.suggested for row in self.rows}
         return (
             f"{len(self.rows)} sections in Clever. Check each section's platform course "
-            "(Enter opens the list; type to jump), then press Import."
+            "(Enter opens the list; type the start of a course name to jump to it), then press Import."
         )
 
     def _who(self, row: SectionMatchRow, teachers: dict[str, str], terms: dict[str, str]) -> Content:

@@ -5,12 +5,17 @@ SIS id, keyed by platform account), so it does not fit courses without a rewrite
 course catalogue is short, so Textual's ``Select`` (which searches as you type) does the job
 in the same order as the teacher dropdown: our ranked candidates with their reason first,
 then *This course is not in the list*, then every other course by name.
+
+Prompts are Rich ``Text``, not ``Content``: Select's type-to-search only reads ``Text`` and
+``str`` prompts, and every prompt starts with the course name so typing a name's first
+letters jumps to it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.widget import Widget
@@ -32,19 +37,22 @@ def course_reason(candidate: CourseCandidate) -> str:
     return candidate.reason
 
 
-def course_options(row: SectionMatchRow, courses: Sequence[Course]) -> list[tuple[Content, int]]:
+def _one_line(*parts: str | tuple[str, str]) -> Text:
+    """An option prompt that never wraps: too long for the list, it ends in "…"."""
+    return Text.assemble(*parts, no_wrap=True, overflow="ellipsis", end="")
+
+
+def course_options(row: SectionMatchRow, courses: Sequence[Course]) -> list[tuple[Text, int]]:
     """Candidates (with why) first, then *not in the list*, then the rest of the catalogue."""
     by_id = {course.id: course for course in courses}
-    options: list[tuple[Content, int]] = []
+    options: list[tuple[Text, int]] = []
     for candidate in row.candidates:
         course = by_id.get(candidate.course_id)
         if course is not None:
-            options.append(
-                (Content.assemble(course_label(course), "  ", (course_reason(candidate), "bold $text-success")), course.id)
-            )
-    options.append((Content.styled(NOT_IN_LIST_LABEL, "italic"), NOT_IN_LIST))
+            options.append((_one_line(course_label(course), "  ", (course_reason(candidate), "bold")), course.id))
+    options.append((_one_line((NOT_IN_LIST_LABEL, "italic")), NOT_IN_LIST))
     listed = {candidate.course_id for candidate in row.candidates}
-    options += [(Content(course_label(c)), c.id) for c in courses if c.id not in listed]
+    options += [(_one_line(course_label(c)), c.id) for c in courses if c.id not in listed]
     return options
 
 
@@ -71,7 +79,17 @@ class SectionRow(Widget):
         & > Select { height: 1; }
         & > Select > SelectCurrent { border: none; height: 1; padding: 0 1; background: $boost; }
         & > Select:focus > SelectCurrent { background: $block-cursor-background; color: $block-cursor-foreground; }
-        & > Select > SelectOverlay { width: 76; }
+        & > Select.course-select > SelectOverlay {
+            width: 100%;
+            min-width: 44;
+            max-height: 10;
+            constrain: inside inside;
+            border: round $primary !important;
+            padding: 0 !important;
+            margin: 0;
+            text-wrap: nowrap;
+            text-overflow: ellipsis;
+        }
         & > .course-note { text-wrap: nowrap; text-overflow: ellipsis; }
         & > .section-flag { column-span: 2; height: auto; display: none; }
         &.-flagged > .section-flag { display: block; }
