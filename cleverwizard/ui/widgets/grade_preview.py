@@ -183,8 +183,10 @@ class GradePreview(Horizontal):
             )
             return
         missing = sum(1 for row in rows if not row.has_email)
-        what = "without a login email" if self.only_no_email else "students"
-        text = f"{label}: {len(rows)} {what}"
+        count = f"{len(rows)} without a login email" if self.only_no_email else (
+            f"{len(rows)} student" if len(rows) == 1 else f"{len(rows)} students"
+        )
+        text = f"{label}: {count}"
         if missing and not self.only_no_email:
             text += f", {missing} without a login email (⚠)"
         heading.update(text)
