@@ -61,6 +61,8 @@ class RosterStore:
         self._lock = StoreLock(data_dir, lock_timeout)
         self._local = threading.local()
         self._data: RawDatabase = {}
+        self._loaded_from: tuple[int, int, int] | None = None
+        """The file's (inode, size, mtime) when ``_data`` was read or written."""
         self._closed = False
 
     @classmethod
@@ -84,8 +86,17 @@ class RosterStore:
                     data = empty_database()
                     store._storage.write(data)
         store._data = check_database(store.path, data)
+        store._loaded_from = store._file_signature()
         store._restrict_file_mode()
         return store
+
+    def _file_signature(self) -> tuple[int, int, int] | None:
+        """Every save replaces the file, so a new inode, size or mtime means a new save."""
+        try:
+            info = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (info.st_ino, info.st_size, info.st_mtime_ns)
 
     @property
     def _storage(self) -> AtomicJSONStorage:
@@ -130,13 +141,18 @@ class RosterStore:
     def refresh(self) -> None:
         """Reload the last saved state from disk (e.g. after a scheduled sync saved).
 
-        No lock is needed: every save replaces the file atomically.
+        No lock is needed: every save replaces the file atomically. The wizard refreshes
+        before every plan (each dropdown change), so an unchanged file is not read again.
         """
         self._committed()
+        signature = self._file_signature()
+        if signature is not None and signature == self._loaded_from:
+            return
         data = self._storage.read()
         if data is None:
             raise StoreCorrupt(self.path, "the file is missing or empty; it was removed while cleverwizard was open")
         self._data = check_database(self.path, data)
+        self._loaded_from = signature
 
     # -- reads ----------------------------------------------------------------------
 
@@ -230,6 +246,7 @@ class RosterStore:
                 final = tx._finish()
                 self._storage.write(final)
                 self._data = final
+                self._loaded_from = self._file_signature()
             finally:
                 if tx is not None:
                     tx._abandon()

@@ -270,3 +270,30 @@ def test_twenty_thousand_students_one_write_near_json_dump_speed(store: RosterSt
     assert store.write_count - writes_before == 1
     assert len(store.students()) == 20_000
     assert store_seconds < 3 * dump_seconds + 0.2, (store_seconds, dump_seconds)
+
+
+def test_refresh_reads_the_file_only_when_another_save_replaced_it(tmp_path: Path) -> None:
+    from cleverwizard.store import RosterStore
+    from cleverwizard.store.models import Teacher
+
+    first = RosterStore.open(tmp_path / "data")
+    second = RosterStore.open(tmp_path / "data")
+    reads = 0
+    original = first._storage.read
+
+    def counting_read():  # type: ignore[no-untyped-def]
+        nonlocal reads
+        reads += 1
+        return original()
+
+    first._storage.read = counting_read  # type: ignore[method-assign]
+    first.refresh()
+    assert reads == 0
+    with second.transaction() as tx:
+        tx.put_teachers([Teacher(id=tx.next_account_id(), first_name="Ann", last_name="Lee")])
+    first.refresh()
+    assert reads == 1 and [t.first_name for t in first.teachers()] == ["Ann"]
+    first.refresh()
+    assert reads == 1
+    first.close()
+    second.close()
