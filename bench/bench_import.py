@@ -55,13 +55,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx  # noqa: E402
-
 from bench_store import json_dump_case, json_dumps_case  # noqa: E402
+
 from cleverwizard.bulk import paused_gc  # noqa: E402
 from cleverwizard.config import resolve, save_settings, save_token  # noqa: E402
 from cleverwizard.sandbox import SandboxAPI, SandboxDistrict, serve  # noqa: E402
+from cleverwizard.service.roster_sync import RosterSync  # noqa: E402
 from cleverwizard.store import RosterStore  # noqa: E402
-from cleverwizard.sync.service import RosterSync  # noqa: E402
 
 T = TypeVar("T")
 

@@ -32,11 +32,10 @@ from textual.app import App, ComposeResult  # noqa: E402
 from textual.widgets import Input, Select  # noqa: E402
 
 from cleverwizard.clever.models import User  # noqa: E402
+from cleverwizard.rules.teachers import suggest_teacher_matches  # noqa: E402
 from cleverwizard.sandbox import SandboxDistrict  # noqa: E402
 from cleverwizard.store.models import Teacher  # noqa: E402
-from cleverwizard.sync.matching import suggest_teacher_matches  # noqa: E402
 from cleverwizard.ui.widgets.match_select import MatchBook, MatchPicker, MatchSelect  # noqa: E402
-
 
 FILLS: list[float] = []
 """Mean time of the keystroke handler alone (search + refill of the list), per run."""
@@ -135,8 +134,8 @@ async def time_screen(district: SandboxDistrict, platform: int, query: str) -> d
 
     from cleverwizard import config
     from cleverwizard.sandbox import SandboxAPI
+    from cleverwizard.service.roster_sync import RosterSync
     from cleverwizard.store import RosterStore
-    from cleverwizard.sync.service import RosterSync
     from cleverwizard.ui.app import CleverWizardApp
     from cleverwizard.ui.screens.teachers import TeachersScreen
 

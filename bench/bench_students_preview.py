@@ -11,6 +11,7 @@ import asyncio
 import tempfile
 import time
 from pathlib import Path
+
 from cleverwizard import config
 from cleverwizard.config import Settings
 from cleverwizard.sandbox import SandboxAPI, SandboxDistrict

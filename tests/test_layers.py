@@ -47,7 +47,7 @@ def test_headless_commands_do_not_load_textual() -> None:
     code = (
         "import sys\n"
         "import cleverwizard.cli.main as m, cleverwizard.cli.people, cleverwizard.cli.setup, cleverwizard.cli.sandbox\n"
-        "import cleverwizard.sync.service, cleverwizard.sandbox, cleverwizard.store\n"
+        "import cleverwizard.service.roster_sync, cleverwizard.sandbox, cleverwizard.store\n"
         "print('textual' in sys.modules)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

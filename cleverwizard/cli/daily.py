@@ -12,11 +12,19 @@ import json
 
 import click
 
-from cleverwizard.cli.main import EXIT_FAILED, EXIT_USAGE, Held, cli, fail, run, with_sync
-from cleverwizard.sync.daily import DEFAULT_WAIT
-from cleverwizard.sync.history import history_lines, run_row
-from cleverwizard.sync.service import RosterSync
-from cleverwizard.sync.undo import UnknownRun
+from cleverwizard.cli.main import (
+    EXIT_FAILED,
+    EXIT_USAGE,
+    Held,
+    cli,
+    fail,
+    run,
+    with_sync,
+)
+from cleverwizard.daily.run import DEFAULT_WAIT
+from cleverwizard.runs.history import history_lines, run_row
+from cleverwizard.runs.undo import UnknownRun
+from cleverwizard.service.roster_sync import RosterSync
 
 STARTED_BY_ENV = "CLEVERWIZARD_STARTED_BY"
 

@@ -40,9 +40,9 @@ def fail(message: str, code: int = EXIT_FAILED) -> None:
 def clear_errors() -> Iterator[None]:
     """Turn every expected failure into one line and the right exit code."""
     from cleverwizard.clever.errors import CleverError
+    from cleverwizard.runs.steps import StalePlan
+    from cleverwizard.service.roster_sync import EmailRejected, StepOutOfOrder
     from cleverwizard.store.errors import StoreError
-    from cleverwizard.sync.apply import StalePlan
-    from cleverwizard.sync.service import EmailRejected, StepOutOfOrder
 
     try:
         yield
@@ -93,8 +93,8 @@ def with_sync(func: Callable[..., Any]) -> Callable[..., Any]:
     @click.pass_context
     @functools.wraps(func)
     def wrapper(ctx: click.Context, /, data_dir: Path | None, clever_url: str | None, **kwargs: Any) -> Any:
+        from cleverwizard.service.roster_sync import RosterSync
         from cleverwizard.store import RosterStore
-        from cleverwizard.sync.service import RosterSync
 
         with clear_errors():
             settings = settings_from(ctx, data_dir, clever_url)

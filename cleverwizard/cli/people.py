@@ -13,9 +13,9 @@ from cleverwizard.bulk import paused_gc
 from cleverwizard.cli.main import cli, run, with_sync
 from cleverwizard.cli.report import finish_import
 from cleverwizard.cli.sections import import_sections
+from cleverwizard.people.plan import PersonKind
+from cleverwizard.service.roster_sync import RosterSync
 from cleverwizard.store.models import Account, Student
-from cleverwizard.sync.plan import PersonKind
-from cleverwizard.sync.service import RosterSync
 
 EXPORT_COLUMNS = ["id", "clever_id", "first_name", "last_name", "email", "source", "status"]
 STUDENT_COLUMNS = [*EXPORT_COLUMNS, "grade", "school"]

@@ -27,7 +27,8 @@ def serve(
     data_dir: Path | None, clever_url: str | None,
 ) -> None:
     """Serve the sandbox district over HTTP; prints `URL DISTRICT_ID TOKEN` first."""
-    from cleverwizard.sandbox import SandboxAPI, SandboxDistrict, serve as serve_http
+    from cleverwizard.sandbox import SandboxAPI, SandboxDistrict
+    from cleverwizard.sandbox import serve as serve_http
 
     district = SandboxDistrict.generate(seed=seed, schools=schools, teachers=teachers, students=students)
     server, base_url = serve_http(SandboxAPI(district), host=host, port=port)

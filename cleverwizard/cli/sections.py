@@ -15,7 +15,7 @@ import click
 
 from cleverwizard.cli.main import run
 from cleverwizard.cli.report import finish_import
-from cleverwizard.sync.service import RosterSync, StepOutOfOrder
+from cleverwizard.service.roster_sync import RosterSync, StepOutOfOrder
 
 
 def import_sections(sync: RosterSync, dry_run: bool, on_progress: Callable[[int], None] | None) -> None:

@@ -7,7 +7,7 @@ import json
 import click
 
 from cleverwizard.cli.main import cli, run, with_sync
-from cleverwizard.sync.service import RosterSync
+from cleverwizard.service.roster_sync import RosterSync
 
 
 @cli.command()

@@ -12,7 +12,12 @@ from typing import Any
 
 from cleverwizard.sandbox.district import SandboxDistrict
 from cleverwizard.sandbox.names import (
-    LAST_NAMES, NICKNAMES, PERSONAL_DOMAINS, ascii_slug, username, without_accents,
+    LAST_NAMES,
+    NICKNAMES,
+    PERSONAL_DOMAINS,
+    ascii_slug,
+    username,
+    without_accents,
 )
 
 DEMO_ACCOUNT_KINDS: tuple[str, ...] = (

@@ -17,12 +17,15 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from cleverwizard.config import Settings
+from cleverwizard.service.roster_sync import RosterSync
+from cleverwizard.service.status import Checklist, StepKey
 from cleverwizard.store import RosterStore
 from cleverwizard.store.errors import StoreError
-from cleverwizard.sync.service import RosterSync
-from cleverwizard.sync.status import Checklist, StepKey
 from cleverwizard.ui.commands import WizardCommands
-from cleverwizard.ui.screens.notifications import NotificationsScreen, has_sections_screen
+from cleverwizard.ui.screens.notifications import (
+    NotificationsScreen,
+    has_sections_screen,
+)
 
 Destination = Literal["home", "district", "school", "teachers", "students", "sections", "history", "help"]
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from cleverwizard.sync.status import Checklist
+from cleverwizard.service.status import Checklist
 
 if TYPE_CHECKING:
     from cleverwizard.ui.app import CleverWizardApp, Destination

@@ -21,10 +21,10 @@ import cleverwizard.cli.people  # noqa: F401
 import cleverwizard.cli.setup  # noqa: F401
 from cleverwizard import config
 from cleverwizard.cli.main import cli
+from cleverwizard.daily.report import SyncReport
 from cleverwizard.sandbox import SandboxAPI, SandboxDistrict
+from cleverwizard.service.roster_sync import RosterSync
 from cleverwizard.store import RosterStore
-from cleverwizard.sync.daily_report import SyncReport
-from cleverwizard.sync.service import RosterSync
 
 Run = Callable[..., Result]
 SEED = 4242

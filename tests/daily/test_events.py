@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from cleverwizard.clever import CleverClient, Event
-from cleverwizard.sync.events import (
+from cleverwizard.daily.events import (
     EVENTS_OFF,
     LOG_START,
     STILL_EMPTY,

@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from cleverwizard import config
+from cleverwizard.daily.events import LOG_START
 from cleverwizard.sandbox import SandboxAPI, SandboxDistrict
-from cleverwizard.sync.events import LOG_START
 from tests.daily.conftest import Run, daily, opened, students_at
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from cleverwizard.daily.guard import MIN_AFFECTED, check_plan
+from cleverwizard.people.plan import FieldChange, Plan, PlannedChange
 from cleverwizard.sandbox import SandboxDistrict
-from cleverwizard.sync.guard import MIN_AFFECTED, check_plan
-from cleverwizard.sync.plan import FieldChange, Plan, PlannedChange
 from tests.daily.conftest import Run, opened, snapshot, students_at, teachers_at
 from tests.sync.factories import student
 

@@ -9,7 +9,15 @@ import pytest
 
 from cleverwizard.sandbox import SandboxDistrict
 from cleverwizard.store.models import Section
-from tests.daily.conftest import Run, daily, opened, service, snapshot, students_at, teachers_at
+from tests.daily.conftest import (
+    Run,
+    daily,
+    opened,
+    service,
+    snapshot,
+    students_at,
+    teachers_at,
+)
 
 
 def test_history_lists_runs_newest_first_with_who_started_them(

@@ -5,10 +5,15 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from cleverwizard.daily.sections import (
+    affected_sections,
+    needs_courses,
+    stored_terms,
+    unknown_terms,
+)
+from cleverwizard.people.build import PlatformView
+from cleverwizard.people.plan import FieldChange, Plan, PlannedChange
 from cleverwizard.store.models import Course, Section
-from cleverwizard.sync.daily_sections import affected_sections, needs_courses, stored_terms, unknown_terms
-from cleverwizard.sync.plan import FieldChange, Plan, PlannedChange
-from cleverwizard.sync.planning import PlatformView
 from tests.sections.factories import FALL, clever_course, clever_section
 from tests.sync.factories import SCHOOL
 

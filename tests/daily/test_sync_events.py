@@ -5,9 +5,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from cleverwizard.daily.events import LOG_START
 from cleverwizard.sandbox import SandboxAPI, SandboxDistrict
-from cleverwizard.sync.events import LOG_START
-from tests.daily.conftest import Run, daily, opened, service, snapshot, students_at, teachers_at
+from tests.daily.conftest import (
+    Run,
+    daily,
+    opened,
+    service,
+    snapshot,
+    students_at,
+    teachers_at,
+)
 
 
 def test_sync_before_a_school_is_connected_is_out_of_order(cw: Run, data_dir: Path) -> None:

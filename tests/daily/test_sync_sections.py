@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from cleverwizard.daily.sections import SECTIONS_NOT_IMPORTED
 from cleverwizard.sandbox import SandboxAPI, SandboxDistrict, demo_platform_courses
 from cleverwizard.store import StoreTransaction
 from cleverwizard.store.models import Course, Section
-from cleverwizard.sync.daily_sections import SECTIONS_NOT_IMPORTED
 from tests.daily.conftest import Run, daily, opened, snapshot, students_at, teachers_at
 
 

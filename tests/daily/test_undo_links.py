@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cleverwizard.people.apply import apply_plan
+from cleverwizard.people.build import PlatformView, plan_teachers
+from cleverwizard.runs.undo import undo_run
 from cleverwizard.store import RosterStore
 from cleverwizard.store.models import Teacher
-from cleverwizard.sync.apply import apply_plan
-from cleverwizard.sync.planning import PlatformView, plan_teachers
-from cleverwizard.sync.undo import undo_run
 from tests.sync.factories import SCHOOL, clever_teacher
 
 

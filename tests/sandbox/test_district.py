@@ -7,7 +7,16 @@ from collections import Counter
 
 import pytest
 
-from cleverwizard.clever.models import GRADES, SUBJECTS, Course, District, School, Section, Term, User
+from cleverwizard.clever.models import (
+    GRADES,
+    SUBJECTS,
+    Course,
+    District,
+    School,
+    Section,
+    Term,
+    User,
+)
 from cleverwizard.sandbox import SandboxDistrict
 from cleverwizard.sandbox.names import is_accented
 

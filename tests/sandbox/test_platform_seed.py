@@ -6,7 +6,11 @@ from collections import Counter
 
 import pytest
 
-from cleverwizard.sandbox import DEMO_ACCOUNT_KINDS, SandboxDistrict, demo_platform_teachers
+from cleverwizard.sandbox import (
+    DEMO_ACCOUNT_KINDS,
+    SandboxDistrict,
+    demo_platform_teachers,
+)
 from cleverwizard.sandbox.names import NICKNAMES, without_accents
 
 

@@ -15,11 +15,11 @@ import cleverwizard.cli.setup  # noqa: F401
 from cleverwizard.cli.main import cli
 from cleverwizard.config import SANDBOX_URL, Settings
 from cleverwizard.demo import prepare_demo
+from cleverwizard.people.plan import PersonKind
 from cleverwizard.sandbox import SandboxAPI, SandboxDistrict, demo_platform_courses
+from cleverwizard.service.roster_sync import RosterSync
 from cleverwizard.store import RosterStore
 from cleverwizard.store.models import Course
-from cleverwizard.sync.plan import PersonKind
-from cleverwizard.sync.service import RosterSync
 
 
 @dataclass

@@ -8,9 +8,9 @@ from typing import Any
 from cleverwizard.clever.models import Course as CleverCourse
 from cleverwizard.clever.models import Section as CleverSection
 from cleverwizard.clever.models import Term
+from cleverwizard.people.plan import Plan
 from cleverwizard.store import StoreTransaction
 from cleverwizard.store.models import Course, Student, Teacher
-from cleverwizard.sync.plan import Plan
 from tests.sync.factories import SCHOOL
 
 _ids = itertools.count(1)

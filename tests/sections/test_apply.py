@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from cleverwizard.people.build import PlatformView
+from cleverwizard.runs.journal import Journal
+from cleverwizard.runs.steps import StalePlan
+from cleverwizard.runs.undo import undo_run
+from cleverwizard.sections.apply import apply_section_plan, apply_sections
+from cleverwizard.sections.build import plan_sections
 from cleverwizard.store import RosterStore
 from cleverwizard.store.models import Student, Teacher
-from cleverwizard.sync.apply import StalePlan
-from cleverwizard.sync.journal import Journal
-from cleverwizard.sync.planning import PlatformView
-from cleverwizard.sync.sections import apply_section_plan, apply_sections, plan_sections
-from cleverwizard.sync.undo import undo_run
 from tests.sections.factories import FALL, clever_course, clever_section, course
 from tests.sync.factories import SCHOOL
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from cleverwizard.clever.models import Course as CleverCourse
 from cleverwizard.clever.models import Section as CleverSection
-from cleverwizard.store.models import Course
-from cleverwizard.sync.courses import (
+from cleverwizard.rules.courses import (
     SectionMatchRow,
     course_key,
     course_label,
     course_score,
     suggest_course_matches,
 )
+from cleverwizard.store.models import Course
 from tests.sections.factories import clever_course, clever_section, course
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from cleverwizard.people.build import PlatformView
+from cleverwizard.sections.build import UnknownCourse, plan_sections
 from cleverwizard.store.models import Section, Student, Teacher
-from cleverwizard.sync.planning import PlatformView
-from cleverwizard.sync.sections import UnknownCourse, plan_sections
 from tests.sections.factories import FALL, clever_course, clever_section, course
 from tests.sync.factories import SCHOOL
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from cleverwizard.sync.journal import Journal
-from cleverwizard.sync.sections import apply_section_plan, plan_sections, view_in_transaction
+from cleverwizard.runs.journal import Journal
+from cleverwizard.sections.apply import apply_section_plan
+from cleverwizard.sections.build import plan_sections, view_in_transaction
 from tests.sections.conftest import School
 from tests.sections.factories import put_people
 

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from cleverwizard.people.apply import apply_plan, new_account_doc
+from cleverwizard.people.build import PlatformView, plan_students, plan_teachers
+from cleverwizard.runs.journal import TABLES, Journal, dump, fingerprint
+from cleverwizard.runs.steps import StalePlan
 from cleverwizard.store import RosterStore
 from cleverwizard.store.models import Student, Teacher
-from cleverwizard.sync.apply import StalePlan, apply_plan, new_account_doc
-from cleverwizard.sync.journal import TABLES, Journal, dump, fingerprint
-from cleverwizard.sync.planning import PlatformView, plan_students, plan_teachers
 from tests.sync.factories import SCHOOL, clever_student, clever_teacher, student
 
 AT = "2026-02-03T04:05:06Z"

@@ -1,4 +1,4 @@
-from cleverwizard.sync.grades import NO_GRADE, grade_label, group_by_grade
+from cleverwizard.rules.grades import NO_GRADE, grade_label, group_by_grade
 
 
 def test_groups_follow_school_order_with_no_grade_last() -> None:

@@ -1,5 +1,10 @@
+from cleverwizard.rules.teachers import (
+    name_score,
+    search,
+    search_options,
+    suggest_teacher_matches,
+)
 from cleverwizard.store.models import MatchDecision
-from cleverwizard.sync.matching import name_score, search, search_options, suggest_teacher_matches
 from tests.sync.factories import clever_teacher, teacher
 
 
@@ -76,7 +81,7 @@ def test_search_is_capped() -> None:
 
 
 def test_the_name_index_scores_like_name_score() -> None:
-    from cleverwizard.sync.matching import NameIndex
+    from cleverwizard.rules.teachers import NameIndex
 
     people = [clever_teacher("Robert", "Johnson"), clever_teacher("José", "García-López"), clever_teacher("Michelle", "Brown"), clever_teacher(None, "Lee")]
     index = NameIndex(people)

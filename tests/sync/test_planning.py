@@ -1,8 +1,20 @@
 import pytest
 
+from cleverwizard.people.build import (
+    MatchConflict,
+    PlatformView,
+    find_conflicts,
+    plan_students,
+    plan_teachers,
+)
 from cleverwizard.store.models import MatchDecision
-from cleverwizard.sync.planning import MatchConflict, PlatformView, find_conflicts, plan_students, plan_teachers
-from tests.sync.factories import SCHOOL, clever_student, clever_teacher, student, teacher
+from tests.sync.factories import (
+    SCHOOL,
+    clever_student,
+    clever_teacher,
+    student,
+    teacher,
+)
 
 
 def test_cli_plan_links_exact_matches_and_creates_the_rest() -> None:

@@ -14,9 +14,9 @@ from textual.pilot import Pilot
 from textual.widgets import Checkbox, DataTable, Input, Static
 
 from cleverwizard.config import Settings
+from cleverwizard.rules.grades import grade_rank
 from cleverwizard.sandbox import SandboxAPI, SandboxDistrict
 from cleverwizard.store import Account
-from cleverwizard.sync.grades import grade_rank
 from cleverwizard.ui.app import CleverWizardApp
 from cleverwizard.ui.screens.accounts import AccountsScreen, EmailEditor, Kind
 from cleverwizard.ui.screens.notifications import NotificationsScreen

@@ -17,9 +17,13 @@ from textual.widgets import Button, OptionList, Select, Static
 
 from cleverwizard.config import Settings
 from cleverwizard.sandbox import Faults, SandboxAPI, SandboxDistrict
-from cleverwizard.ui.screens.notifications import NotificationsScreen
 from cleverwizard.ui.app import CleverWizardApp
-from cleverwizard.ui.widgets.section_row import NOT_IN_LIST, NOT_IN_LIST_LABEL, SectionRow
+from cleverwizard.ui.screens.notifications import NotificationsScreen
+from cleverwizard.ui.widgets.section_row import (
+    NOT_IN_LIST,
+    NOT_IN_LIST_LABEL,
+    SectionRow,
+)
 from tests.ui.walk import (
     ELEMENTARY,
     SIZE,

@@ -8,10 +8,10 @@ import pytest
 from textual.widgets import Button, Checkbox, DataTable, OptionList, ProgressBar, Static
 
 from cleverwizard.config import Settings
+from cleverwizard.rules.grades import grade_label
 from cleverwizard.sandbox import SandboxAPI, SandboxDistrict
 from cleverwizard.store import StoreBusy
 from cleverwizard.store.models import Student
-from cleverwizard.sync.grades import grade_label
 from cleverwizard.ui.screens.notifications import NotificationsScreen
 from cleverwizard.ui.screens.students import StudentsScreen
 from cleverwizard.ui.widgets.grade_preview import NO_EMAIL, GradePreview

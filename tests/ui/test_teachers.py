@@ -17,9 +17,9 @@ from textual.widgets import Button, DataTable, Input, OptionList, Static
 
 from cleverwizard.clever.models import User
 from cleverwizard.config import Settings
+from cleverwizard.rules.teachers import suggest_teacher_matches
 from cleverwizard.sandbox import Faults, SandboxAPI, SandboxDistrict
 from cleverwizard.store import Teacher
-from cleverwizard.sync.matching import suggest_teacher_matches
 from cleverwizard.ui.app import CleverWizardApp
 from cleverwizard.ui.screens.accounts import AccountsScreen
 from cleverwizard.ui.screens.notifications import NotificationsScreen

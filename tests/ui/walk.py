@@ -17,8 +17,8 @@ from textual.widgets import DataTable, Input
 
 from cleverwizard.config import Settings
 from cleverwizard.sandbox import SandboxDistrict
+from cleverwizard.service.roster_sync import RosterSync
 from cleverwizard.store import RosterStore
-from cleverwizard.sync.service import RosterSync
 from cleverwizard.ui.app import CleverWizardApp
 from cleverwizard.ui.screens.connect import ConnectScreen
 from cleverwizard.ui.screens.notifications import NotificationsScreen

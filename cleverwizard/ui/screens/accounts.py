@@ -25,10 +25,10 @@ from textual.timer import Timer
 from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Static
 from textual.widgets.data_table import CellDoesNotExist
 
+from cleverwizard.rules.grades import grade_label, grade_rank
+from cleverwizard.rules.names import fold
+from cleverwizard.service.roster_sync import EmailRejected
 from cleverwizard.store.models import Account, Student
-from cleverwizard.sync.grades import grade_label, grade_rank
-from cleverwizard.sync.names import fold
-from cleverwizard.sync.service import EmailRejected
 from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain
 
 Kind = Literal["teacher", "student"]

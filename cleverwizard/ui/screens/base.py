@@ -18,9 +18,9 @@ from textual.widgets import Button, Static
 from textual.worker import Worker, WorkerState
 
 from cleverwizard.clever.errors import CleverError
+from cleverwizard.runs.steps import StalePlan
+from cleverwizard.service.roster_sync import EmailRejected, RosterSync, StepOutOfOrder
 from cleverwizard.store.errors import StoreError
-from cleverwizard.sync.apply import StalePlan
-from cleverwizard.sync.service import EmailRejected, RosterSync, StepOutOfOrder
 
 if TYPE_CHECKING:
     from cleverwizard.ui.app import CleverWizardApp

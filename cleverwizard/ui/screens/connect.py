@@ -15,7 +15,12 @@ from textual.message import Message
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from cleverwizard.clever import CleverAuthError, District
-from cleverwizard.ui.screens.base import EXPECTED_ERRORS, StepFailed, WizardScreen, explain
+from cleverwizard.ui.screens.base import (
+    EXPECTED_ERRORS,
+    StepFailed,
+    WizardScreen,
+    explain,
+)
 
 INTRO = (
     "Enter the id of your district as Clever shows it (Clever dashboard → the district's "

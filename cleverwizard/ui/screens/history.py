@@ -19,9 +19,9 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
+from cleverwizard.runs.history import already_undone, undone_by
+from cleverwizard.runs.undo import UndoReport, UnknownRun
 from cleverwizard.store.models import Run
-from cleverwizard.sync.history import already_undone, undone_by
-from cleverwizard.sync.undo import UndoReport, UnknownRun
 from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain
 from cleverwizard.ui.widgets.step_item import when_text
 

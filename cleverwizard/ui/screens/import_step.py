@@ -28,8 +28,8 @@ from textual.widget import Widget
 from textual.widgets import Button, ContentSwitcher, DataTable, Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
+from cleverwizard.runs.steps import StalePlan
 from cleverwizard.store.models import Run
-from cleverwizard.sync.apply import StalePlan
 from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain
 from cleverwizard.ui.widgets.progress import FetchProgress
 

@@ -17,8 +17,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
+from cleverwizard.service.status import Checklist, StepKey
 from cleverwizard.store.errors import StoreError
-from cleverwizard.sync.status import Checklist, StepKey
 from cleverwizard.ui.widgets.step_item import StepItem, when_text
 
 if TYPE_CHECKING:

@@ -17,11 +17,11 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Select, Static
 
+from cleverwizard.rules.courses import SectionMatchRow
+from cleverwizard.rules.grades import grade_label
+from cleverwizard.sections.build import SectionData
+from cleverwizard.sections.plan import SectionPlan
 from cleverwizard.store.models import Course, Run
-from cleverwizard.sync.courses import SectionMatchRow
-from cleverwizard.sync.grades import grade_label
-from cleverwizard.sync.section_plan import SectionPlan
-from cleverwizard.sync.sections import SectionData
 from cleverwizard.ui.screens.import_step import ImportStepScreen, IntroTable
 from cleverwizard.ui.widgets.section_row import NOT_IN_LIST, SectionRow
 

@@ -20,10 +20,15 @@ from textual.widgets import Button, Checkbox, ContentSwitcher, Footer, Header, S
 from textual.worker import Worker, WorkerState
 
 from cleverwizard.clever import CleverAuthError, User
+from cleverwizard.people.plan import Plan
+from cleverwizard.runs.steps import StalePlan
 from cleverwizard.store.models import Run
-from cleverwizard.sync.apply import StalePlan
-from cleverwizard.sync.plan import Plan
-from cleverwizard.ui.screens.base import EXPECTED_ERRORS, StepFailed, WizardScreen, explain
+from cleverwizard.ui.screens.base import (
+    EXPECTED_ERRORS,
+    StepFailed,
+    WizardScreen,
+    explain,
+)
 from cleverwizard.ui.widgets.grade_preview import (
     NO_EMAIL_NOTE,
     GradeGroup,

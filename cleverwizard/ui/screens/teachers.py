@@ -20,10 +20,10 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
 from cleverwizard.clever.models import User
+from cleverwizard.people.build import MatchConflict, find_conflicts
+from cleverwizard.people.plan import Plan
+from cleverwizard.rules.teachers import TeacherMatchRow
 from cleverwizard.store.models import Run
-from cleverwizard.sync.matching import TeacherMatchRow
-from cleverwizard.sync.plan import Plan
-from cleverwizard.sync.planning import MatchConflict, find_conflicts
 from cleverwizard.ui.screens.import_step import ImportStepScreen, IntroTable
 from cleverwizard.ui.widgets.match_select import MatchBook, MatchSelect
 from cleverwizard.ui.widgets.teacher_plan import SIS_FIX, TeacherPlanLists

@@ -19,10 +19,10 @@ from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from cleverwizard.clever.models import User
+from cleverwizard.people.plan import ChangeAction, Plan
+from cleverwizard.rules.grades import group_by_grade
+from cleverwizard.rules.teachers import display_name
 from cleverwizard.store.models import Student
-from cleverwizard.sync.grades import group_by_grade
-from cleverwizard.sync.matching import display_name
-from cleverwizard.sync.plan import ChangeAction, Plan
 
 NO_EMAIL = "⚠ none (can't log in)"
 NO_EMAIL_NOTE = "they can't log in until an email is entered"

@@ -37,8 +37,14 @@ from textual.widgets import Footer, Input, OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from cleverwizard.clever.models import User
-from cleverwizard.sync.matching import Candidate, SearchOption, TeacherMatchRow, search, search_options
-from cleverwizard.sync.names import fold
+from cleverwizard.rules.names import fold
+from cleverwizard.rules.teachers import (
+    Candidate,
+    SearchOption,
+    TeacherMatchRow,
+    search,
+    search_options,
+)
 
 NOT_IN_LIST = "not-in-list"
 """Option id of *This teacher is not in the list* (Clever ids are hex, so no clash)."""

@@ -21,8 +21,8 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Select, Static
 
+from cleverwizard.rules.courses import CourseCandidate, SectionMatchRow, course_label
 from cleverwizard.store.models import Course
-from cleverwizard.sync.courses import CourseCandidate, SectionMatchRow, course_label
 from cleverwizard.ui.widgets.choice_note import choice_note
 
 NOT_IN_LIST = -1

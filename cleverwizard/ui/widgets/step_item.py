@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Label, Static
 
-from cleverwizard.sync.status import ChecklistItem, StepKey, StepState
+from cleverwizard.service.status import ChecklistItem, StepKey, StepState
 
 STATE_BADGES: dict[StepState, str] = {
     "not started": "○ Not started",

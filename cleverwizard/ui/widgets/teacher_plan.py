@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-from cleverwizard.sync.plan import Plan
+from cleverwizard.people.plan import Plan
 
 SIS_FIX = "Update the data your SIS shares with Clever."
 LISTED = 100

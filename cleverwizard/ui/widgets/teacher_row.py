@@ -15,10 +15,9 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
 
-from cleverwizard.sync.matching import TeacherMatchRow
+from cleverwizard.rules.teachers import TeacherMatchRow
 from cleverwizard.ui.widgets.choice_note import choice_note
 from cleverwizard.ui.widgets.match_select import MatchBook, MatchSelect, reason_text
-
 
 NOT_LISTED = "stays a platform-only account; not linked to Clever"
 """What *This teacher is not in the list* does, said under the row once chosen."""

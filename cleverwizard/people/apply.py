@@ -1,62 +1,26 @@
-"""Applying plans: one transaction, one atomic write, one history entry.
+"""Applying a teacher or student plan: the people step of a run.
 
-A run is a list of steps, one per kind (teachers, students and, later, sections), all
-written in the same transaction so the daily sync is all or nothing: a failure anywhere
-leaves the store exactly as it was. Each step records what it changes in the run's
-``Journal`` so the run can be undone. The wizard's single-kind imports are a run of one
-step (``apply_plan``); the daily sync is a run of several (``apply_steps``).
-
-Plans are checked against the store's revision first: if anything was saved since the
-preview was built (a scheduled sync, an edit in another window), applying would act on a
-picture that is no longer true, so it is refused and the caller plans again.
+New accounts are written in their stored form; changed ones go through their models. The
+wizard's and ``import``'s single-kind import is a run of this one step (``apply_plan``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from functools import cache
-from typing import Any, Protocol
+from typing import Any
 
+from cleverwizard.people.plan import Plan
+from cleverwizard.runs.journal import Doc, Journal, dump
+from cleverwizard.runs.steps import StalePlan, Step, apply_steps
 from cleverwizard.store import RosterStore, StoreTransaction
-from cleverwizard.store.models import Account, Problem, Run, RunCounts, RunKind, Student, Teacher
-from cleverwizard.sync.journal import Doc, Journal, dump
-from cleverwizard.sync.plan import Plan
-
-
-class StalePlan(RuntimeError):
-    """The store changed after the plan was built."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "The platform's data changed since this preview was made "
-            "(another import or a scheduled sync ran). Review the new preview and import again."
-        )
-
-
-class StepPlan(Protocol):
-    """What a run needs from any kind's plan: its counts and the problems it flagged."""
-
-    @property
-    def counts(self) -> RunCounts: ...
-
-    @property
-    def problems(self) -> list[Problem]: ...
-
-
-Write = Callable[[StoreTransaction, Journal], None]
-
-
-@dataclass
-class Step:
-    """One kind's share of a run: ``write`` applies ``plan`` inside the run's transaction.
-
-    Steps run in order, so a later step (sections) sees the accounts an earlier one made.
-    """
-
-    name: str
-    plan: StepPlan
-    write: Write
+from cleverwizard.store.models import (
+    Account,
+    Run,
+    RunKind,
+    Student,
+    Teacher,
+)
 
 
 def apply_people_plan(tx: StoreTransaction, plan: Plan, journal: Journal) -> None:
@@ -131,54 +95,6 @@ def people_step(plan: Plan) -> Step:
     return Step(name=f"{plan.kind}s", plan=plan, write=lambda tx, journal: apply_people_plan(tx, plan, journal))
 
 
-def total_counts(steps: Sequence[Step]) -> RunCounts:
-    total: dict[str, int] = {}
-    for step in steps:
-        for key, value in step.plan.counts.model_dump().items():
-            total[key] = total.get(key, 0) + value
-    return RunCounts(**total)
-
-
-def apply_steps(
-    store: RosterStore,
-    steps: Sequence[Step],
-    *,
-    kind: RunKind,
-    started_by: str,
-    base_revision: int,
-    detail: str = "",
-    finish: Callable[[StoreTransaction, Run], None] | None = None,
-) -> Run:
-    """Write every step in one transaction and record one run; all or nothing.
-
-    ``finish`` runs last inside the same transaction (the daily sync saves its event
-    position there), so the position can never move without the changes it stands for.
-    """
-    journal = Journal()
-    with store.transaction() as tx:
-        if tx.meta.revision != base_revision:
-            raise StalePlan()
-        for step in steps:
-            step.write(tx, journal)
-        problems = [problem for step in steps for problem in step.plan.problems]
-        run = Run(
-            id=tx.next_run_id(),
-            kind=kind,
-            started_by=started_by,
-            at=journal.at,
-            counts=total_counts(steps),
-            problems=problems,
-            before=journal.before,
-            after=journal.fingerprints(tx),
-            parts={step.name: step.plan.counts for step in steps} if len(steps) > 1 else {},
-            detail=detail,
-        )
-        if finish is not None:
-            finish(tx, run)
-        tx.add_run(run)
-    return run
-
-
 def apply_plan(store: RosterStore, plan: Plan, *, started_by: str) -> Run:
     """The wizard's and ``import``'s single-kind run: one plan, one transaction, one run."""
 
@@ -192,3 +108,4 @@ def apply_plan(store: RosterStore, plan: Plan, *, started_by: str) -> Run:
     return apply_steps(
         store, [people_step(plan)], kind=kind, started_by=started_by, base_revision=plan.base_revision, finish=stamp
     )
+

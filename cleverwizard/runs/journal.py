@@ -26,7 +26,14 @@ from typing import Any
 from pydantic import BaseModel
 
 from cleverwizard.store import StoreTransaction
-from cleverwizard.store.models import Course, MatchDecision, Section, Student, Teacher, now_iso
+from cleverwizard.store.models import (
+    Course,
+    MatchDecision,
+    Section,
+    Student,
+    Teacher,
+    now_iso,
+)
 
 Doc = dict[str, Any]
 

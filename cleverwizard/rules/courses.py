@@ -21,10 +21,10 @@ from rapidfuzz import fuzz, process
 
 from cleverwizard.clever.models import Course as CleverCourse
 from cleverwizard.clever.models import Section as CleverSection
+from cleverwizard.rules.grades import grade_label
+from cleverwizard.rules.names import fold
+from cleverwizard.rules.teachers import MAX_CANDIDATES, best_suggestion, unique_values
 from cleverwizard.store.models import Course, CourseMethod, Section
-from cleverwizard.sync.grades import grade_label
-from cleverwizard.sync.matching import MAX_CANDIDATES, best_suggestion, unique_values
-from cleverwizard.sync.names import fold
 
 CourseReason = Literal["saved choice", "same name", "same number", "same Clever course", "similar name"]
 

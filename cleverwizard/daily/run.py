@@ -35,20 +35,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from cleverwizard.clever import CleverClient, User
-from cleverwizard.store import RosterStore, StoreError, StoreTransaction
-from cleverwizard.store.models import Account, Meta, Run, Site
-from cleverwizard.sync.apply import StalePlan, Step, apply_steps, people_step
-from cleverwizard.sync.daily_report import SyncMode, SyncReport
-from cleverwizard.sync.daily_sections import (
-    SECTIONS_NOT_IMPORTED,
-    SectionSide,
-    StopBeforeWriting,
-    complete_from_clever,
-    read_all_sections,
-    sections_from_events,
-    sections_step,
-)
-from cleverwizard.sync.events import (
+from cleverwizard.daily.events import (
     KINDS,
     RETENTION_DAYS,
     SECTIONS,
@@ -60,10 +47,29 @@ from cleverwizard.sync.events import (
     read_events,
     user_changes,
 )
-from cleverwizard.sync.guard import GuardFinding, check_plan
-from cleverwizard.sync.matching import suggest_teacher_matches
-from cleverwizard.sync.plan import PersonKind, Plan
-from cleverwizard.sync.planning import PlatformView, archive_changes, plan_students, plan_teachers
+from cleverwizard.daily.guard import GuardFinding, check_plan
+from cleverwizard.daily.report import SyncMode, SyncReport
+from cleverwizard.daily.sections import (
+    SECTIONS_NOT_IMPORTED,
+    SectionSide,
+    StopBeforeWriting,
+    complete_from_clever,
+    read_all_sections,
+    sections_from_events,
+    sections_step,
+)
+from cleverwizard.people.apply import people_step
+from cleverwizard.people.build import (
+    PlatformView,
+    archive_changes,
+    plan_students,
+    plan_teachers,
+)
+from cleverwizard.people.plan import PersonKind, Plan
+from cleverwizard.rules.teachers import suggest_teacher_matches
+from cleverwizard.runs.steps import StalePlan, Step, apply_steps
+from cleverwizard.store import RosterStore, StoreError, StoreTransaction
+from cleverwizard.store.models import Account, Meta, Run, Site
 
 LOCK_FILE_NAME = "sync.lock"
 DEFAULT_WAIT = 30.0

@@ -21,17 +21,18 @@ from typing import Any
 from cleverwizard.clever.models import Course as CleverCourse
 from cleverwizard.clever.models import Section as CleverSection
 from cleverwizard.clever.models import Term
-from cleverwizard.store import RosterStore, StoreTransaction
-from cleverwizard.store.models import Course, CourseMethod, Problem, Run, Section
-from cleverwizard.sync.apply import StalePlan, Step, apply_steps
-from cleverwizard.sync.courses import REASON_METHOD, SectionMatchRow, saved_course_choices, suggest_course_matches
-from cleverwizard.sync.emails import SIS_FIX
-from cleverwizard.sync.journal import Journal, dump
-from cleverwizard.sync.plan import FieldChange
-from cleverwizard.sync.planning import PlatformView
-from cleverwizard.sync.section_plan import SectionAction, SectionChange, SectionPlan
-
-SECTIONS_TABLE = "sections"
+from cleverwizard.people.build import PlatformView
+from cleverwizard.people.plan import FieldChange
+from cleverwizard.rules.courses import (
+    REASON_METHOD,
+    SectionMatchRow,
+    saved_course_choices,
+    suggest_course_matches,
+)
+from cleverwizard.rules.emails import SIS_FIX
+from cleverwizard.sections.plan import SectionAction, SectionChange, SectionPlan
+from cleverwizard.store import StoreTransaction
+from cleverwizard.store.models import Course, CourseMethod, Problem, Section
 
 
 class UnknownCourse(ValueError):
@@ -306,41 +307,3 @@ def _values(
         "status": "active",
     }
 
-
-def apply_section_plan(tx: StoreTransaction, plan: SectionPlan, journal: Journal) -> None:
-    """Write the plan's sections into an open transaction, journaling each one first.
-
-    ``journal`` gains ``"sections"``: section id -> the record before (``None`` when this
-    run created it), so the run can be undone. Raises ``StalePlan`` when a section the plan
-    updates is gone, or one it creates already exists (a plan from an outdated view).
-    """
-    known = {section.clever_id for section in tx.sections() if section.clever_id}
-    changed: list[Section] = []
-    for change in plan.changes:
-        if change.action == "create":
-            if change.clever_id in known:
-                raise StalePlan()
-            section = Section(id=tx.next_section_id(), created_at=journal.at, updated_at=journal.at, **change.values)
-            journal.record(SECTIONS_TABLE, section.id, None)
-        else:
-            current = tx.section(change.section_id) if change.section_id is not None else None
-            if current is None:
-                raise StalePlan()
-            journal.record(SECTIONS_TABLE, current.id, dump(current))
-            section = current.model_copy(update={**change.values, "updated_at": journal.at})
-        changed.append(section)
-    tx.put_sections(changed)
-    tx.meta.sections_imported_at = journal.at
-
-
-def section_step(plan: SectionPlan) -> Step:
-    """The sections share of a run, for ``apply_steps``: after the people steps, so the
-    daily sync must plan it on ``view_in_transaction`` or on people already applied."""
-    return Step(name="sections", plan=plan, write=lambda tx, journal: apply_section_plan(tx, plan, journal))
-
-
-def apply_sections(store: RosterStore, plan: SectionPlan, *, started_by: str) -> Run:
-    """The standalone Sections import: one transaction, one write, one run in the history."""
-    return apply_steps(
-        store, [section_step(plan)], kind="import sections", started_by=started_by, base_revision=plan.base_revision
-    )

@@ -13,21 +13,34 @@ from contextlib import asynccontextmanager
 from cleverwizard.clever import CleverClient, CleverNotFound, District, School, User
 from cleverwizard.clever.client import DEFAULT_PAGE_LIMIT
 from cleverwizard.config import Settings, save_token
+from cleverwizard.daily.report import SyncReport
+from cleverwizard.daily.run import DEFAULT_WAIT, run_daily_sync
+from cleverwizard.people.apply import apply_plan
+from cleverwizard.people.build import PlatformView, plan_students, plan_teachers
+from cleverwizard.people.plan import PersonKind, Plan
+from cleverwizard.rules.courses import (
+    SectionMatchRow,
+    saved_course_choices,
+    suggest_course_matches,
+)
+from cleverwizard.rules.names import is_valid_email, normalise_email
+from cleverwizard.rules.teachers import TeacherMatchRow, suggest_teacher_matches
+from cleverwizard.runs.undo import UndoReport, undo_run
+from cleverwizard.sections import apply as section_apply
+from cleverwizard.sections import build as section_build
+from cleverwizard.sections.build import SectionData
+from cleverwizard.sections.plan import SectionPlan
+from cleverwizard.service.status import Checklist, build_checklist
 from cleverwizard.store import RosterStore
-from cleverwizard.store.models import Account, Course, Run, Site, Student, Teacher, now_iso
-from cleverwizard.sync import sections as section_sync
-from cleverwizard.sync.apply import apply_plan
-from cleverwizard.sync.courses import SectionMatchRow, saved_course_choices, suggest_course_matches
-from cleverwizard.sync.daily import DEFAULT_WAIT, run_daily_sync
-from cleverwizard.sync.daily_report import SyncReport
-from cleverwizard.sync.matching import TeacherMatchRow, suggest_teacher_matches
-from cleverwizard.sync.names import is_valid_email, normalise_email
-from cleverwizard.sync.plan import PersonKind, Plan
-from cleverwizard.sync.planning import PlatformView, plan_students, plan_teachers
-from cleverwizard.sync.section_plan import SectionPlan
-from cleverwizard.sync.sections import SectionData
-from cleverwizard.sync.status import Checklist, build_checklist
-from cleverwizard.sync.undo import UndoReport, undo_run
+from cleverwizard.store.models import (
+    Account,
+    Course,
+    Run,
+    Site,
+    Student,
+    Teacher,
+    now_iso,
+)
 
 Progress = Callable[[int], None]
 
@@ -243,10 +256,10 @@ class RosterSync:
         """``choices``: Clever section id -> platform course id, or ``None`` for "not in the list"."""
         site = self.require_site(school=True)
         assert site.school_id is not None
-        return section_sync.plan_sections(self.view(), data.sections, data.courses, data.terms, site.school_id, choices)
+        return section_build.plan_sections(self.view(), data.sections, data.courses, data.terms, site.school_id, choices)
 
     def apply_sections(self, plan: SectionPlan) -> Run:
-        return section_sync.apply_sections(self.store, plan, started_by=self.started_by)
+        return section_apply.apply_sections(self.store, plan, started_by=self.started_by)
 
     def courses(self) -> list[Course]:
         """The platform's course catalogue, by name, as the course dropdown lists it."""

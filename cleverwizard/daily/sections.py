@@ -45,17 +45,18 @@ from cleverwizard.clever import CleverClient, CleverNotFound, User
 from cleverwizard.clever.models import Course as CleverCourse
 from cleverwizard.clever.models import Section as CleverSection
 from cleverwizard.clever.models import Term
+from cleverwizard.daily.events import EventBatch, section_changes
+from cleverwizard.daily.guard import check_sections
+from cleverwizard.daily.report import SyncReport
+from cleverwizard.people.build import PlatformView
+from cleverwizard.people.plan import ChangeAction, PersonKind, Plan
+from cleverwizard.runs.journal import Journal
+from cleverwizard.runs.steps import Step
+from cleverwizard.sections.apply import apply_section_plan
+from cleverwizard.sections.build import plan_sections, view_in_transaction
+from cleverwizard.sections.plan import SectionPlan
 from cleverwizard.store import StoreTransaction
 from cleverwizard.store.models import Problem
-from cleverwizard.sync.apply import Step
-from cleverwizard.sync.daily_report import SyncReport
-from cleverwizard.sync.events import EventBatch, section_changes
-from cleverwizard.sync.guard import check_sections
-from cleverwizard.sync.journal import Journal
-from cleverwizard.sync.plan import ChangeAction, PersonKind, Plan
-from cleverwizard.sync.planning import PlatformView
-from cleverwizard.sync.section_plan import SectionPlan
-from cleverwizard.sync.sections import apply_section_plan, plan_sections, view_in_transaction
 
 SECTIONS_NOT_IMPORTED = (
     "Sections not imported yet: run the Sections step (in the wizard, or `cleverwizard import sections`); "

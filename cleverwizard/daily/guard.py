@@ -20,9 +20,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from cleverwizard.people.plan import Plan
+from cleverwizard.sections.plan import SectionPlan
 from cleverwizard.store.models import Account, Section
-from cleverwizard.sync.plan import Plan
-from cleverwizard.sync.section_plan import SectionPlan
 
 ARCHIVE_LIMIT = 0.10
 UPDATE_LIMIT = 0.75

@@ -16,8 +16,7 @@ from typing import Literal, Protocol, TypeVar
 from rapidfuzz import fuzz, process
 
 from cleverwizard.clever.models import User
-from cleverwizard.store.models import MatchDecision, Teacher
-from cleverwizard.sync.names import (
+from cleverwizard.rules.names import (
     first_name_variants,
     fold,
     is_valid_email,
@@ -25,6 +24,7 @@ from cleverwizard.sync.names import (
     normalise_email,
     search_key,
 )
+from cleverwizard.store.models import MatchDecision, Teacher
 
 Reason = Literal["saved match", "same email", "same SIS id", "similar name"]
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from cleverwizard.daily.guard import GuardFinding, explain
+from cleverwizard.people.plan import KeptEdit, Plan
+from cleverwizard.sections.plan import SectionPlan
 from cleverwizard.store.models import Problem
-from cleverwizard.sync.guard import GuardFinding, explain
-from cleverwizard.sync.plan import KeptEdit, Plan
-from cleverwizard.sync.section_plan import SectionPlan
 
 SyncMode = Literal["full", "events", "fallback"]
 KindPlan = Plan | SectionPlan

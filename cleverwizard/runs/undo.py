@@ -26,10 +26,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from cleverwizard.rules.names import normalise_email
+from cleverwizard.runs.journal import TABLES, Doc, Journal, dump, fingerprint
 from cleverwizard.store import RosterStore, StoreTransaction
 from cleverwizard.store.models import Run, RunCounts
-from cleverwizard.sync.journal import TABLES, Doc, Journal, dump, fingerprint
-from cleverwizard.sync.names import normalise_email
 
 PEOPLE = ("teachers", "students")
 

@@ -13,8 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from cleverwizard.people.plan import FieldChange, show_value, tally_sentence
 from cleverwizard.store.models import Problem, RunCounts
-from cleverwizard.sync.plan import FieldChange, show_value, tally_sentence
 
 SectionAction = Literal["create", "update", "archive", "restore"]
 
