@@ -34,17 +34,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cleverwizard.config import resolve, save_settings, save_token  # noqa: E402
-from cleverwizard.daily.report import SyncReport  # noqa: E402
-from cleverwizard.sandbox import (  # noqa: E402
+from cleverwizard.config import resolve, save_settings, save_token
+from cleverwizard.daily.report import SyncReport
+from cleverwizard.sandbox import (
     SandboxAPI,
     SandboxDistrict,
     demo_platform_courses,
     serve,
 )
-from cleverwizard.service.roster_sync import RosterSync  # noqa: E402
-from cleverwizard.store import RosterStore  # noqa: E402
-from cleverwizard.store.models import Course  # noqa: E402
+from cleverwizard.service.roster_sync import RosterSync
+from cleverwizard.store import RosterStore
+from cleverwizard.store.models import Course
 
 
 def make_changes(district: SandboxDistrict, school: str, count: int, seed: int) -> Counter[str]:

@@ -47,21 +47,21 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import httpx  # noqa: E402
-from bench_store import json_dump_case, json_dumps_case  # noqa: E402
+import httpx
+from bench_store import json_dump_case, json_dumps_case
 
-from cleverwizard.bulk import paused_gc  # noqa: E402
-from cleverwizard.config import resolve, save_settings, save_token  # noqa: E402
-from cleverwizard.sandbox import SandboxAPI, SandboxDistrict, serve  # noqa: E402
-from cleverwizard.service.roster_sync import RosterSync  # noqa: E402
-from cleverwizard.store import RosterStore  # noqa: E402
+from cleverwizard.bulk import paused_gc
+from cleverwizard.config import resolve, save_settings, save_token
+from cleverwizard.sandbox import SandboxAPI, SandboxDistrict, serve
+from cleverwizard.service.roster_sync import RosterSync
+from cleverwizard.store import RosterStore
 
 T = TypeVar("T")
 
@@ -218,10 +218,10 @@ def _import_once(target: Target, traced: bool = False) -> tuple[Phases, list[dic
             users, times["fetch"] = _timed(lambda: asyncio.run(sync.fetch("student")), cpu, "fetch")
             if traced:
                 peaks["fetch"] = _traced_peak()
-            plan, times["plan"] = _timed(lambda: sync.plan("student", users), cpu, "plan")
+            plan, times["plan"] = _timed(partial(sync.plan, "student", users), cpu, "plan")
             if traced:
                 peaks["plan"] = _traced_peak()
-            run, times["store"] = _timed(lambda: sync.apply(plan), cpu, "store")
+            run, times["store"] = _timed(partial(sync.apply, plan), cpu, "store")
             if traced:
                 peaks["store"] = _traced_peak()
                 tracemalloc.stop()
@@ -241,7 +241,7 @@ def _time_case(case: Callable[[Path], None], repeat: int) -> float:
     for _ in range(repeat):
         folder = Path(tempfile.mkdtemp(prefix="cw-bench-dump-"))
         try:
-            best = min(best, _timed(lambda: case(folder))[1])
+            best = min(best, _timed(partial(case, folder))[1])
         finally:
             shutil.rmtree(folder, ignore_errors=True)
     return best

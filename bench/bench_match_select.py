@@ -28,14 +28,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from textual.app import App, ComposeResult  # noqa: E402
-from textual.widgets import Input, Select  # noqa: E402
+from textual.app import App, ComposeResult
+from textual.widgets import Input, Select
 
-from cleverwizard.clever.models import User  # noqa: E402
-from cleverwizard.rules.teachers import suggest_teacher_matches  # noqa: E402
-from cleverwizard.sandbox import SandboxDistrict  # noqa: E402
-from cleverwizard.store.models import Teacher  # noqa: E402
-from cleverwizard.ui.widgets.match_select import MatchBook, MatchPicker, MatchSelect  # noqa: E402
+from cleverwizard.clever.models import User
+from cleverwizard.rules.teachers import suggest_teacher_matches
+from cleverwizard.sandbox import SandboxDistrict
+from cleverwizard.store.models import Teacher
+from cleverwizard.ui.widgets.match_select import MatchBook, MatchPicker, MatchSelect
 
 FILLS: list[float] = []
 """Mean time of the keystroke handler alone (search + refill of the list), per run."""

@@ -23,9 +23,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tinydb import TinyDB  # noqa: E402
+from tinydb import TinyDB
 
-from cleverwizard.store import RosterStore, Student  # noqa: E402
+from cleverwizard.store import RosterStore, Student
 
 
 def build_students(count: int) -> list[Student]:

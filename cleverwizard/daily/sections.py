@@ -39,6 +39,7 @@ transaction (and so the store) unwritten.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 from cleverwizard.clever import CleverClient, CleverNotFound, User
@@ -166,10 +167,8 @@ async def _reread(client: CleverClient, side: SectionSide, wanted: set[str], vie
     else:
         found = []
         for sid in sorted(wanted):
-            try:
+            with suppress(CleverNotFound):
                 found.append(await client.get_section(sid))
-            except CleverNotFound:
-                pass
     for section in found:
         if section.school == school_id:
             side.sections[section.id] = section

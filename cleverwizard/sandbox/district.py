@@ -103,9 +103,7 @@ class SandboxDistrict:
             held = user["roles"].get(role)
             if not held:
                 continue
-            if held.get("school") == school_id:
-                found.append(user)
-            elif (role == "staff" or not primary) and school_id in (held.get("schools") or ()):
+            if held.get("school") == school_id or (role == "staff" or not primary) and school_id in (held.get("schools") or ()):
                 found.append(user)
         return found
 

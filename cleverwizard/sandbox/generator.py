@@ -236,7 +236,7 @@ class _Builder:
             placed.append(grade)
         if teachers:
             self.travelling.append(teachers[0])
-            self.sections(school, grades, teachers, list(zip(students, placed)))
+            self.sections(school, grades, teachers, list(zip(students, placed, strict=True)))
 
     def teacher(self, t: int, school: Record, shares_with: Record | None) -> Record:
         d = self.d

@@ -216,7 +216,7 @@ class RosterSync:
         with self.store.transaction() as tx:
             people: list[Account] = [*tx.teachers(), *tx.students()]
             clash = next(
-                (p for p in people if normalise_email(p.email) == wanted and not (p.id == account_id)),
+                (p for p in people if normalise_email(p.email) == wanted and p.id != account_id),
                 None,
             )
             if clash is not None:

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-import cleverwizard.cli.people  # noqa: F401  (registers the commands)
-import cleverwizard.cli.sandbox  # noqa: F401
+import cleverwizard.cli.people
+import cleverwizard.cli.sandbox
 import cleverwizard.cli.setup  # noqa: F401
 from cleverwizard.cli.main import cli
 from cleverwizard.demo import prepare_demo

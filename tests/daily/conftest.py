@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-import cleverwizard.cli.daily  # noqa: F401  (registers the commands)
-import cleverwizard.cli.people  # noqa: F401
+import cleverwizard.cli.daily
+import cleverwizard.cli.people
 import cleverwizard.cli.setup  # noqa: F401
 from cleverwizard import config
 from cleverwizard.cli.main import cli

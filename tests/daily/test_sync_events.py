@@ -84,7 +84,7 @@ def test_an_events_run_creates_updates_archives_and_keeps_edits(
     assert summary["counts"]["teachers"]["updated"] == 1
     kept = summary["kept_edits"]
     assert kept == [
-        {"account_id": account.id, "name": "%s %s" % (edited["name"]["first"], edited["name"]["last"]),
+        {"account_id": account.id, "name": f"{edited['name']['first']} {edited['name']['last']}",
          "field": "email", "kept": "picked.in.wizard@example.org", "clever_value": "from.the.sis@example.org"}
     ]
     with opened(data_dir) as store:

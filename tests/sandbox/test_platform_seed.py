@@ -67,7 +67,7 @@ def _check_school(district: SandboxDistrict, school_id: str) -> None:
         if kind == "maiden_name":
             assert account["first_name"] in firsts and (account["first_name"], account["last_name"]) not in names
         if kind == "typo":
-            assert any(f == account["first_name"] and _near(account["last_name"], l) for f, l in names)
+            assert any(f == account["first_name"] and _near(account["last_name"], last) for f, last in names)
         if kind == "other_domain":
             assert (account["first_name"], account["last_name"]) in names
             assert not email.endswith(district.domain)

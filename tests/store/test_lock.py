@@ -31,9 +31,8 @@ def test_a_second_writer_gets_store_busy_within_the_timeout(data_dir: Path) -> N
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         started = time.monotonic()
-        with pytest.raises(StoreBusy) as raised:
-            with store.transaction() as tx:
-                tx.put_student(make_student(1))
+        with pytest.raises(StoreBusy) as raised, store.transaction() as tx:
+            tx.put_student(make_student(1))
         waited = time.monotonic() - started
     finally:
         holder.send_signal(signal.SIGKILL)  # a killed holder must not leave a stale lock
@@ -70,10 +69,8 @@ def test_a_writer_waits_for_a_short_save_to_finish(data_dir: Path) -> None:
 def test_two_stores_in_one_process_also_exclude_each_other(data_dir: Path) -> None:
     first = RosterStore.open(data_dir)
     second = RosterStore.open(data_dir, lock_timeout=0.2)
-    with first.transaction():
-        with pytest.raises(StoreBusy):
-            with second.transaction():
-                pass
+    with first.transaction(), pytest.raises(StoreBusy), second.transaction():
+        pass
     assert first.revision == 1 and second.revision == 0
     first.close()
     second.close()

@@ -110,15 +110,13 @@ def test_a_tinydb_file_that_is_not_a_roster_is_refused(data_dir: Path) -> None:
 def test_a_newer_version_saved_by_another_process_stops_the_next_transaction(store: RosterStore) -> None:
     newer = json.dumps({"meta": {"1": {"schema_version": SCHEMA_VERSION + 1}}}).encode()
     store.path.write_bytes(newer)
-    with pytest.raises(StoreSchemaError):
-        with store.transaction():
-            pass
+    with pytest.raises(StoreSchemaError), store.transaction():
+        pass
     assert store.path.read_bytes() == newer
 
 
 def test_a_roster_deleted_while_open_is_not_silently_recreated(store: RosterStore) -> None:
     store.path.unlink()
-    with pytest.raises(StoreCorrupt, match="missing or empty"):
-        with store.transaction():
-            pass
+    with pytest.raises(StoreCorrupt, match="missing or empty"), store.transaction():
+        pass
     assert not store.path.exists()

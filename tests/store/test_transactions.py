@@ -52,13 +52,12 @@ def test_an_exception_writes_nothing_and_leaves_reads_unchanged(
     replace_calls.clear()
     before_bytes = store.path.read_bytes()
 
-    with pytest.raises(RuntimeError, match="plan failed"):
-        with store.transaction() as tx:
-            tx.put_students([make_student(i, first_name="New") for i in range(1, 50)])
-            tx.remove_student(1)
-            tx.site = Site(district_id="d-9")
-            tx.meta.last_event_id = "evt-bad"
-            raise RuntimeError("plan failed")
+    with pytest.raises(RuntimeError, match="plan failed"), store.transaction() as tx:
+        tx.put_students([make_student(i, first_name="New") for i in range(1, 50)])
+        tx.remove_student(1)
+        tx.site = Site(district_id="d-9")
+        tx.meta.last_event_id = "evt-bad"
+        raise RuntimeError("plan failed")
 
     assert replace_calls == []
     assert store.path.read_bytes() == before_bytes
@@ -100,7 +99,7 @@ def test_a_transaction_reloads_what_another_writer_saved(store: RosterStore, dat
 def test_account_ids_are_unique_across_teachers_and_students(store: RosterStore) -> None:
     with store.transaction() as tx:
         ids = []
-        for i in range(10):
+        for _ in range(10):
             teacher_id, student_id = tx.next_account_id(), tx.next_account_id()
             tx.put_teacher(make_teacher(teacher_id))
             tx.put_student(make_student(student_id))
@@ -126,13 +125,11 @@ def test_account_ids_are_never_reused_after_undo_or_reopen(store: RosterStore, d
 
 
 def test_an_id_cannot_be_both_a_teacher_and_a_student(store: RosterStore) -> None:
-    with pytest.raises(ValueError, match="already belongs to a student"):
-        with store.transaction() as tx:
-            tx.put_student(make_student(5))
-            tx.put_teacher(make_teacher(5))
-    with pytest.raises(TypeError, match="expected Student"):
-        with store.transaction() as tx:
-            tx.put_students([make_teacher(6)])  # type: ignore[list-item]
+    with pytest.raises(ValueError, match="already belongs to a student"), store.transaction() as tx:
+        tx.put_student(make_student(5))
+        tx.put_teacher(make_teacher(5))
+    with pytest.raises(TypeError, match="expected Student"), store.transaction() as tx:
+        tx.put_students([make_teacher(6)])  # type: ignore[list-item]
     assert store.revision == 0
 
 
@@ -145,9 +142,8 @@ def test_accounts_can_be_put_in_their_stored_form(store: RosterStore) -> None:
         assert tx.documents("students")["3"] == make_student(3).model_dump(mode="json")
         assert tx.next_account_id() == 4
     assert store.students() == [make_student(1), make_student(3)] and store.teachers() == [make_teacher(2)]
-    with pytest.raises(ValueError, match="already belongs to a teacher"):
-        with store.transaction() as tx:
-            tx.put_student_docs([make_student(2).model_dump(mode="json")])
+    with pytest.raises(ValueError, match="already belongs to a teacher"), store.transaction() as tx:
+        tx.put_student_docs([make_student(2).model_dump(mode="json")])
     assert store.revision == 1
 
 
@@ -227,17 +223,14 @@ def test_a_finished_transaction_cannot_be_used(store: RosterStore) -> None:
 
 
 def test_nested_transactions_and_closed_stores_are_refused(store: RosterStore, data_dir: Path) -> None:
-    with store.transaction():
-        with pytest.raises(StoreError, match="already open"):
-            with store.transaction():
-                pass
+    with store.transaction(), pytest.raises(StoreError, match="already open"), store.transaction():
+        pass
     other = RosterStore.open(data_dir)
     other.close()
     with pytest.raises(StoreError, match="closed"):
         other.students()
-    with pytest.raises(StoreError, match="closed"):
-        with other.transaction():
-            pass
+    with pytest.raises(StoreError, match="closed"), other.transaction():
+        pass
 
 
 def test_store_is_a_context_manager(data_dir: Path) -> None:

@@ -297,7 +297,10 @@ class AccountsScreen(WizardScreen):
         if account is None:
             self.notify("No account selected.", severity="warning")
             return
-        save: Callable[[str], Account] = lambda email: self.sync.set_login_email(self.kind, account.id, email)
+
+        def save(email: str) -> Account:
+            return self.sync.set_login_email(self.kind, account.id, email)
+
         self.app.push_screen(EmailEditor(account, save), callback=self._email_saved)
 
     @on(DataTable.RowSelected, "#accounts-table")
