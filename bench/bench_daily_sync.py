@@ -36,12 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cleverwizard.config import resolve, save_settings, save_token
 from cleverwizard.daily.report import SyncReport
-from cleverwizard.sandbox import (
-    SandboxAPI,
-    SandboxDistrict,
-    demo_platform_courses,
-    serve,
-)
+from cleverwizard.sandbox import SandboxAPI, SandboxDistrict, demo_platform_courses, serve
 from cleverwizard.service.roster_sync import RosterSync
 from cleverwizard.store import RosterStore
 from cleverwizard.store.models import Course
@@ -54,7 +49,14 @@ def make_changes(district: SandboxDistrict, school: str, count: int, seed: int) 
     students = district.users_at_school(school, "student")
     teachers = district.users_at_school(school, "teacher")
     made: Counter[str] = Counter()
-    kinds = ["new student", "renamed student", "regraded student", "moved student", "renamed teacher", "deleted student"]
+    kinds = [
+        "new student",
+        "renamed student",
+        "regraded student",
+        "moved student",
+        "renamed teacher",
+        "deleted student",
+    ]
     weights = [35, 20, 20, 15, 5, 5]
     sections = district.sections_at_school(school)
     touched: set[str] = set()
@@ -75,7 +77,9 @@ def make_changes(district: SandboxDistrict, school: str, count: int, seed: int) 
                 district.update_user(person["id"], grade="9")
             elif kind == "moved student":
                 source = next((s for s in sections if person["id"] in s["students"]), None)
-                target = next((s for s in sections if s is not source and s["course"] == (source or {}).get("course")), None)
+                target = next(
+                    (s for s in sections if s is not source and s["course"] == (source or {}).get("course")), None
+                )
                 if source is None or target is None:
                     continue
                 district.move_student(person["id"], source["id"], target["id"])
@@ -133,7 +137,10 @@ def main() -> None:
                 for kind in ("teacher", "student"):
                     sync.apply(sync.plan(kind, asyncio.run(sync.fetch(kind))))
                 sync.apply_sections(sync.plan_sections(asyncio.run(sync.fetch_sections())))
-                people = len(district.users_at_school(school, "student")), len(district.users_at_school(school, "teacher"))
+                people = (
+                    len(district.users_at_school(school, "student")),
+                    len(district.users_at_school(school, "teacher")),
+                )
                 print(f"School {school}: {people[0]} students, {people[1]} teachers; Clever at {base_url}")
 
                 full = timed_sync(sync, api)

@@ -342,10 +342,14 @@ def report(args: argparse.Namespace, floor: Result, cli: Result, wizard: Result)
             f"{label:34s} {base_ms:>7s} {base_cpu_ms:>6s} {ratio:>9s} {peak:8.1f}"
         )
     print()
-    print(f"whole import / fetch floor:       cli {t['total'] / f:.2f}x wall ({c['total'] / f_cpu:.2f}x cpu), "
-          f"wizard {w['total'] / f:.2f}x wall ({wc['total'] / f_cpu:.2f}x cpu)  (target < 2x)")
+    print(
+        f"whole import / fetch floor:       cli {t['total'] / f:.2f}x wall ({c['total'] / f_cpu:.2f}x cpu), "
+        f"wizard {w['total'] / f:.2f}x wall ({wc['total'] / f_cpu:.2f}x cpu)  (target < 2x)"
+    )
     print(f"whole import / (fetch floor + json.dump): cli {t['total'] / (f + dump):.2f}x wall")
-    print(f"store (apply) / json.dump + fsync: cli {t['store'] / dump:.2f}x, wizard {w['store'] / dump:.2f}x wall  (target < 2x)")
+    print(
+        f"store (apply) / json.dump + fsync: cli {t['store'] / dump:.2f}x, wizard {w['store'] / dump:.2f}x wall  (target < 2x)"
+    )
     print(f"store (apply) / json.dumps + fsync (C encoder): cli {t['store'] / dumps:.2f}x wall")
     print(
         f"max RSS: cli {cli.max_rss:.0f} MiB, wizard {wizard.max_rss:.0f} MiB, floor {floor.max_rss:.0f} MiB; "

@@ -161,7 +161,9 @@ def main() -> None:
 
     baseline = results[0][1]
     size = len(json.dumps(docs).encode()) / 2**20
-    print(f"{args.students:,} students, ~{size:.1f} MiB of JSON, best of {args.repeat}; Python {sys.version.split()[0]}")
+    print(
+        f"{args.students:,} students, ~{size:.1f} MiB of JSON, best of {args.repeat}; Python {sys.version.split()[0]}"
+    )
     print(f"{'case':44s} {'time ms':>9s} {'vs json.dump':>13s} {'peak MiB':>9s}")
     print("-" * 78)
     for name, seconds, peak in results:
@@ -169,7 +171,11 @@ def main() -> None:
     timings = {name: seconds for name, seconds, _ in results}
     put, upsert = timings[cases[3][0]], timings[cases[4][0]]
     print()
-    for label, base in [("json.dump+fsync", results[0][1]), ("json.dump", results[1][1]), ("json.dumps+fsync", results[2][1])]:
+    for label, base in [
+        ("json.dump+fsync", results[0][1]),
+        ("json.dump", results[1][1]),
+        ("json.dumps+fsync", results[2][1]),
+    ]:
         print(f"store transaction / {label:17s}: put {put / base:.2f}x, upsert {upsert / base:.2f}x  (target < 2x)")
 
 

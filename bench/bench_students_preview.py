@@ -22,6 +22,7 @@ d = SandboxDistrict.generate(seed=7, schools=1, teachers=200, students=5000)
 api = SandboxAPI(d)
 Settings.transport = lambda self: api.transport()
 
+
 async def main():
     folder = Path(tempfile.mkdtemp()) / "big"
     config.save_settings(folder, sandbox_seed=7, clever_url=config.SANDBOX_URL)
@@ -36,15 +37,19 @@ async def main():
         screen = app.screen
         marks = {}
         orig = StudentsScreen._planned
+
         def planned(self, event):
             marks["planned_msg"] = time.perf_counter()
             orig(self, event)
             marks["planned_done"] = time.perf_counter()
+
         StudentsScreen._planned = planned
         orig_plan = StudentsScreen._plan
+
         def plan(self, users):
             marks["fetched"] = time.perf_counter()
             return orig_plan(self, users)
+
         StudentsScreen._plan = plan
         t0 = time.perf_counter()
         await pilot.click("#fetch-students")
@@ -52,8 +57,16 @@ async def main():
             await asyncio.sleep(0.01)
         await pilot.pause()
         t1 = time.perf_counter()
-        print("total", round(t1 - t0, 2), "fetch", round(marks["fetched"] - t0, 2), "fetched->preview", round(t1 - marks["fetched"], 2))
+        print(
+            "total",
+            round(t1 - t0, 2),
+            "fetch",
+            round(marks["fetched"] - t0, 2),
+            "fetched->preview",
+            round(t1 - marks["fetched"], 2),
+        )
         print(screen.query_one("#plan-summary").content)
+
 
 if __name__ == "__main__":
     asyncio.run(main())

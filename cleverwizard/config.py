@@ -99,9 +99,7 @@ class SettingsError(RuntimeError):
 
 def resolve(data_dir: str | Path | None = None, clever_url: str | None = None) -> Settings:
     """Settings from flags, then the environment, then the data folder, then defaults."""
-    folder = Path(
-        data_dir or os.environ.get("CLEVERWIZARD_DATA_DIR") or default_data_dir()
-    ).expanduser()
+    folder = Path(data_dir or os.environ.get("CLEVERWIZARD_DATA_DIR") or default_data_dir()).expanduser()
     saved = read_saved(folder)
     seed = saved.get("sandbox_seed")
     url = (

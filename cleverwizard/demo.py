@@ -22,11 +22,7 @@ def prepare_demo(folder: Path, *, seed: int = 2026, fresh: bool = False) -> conf
     ``settings.json`` is written last: a folder without it is an unfinished demo and is
     made again from scratch, so a demo interrupted while being made never half-exists.
     """
-    from cleverwizard.sandbox import (
-        demo_district,
-        demo_platform_courses,
-        demo_platform_teachers,
-    )
+    from cleverwizard.sandbox import demo_district, demo_platform_courses, demo_platform_teachers
 
     if fresh and folder.exists():
         shutil.rmtree(folder)

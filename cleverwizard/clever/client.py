@@ -157,23 +157,17 @@ class CleverClient:
     async def get_school(self, school_id: str) -> School:
         return await self._get_one(f"/schools/{_seg(school_id)}", School)
 
-    async def school_teachers(
-        self, school_id: str, on_progress: Progress | None = None
-    ) -> list[User]:
+    async def school_teachers(self, school_id: str, on_progress: Progress | None = None) -> list[User]:
         """Teachers of a school, including those linked only through enrollments."""
         path = f"/schools/{_seg(school_id)}/users"
         return await self._collect(path, {"role": "teacher"}, User, on_progress)
 
-    async def school_students(
-        self, school_id: str, on_progress: Progress | None = None
-    ) -> list[User]:
+    async def school_students(self, school_id: str, on_progress: Progress | None = None) -> list[User]:
         """Students of a school, including those linked only through enrollments."""
         path = f"/schools/{_seg(school_id)}/users"
         return await self._collect(path, {"role": "student"}, User, on_progress)
 
-    async def school_sections(
-        self, school_id: str, on_progress: Progress | None = None
-    ) -> list[Section]:
+    async def school_sections(self, school_id: str, on_progress: Progress | None = None) -> list[Section]:
         path = f"/schools/{_seg(school_id)}/sections"
         return await self._collect(path, {}, Section, on_progress)
 
@@ -226,9 +220,7 @@ class CleverClient:
             return None
         return _validate(Event, items[-1], "the newest event").id
 
-    async def iter_pages(
-        self, path: str, params: QueryParams | None, model: type[M]
-    ) -> AsyncIterator[list[M]]:
+    async def iter_pages(self, path: str, params: QueryParams | None, model: type[M]) -> AsyncIterator[list[M]]:
         """Yield each non-empty page of a Clever list as validated records.
 
         Follows ``rel: next`` links, resolved against the base URL's origin because they
@@ -259,9 +251,7 @@ class CleverClient:
             if str(url) in seen:
                 raise CleverDataError.about(where, "the next-page link repeats an earlier page")
 
-    async def _collect(
-        self, path: str, params: QueryParams, model: type[M], on_progress: Progress | None
-    ) -> list[M]:
+    async def _collect(self, path: str, params: QueryParams, model: type[M], on_progress: Progress | None) -> list[M]:
         records: list[M] = []
         async for page in self.iter_pages(path, params, model):
             records.extend(page)
@@ -332,9 +322,7 @@ class CleverClient:
                 failures += 1
                 if failures >= policy.max_attempts:
                     detail = detail_from_body(response.content)
-                    raise CleverUnavailable.after_attempts(
-                        status, failures, detail, secrets=secrets
-                    )
+                    raise CleverUnavailable.after_attempts(status, failures, detail, secrets=secrets)
                 problem = f"error {status}"
             delay = policy.backoff_delay(failures)
             retries = policy.max_attempts - 1

@@ -67,8 +67,7 @@ class CleverError(Exception):
 
     default_status: ClassVar[int | None] = None
     default_message: ClassVar[str] = (
-        "Clever gave an answer this app did not expect: try again later, "
-        "and contact support if it keeps happening."
+        "Clever gave an answer this app did not expect: try again later, and contact support if it keeps happening."
     )
 
     def __init__(
@@ -94,10 +93,7 @@ class CleverError(Exception):
 
 class CleverBadRequest(CleverError):
     default_status = 400
-    default_message = (
-        "Clever could not understand a request from this app: "
-        "report this to the app's support team."
-    )
+    default_message = "Clever could not understand a request from this app: report this to the app's support team."
 
 
 class CleverAuthError(CleverError):
@@ -135,17 +131,13 @@ class CleverNotFound(CleverError):
 
 class CleverLimitTooLarge(CleverError):
     default_status = 413
-    default_message = (
-        "Clever refused the page size as too large: set the page size to 10000 or less "
-        "and try again."
-    )
+    default_message = "Clever refused the page size as too large: set the page size to 10000 or less and try again."
 
 
 class CleverUnsupported(CleverError):
     default_status = 501
     default_message = (
-        "Clever does not support a request this app made: update the app, or report this "
-        "to its support team."
+        "Clever does not support a request this app made: update the app, or report this to its support team."
     )
 
 
@@ -153,8 +145,7 @@ class CleverUnavailable(CleverError):
     """Clever itself failed (5xx), after the retries the policy allows."""
 
     default_message = (
-        "Clever is not working right now: wait a few minutes and try again "
-        "(status.clever.com shows outages)."
+        "Clever is not working right now: wait a few minutes and try again (status.clever.com shows outages)."
     )
 
     @classmethod
@@ -191,9 +182,7 @@ class CleverRateLimited(CleverError):
     """Still 429 once the policy's total rate-limit wait is used up."""
 
     default_status = 429
-    default_message = (
-        "Clever kept asking this app to slow down: wait a few minutes, then try again."
-    )
+    default_message = "Clever kept asking this app to slow down: wait a few minutes, then try again."
 
     waited: float = 0.0
     """Seconds already spent waiting for the rate limit before giving up."""
@@ -246,16 +235,12 @@ _BY_STATUS: dict[int, type[CleverError]] = {
 }
 
 
-def error_for_status(
-    status: int, body: bytes | str = b"", *, secrets: Iterable[str] = ()
-) -> CleverError:
+def error_for_status(status: int, body: bytes | str = b"", *, secrets: Iterable[str] = ()) -> CleverError:
     """The typed error for a final (not retried) HTTP status, safe on HTML bodies."""
     detail = detail_from_body(body)
     cls = _BY_STATUS.get(status)
     if cls is CleverForbidden and detail and _SCOPE_HINT in detail.lower():
-        return CleverForbidden(
-            CleverForbidden.no_secure_sync_message, detail=detail, secrets=secrets
-        )
+        return CleverForbidden(CleverForbidden.no_secure_sync_message, detail=detail, secrets=secrets)
     if cls is not None:
         return cls(detail=detail, secrets=secrets)
     if status >= 500:

@@ -176,7 +176,7 @@ class School(CleverModel):
 
     @property
     def grade_span(self) -> str:
-        """"Kindergarten–5" style range, or "" when Clever gives none."""
+        """ "Kindergarten–5" style range, or "" when Clever gives none."""
         low, high = self.low_grade or "", self.high_grade or ""
         if low and high:
             return f"{low}–{high}"

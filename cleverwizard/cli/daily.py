@@ -12,15 +12,7 @@ import json
 
 import click
 
-from cleverwizard.cli.main import (
-    EXIT_FAILED,
-    EXIT_USAGE,
-    Held,
-    cli,
-    fail,
-    run,
-    with_sync,
-)
+from cleverwizard.cli.main import EXIT_FAILED, EXIT_USAGE, Held, cli, fail, run, with_sync
 from cleverwizard.daily.run import DEFAULT_WAIT
 from cleverwizard.runs.history import history_lines, run_row
 from cleverwizard.runs.undo import UnknownRun

@@ -23,8 +23,14 @@ def sandbox() -> None:
 @click.option("--students", default=450, type=int, show_default=True, help="Per school.")
 @common_options
 def serve(
-    host: str, port: int, seed: int, schools: int, teachers: int, students: int,
-    data_dir: Path | None, clever_url: str | None,
+    host: str,
+    port: int,
+    seed: int,
+    schools: int,
+    teachers: int,
+    students: int,
+    data_dir: Path | None,
+    clever_url: str | None,
 ) -> None:
     """Serve the sandbox district over HTTP; prints `URL DISTRICT_ID TOKEN` first."""
     from cleverwizard.sandbox import SandboxAPI, SandboxDistrict
@@ -57,4 +63,3 @@ def demo(ctx: click.Context, fresh: bool, seed: int, data_dir: Path | None, clev
         from cleverwizard.ui.app import run_wizard
 
         run_wizard(settings)
-

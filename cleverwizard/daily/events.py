@@ -25,13 +25,7 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from cleverwizard.clever import (
-    CleverClient,
-    CleverForbidden,
-    CleverNotFound,
-    Event,
-    User,
-)
+from cleverwizard.clever import CleverClient, CleverForbidden, CleverNotFound, Event, User
 from cleverwizard.clever.models import Section as CleverSection
 from cleverwizard.people.plan import PersonKind
 from cleverwizard.rules.emails import SIS_FIX
@@ -50,8 +44,7 @@ EVENTS_OFF = (
     "dashboard under Settings > Integrations > Enable events)"
 )
 EXPIRED = (
-    "the saved event position is no longer at Clever (events are kept {days} days, or events "
-    "were switched off and on)"
+    "the saved event position is no longer at Clever (events are kept {days} days, or events were switched off and on)"
 )
 STILL_EMPTY = (
     "Clever has logged no events since the last full sync, which also happens when events are "

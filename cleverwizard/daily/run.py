@@ -59,12 +59,7 @@ from cleverwizard.daily.sections import (
     sections_step,
 )
 from cleverwizard.people.apply import people_step
-from cleverwizard.people.build import (
-    PlatformView,
-    archive_changes,
-    plan_students,
-    plan_teachers,
-)
+from cleverwizard.people.build import PlatformView, archive_changes, plan_students, plan_teachers
 from cleverwizard.people.plan import PersonKind, Plan
 from cleverwizard.rules.teachers import suggest_teacher_matches
 from cleverwizard.runs.steps import StalePlan, Step, apply_steps
@@ -155,7 +150,10 @@ async def read_clever(
     elif meta.last_event_id is None:
         mode, reason = "fallback", "no event position was saved at the last sync (Clever refused the event log then)"
     elif _too_old(meta, datetime.now(UTC)):
-        mode, reason = "fallback", f"the last sync was more than {RETENTION_DAYS - 1} days ago, longer than Clever keeps events"
+        mode, reason = (
+            "fallback",
+            f"the last sync was more than {RETENTION_DAYS - 1} days ago, longer than Clever keeps events",
+        )
     else:
         try:
             batch = await read_events(client, meta.last_event_id, record_types)
@@ -167,7 +165,9 @@ async def read_clever(
             said = f"{count} event{'s' if count != 1 else ''} since the last sync"
             newest = batch.newest_id or meta.last_event_id
             sections = sections_from_events(batch, school_id) if with_sections else None
-            return CleverSide("events", said, newest, changes=changes, events_read=count, batch=batch, sections=sections)
+            return CleverSide(
+                "events", said, newest, changes=changes, events_read=count, batch=batch, sections=sections
+            )
     position = await current_position(client)  # before the fetch: nothing can slip between
     people: dict[PersonKind, list[User]] = {
         "teacher": await client.school_teachers(school_id),

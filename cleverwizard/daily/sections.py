@@ -157,7 +157,9 @@ def affected_sections(view: PlatformView, plans: Mapping[PersonKind, Plan], scho
     }
 
 
-async def _reread(client: CleverClient, side: SectionSide, wanted: set[str], view: PlatformView, school_id: str) -> None:
+async def _reread(
+    client: CleverClient, side: SectionSide, wanted: set[str], view: PlatformView, school_id: str
+) -> None:
     """Each wanted section by id, or the school's list when that takes fewer requests."""
     stored = sum(1 for section in view.sections if section.school == school_id)
     pages = max(1, -(-stored // client.page_limit))
@@ -187,7 +189,10 @@ def stored_terms(view: PlatformView) -> list[Term]:
     for section in sorted(view.sections, key=lambda s: s.updated_at):
         if section.clever_term_id:
             terms[section.clever_term_id] = Term(
-                id=section.clever_term_id, name=section.term_name, start_date=section.term_start, end_date=section.term_end
+                id=section.clever_term_id,
+                name=section.term_name,
+                start_date=section.term_start,
+                end_date=section.term_end,
             )
     return list(terms.values())
 

@@ -14,13 +14,7 @@ from cleverwizard.people.plan import Plan
 from cleverwizard.runs.journal import Doc, Journal, dump
 from cleverwizard.runs.steps import StalePlan, Step, apply_steps
 from cleverwizard.store import RosterStore, StoreTransaction
-from cleverwizard.store.models import (
-    Account,
-    Run,
-    RunKind,
-    Student,
-    Teacher,
-)
+from cleverwizard.store.models import Account, Run, RunKind, Student, Teacher
 
 
 def apply_people_plan(tx: StoreTransaction, plan: Plan, journal: Journal) -> None:
@@ -108,4 +102,3 @@ def apply_plan(store: RosterStore, plan: Plan, *, started_by: str) -> Run:
     return apply_steps(
         store, [people_step(plan)], kind=kind, started_by=started_by, base_revision=plan.base_revision, finish=stamp
     )
-

@@ -13,29 +13,11 @@ from typing import Any
 
 from cleverwizard.bulk import paused_gc
 from cleverwizard.clever.models import User
-from cleverwizard.people.plan import (
-    FieldChange,
-    KeptEdit,
-    PersonKind,
-    Plan,
-    PlannedChange,
-)
+from cleverwizard.people.plan import FieldChange, KeptEdit, PersonKind, Plan, PlannedChange
 from cleverwizard.rules.emails import EmailBook, clever_problems
 from cleverwizard.rules.names import normalise_email
-from cleverwizard.rules.teachers import (
-    TeacherMatchRow,
-    display_name,
-    suggest_teacher_matches,
-)
-from cleverwizard.store.models import (
-    Account,
-    Course,
-    MatchDecision,
-    MatchMethod,
-    Section,
-    Student,
-    Teacher,
-)
+from cleverwizard.rules.teachers import TeacherMatchRow, display_name, suggest_teacher_matches
+from cleverwizard.store.models import Account, Course, MatchDecision, MatchMethod, Section, Student, Teacher
 
 _REASON_METHOD: dict[str, MatchMethod] = {
     "saved match": "clever_id",
@@ -97,9 +79,7 @@ def plan_teachers(
     for "not in the list"); without them, as on the command line, only saved decisions and
     exact email / SIS id matches link, and every other Clever teacher gets a new account.
     """
-    rows = list(rows) if rows is not None else suggest_teacher_matches(
-        view.teachers, clever, view.decisions
-    )
+    rows = list(rows) if rows is not None else suggest_teacher_matches(view.teachers, clever, view.decisions)
     by_row = {row.account.id: row for row in rows}
     decisions: list[MatchDecision] = []
     pairs: dict[str, int] = {}
@@ -242,7 +222,9 @@ def _plan(
         if "email" in account.edited or (first_link and account.email and not same_address):
             if usable and not same_address:
                 plan.kept_edits.append(
-                    KeptEdit(account_id=account.id, name=name, field="email", kept=account.email, clever_value=user.email)
+                    KeptEdit(
+                        account_id=account.id, name=name, field="email", kept=account.email, clever_value=user.email
+                    )
                 )
             values["email"] = account.email
             values["edited"] = sorted({*account.edited, "email"})
@@ -266,7 +248,16 @@ def _plan(
             continue
         reason = "same account" if not first_link else ""
         plan.changes.append(
-            _change(action=action, kind=kind, clever_id=user.id, account_id=account.id, name=name, reason=reason, values=values, diffs=diffs)
+            _change(
+                action=action,
+                kind=kind,
+                clever_id=user.id,
+                account_id=account.id,
+                name=name,
+                reason=reason,
+                values=values,
+                diffs=diffs,
+            )
         )
     if archive_missing:
         gone = {a.clever_id for a in accounts.values() if a.clever_id and a.clever_id not in seen}
@@ -274,7 +265,16 @@ def _plan(
     for account in accounts.values():
         if account.clever_id and pairs.get(account.clever_id) != account.id and account.clever_id in seen:
             plan.changes.append(
-                PlannedChange(action="unlink", kind=kind, clever_id=None, account_id=account.id, name=account.full_name, reason="not the same person", values={"clever_id": None}, diffs=[FieldChange(field="clever_id", old=account.clever_id, new=None)])
+                PlannedChange(
+                    action="unlink",
+                    kind=kind,
+                    clever_id=None,
+                    account_id=account.id,
+                    name=account.full_name,
+                    reason="not the same person",
+                    values={"clever_id": None},
+                    diffs=[FieldChange(field="clever_id", old=account.clever_id, new=None)],
+                )
             )
     return plan
 

@@ -53,9 +53,7 @@ class PlannedChange(BaseModel):
         if self.reason:
             head += f" ({self.reason})"
         if self.diffs:
-            head += "; " + ", ".join(
-                f"{d.field} {show_value(d.old)} -> {show_value(d.new)}" for d in self.diffs
-            )
+            head += "; " + ", ".join(f"{d.field} {show_value(d.old)} -> {show_value(d.new)}" for d in self.diffs)
         return head
 
 
@@ -126,7 +124,7 @@ class Plan(BaseModel):
 
 
 def tally_sentence(head: str, lead: list[str], counts: RunCounts, tail: str = "") -> str:
-    """"<head>: <lead>, N updated[, archived][, restored], N unchanged.<tail> Nothing is deleted."
+    """ "<head>: <lead>, N updated[, archived][, restored], N unchanged.<tail> Nothing is deleted."
 
     Every plan's summary has this shape, so an administrator reads them all the same way.
     """

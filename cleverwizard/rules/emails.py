@@ -29,18 +29,14 @@ class EmailBook:
     clever_counts: Counter[str] = field(default_factory=Counter)
 
     @classmethod
-    def build(
-        cls, teachers: Iterable[Account], students: Iterable[Account], clever: Sequence[User]
-    ) -> EmailBook:
+    def build(cls, teachers: Iterable[Account], students: Iterable[Account], clever: Sequence[User]) -> EmailBook:
         book = cls()
         for account in [*teachers, *students]:
             email = normalise_email(account.email)
             if email:
                 book.owners[email].add(account.id)
                 book.owner_names[account.id] = account.full_name
-        book.clever_counts.update(
-            email for user in clever if (email := normalise_email(user.email))
-        )
+        book.clever_counts.update(email for user in clever if (email := normalise_email(user.email)))
         return book
 
     def shared_in_clever(self, user: User) -> int:
@@ -64,9 +60,7 @@ class EmailBook:
         return (user.email or "").strip()
 
 
-def clever_problems(
-    kind: PersonKind, user: User, book: EmailBook, *, has_login_email: bool
-) -> list[Problem]:
+def clever_problems(kind: PersonKind, user: User, book: EmailBook, *, has_login_email: bool) -> list[Problem]:
     """What is wrong with one Clever record, in words an administrator can act on."""
     if has_login_email and user.name.first and user.name.last:
         return []  # the usual case, answered without building anything

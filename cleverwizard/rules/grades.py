@@ -28,7 +28,7 @@ _LABELS: dict[str, str] = {
 
 
 def grade_label(grade: str | None) -> str:
-    """"Grade 3" for "3", the spec's name for the rest, "No grade" for "" and null."""
+    """ "Grade 3" for "3", the spec's name for the rest, "No grade" for "" and null."""
     if not grade:
         return NO_GRADE
     if grade.isdigit():

@@ -89,9 +89,7 @@ class NameIndex:
         ours = " ".join(name_words(account.first_name, account.last_name))
         if not ours:
             return {}
-        found = process.extract(
-            ours, self.texts, scorer=fuzz.token_set_ratio, score_cutoff=self.cutoff, limit=None
-        )
+        found = process.extract(ours, self.texts, scorer=fuzz.token_set_ratio, score_cutoff=self.cutoff, limit=None)
         result = {self.ids[index]: int(score) for _, score, index in found if self.texts[index]}
         our_firsts = first_name_variants(account.first_name)
         for user in self.by_last.get(fold(account.last_name), []):
@@ -145,9 +143,7 @@ def suggest_teacher_matches(
     unclaimed name above ``SUGGEST_AT`` that is not ambiguous.
     """
     by_id = {user.id: user for user in clever_teachers}
-    their_emails = unique_values(
-        normalise_email(u.email) for u in clever_teachers if is_valid_email(u.email)
-    )
+    their_emails = unique_values(normalise_email(u.email) for u in clever_teachers if is_valid_email(u.email))
     our_emails = unique_values(normalise_email(a.email) for a in accounts)
     their_sis = unique_values(u.roles.teacher.sis_id for u in clever_teachers if u.roles.teacher)
     email_index = {normalise_email(u.email): u.id for u in clever_teachers}
@@ -237,9 +233,7 @@ def search_options(clever_teachers: Sequence[User]) -> list[SearchOption]:
         email = user.email or "no email"
         sis = user.roles.teacher.sis_id if user.roles.teacher else None
         label = f"{display_name(user)} · {email}"
-        options.append(
-            SearchOption(user.id, label, search_key(user.name.first, user.name.last, user.email, sis))
-        )
+        options.append(SearchOption(user.id, label, search_key(user.name.first, user.name.last, user.email, sis)))
     options.sort(key=lambda option: option.key)
     return options
 

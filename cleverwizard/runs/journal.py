@@ -26,14 +26,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from cleverwizard.store import StoreTransaction
-from cleverwizard.store.models import (
-    Course,
-    MatchDecision,
-    Section,
-    Student,
-    Teacher,
-    now_iso,
-)
+from cleverwizard.store.models import Course, MatchDecision, Section, Student, Teacher, now_iso
 
 Doc = dict[str, Any]
 
@@ -55,8 +48,12 @@ def _put_one(method: str) -> Callable[[StoreTransaction, BaseModel], None]:
 
 
 TABLES: dict[str, TableAccess] = {
-    "teachers": TableAccess(Teacher, lambda tx, k: tx.teacher(k), _put_one("put_teachers"), lambda tx, k: tx.remove_teacher(k), "teacher"),
-    "students": TableAccess(Student, lambda tx, k: tx.student(k), _put_one("put_students"), lambda tx, k: tx.remove_student(k), "student"),
+    "teachers": TableAccess(
+        Teacher, lambda tx, k: tx.teacher(k), _put_one("put_teachers"), lambda tx, k: tx.remove_teacher(k), "teacher"
+    ),
+    "students": TableAccess(
+        Student, lambda tx, k: tx.student(k), _put_one("put_students"), lambda tx, k: tx.remove_student(k), "student"
+    ),
     "matches": TableAccess(
         MatchDecision,
         lambda tx, k: tx.match(k),
@@ -64,8 +61,12 @@ TABLES: dict[str, TableAccess] = {
         lambda tx, k: tx.remove_match(k),
         "match decision",
     ),
-    "sections": TableAccess(Section, lambda tx, k: tx.section(k), _put_one("put_sections"), lambda tx, k: tx.remove_section(k), "section"),
-    "courses": TableAccess(Course, lambda tx, k: tx.course(k), _put_one("put_courses"), lambda tx, k: tx.remove_course(k), "course"),
+    "sections": TableAccess(
+        Section, lambda tx, k: tx.section(k), _put_one("put_sections"), lambda tx, k: tx.remove_section(k), "section"
+    ),
+    "courses": TableAccess(
+        Course, lambda tx, k: tx.course(k), _put_one("put_courses"), lambda tx, k: tx.remove_course(k), "course"
+    ),
 }
 
 

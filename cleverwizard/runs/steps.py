@@ -19,12 +19,7 @@ from typing import Protocol
 
 from cleverwizard.runs.journal import Journal
 from cleverwizard.store import RosterStore, StoreTransaction
-from cleverwizard.store.models import (
-    Problem,
-    Run,
-    RunCounts,
-    RunKind,
-)
+from cleverwizard.store.models import Problem, Run, RunCounts, RunKind
 
 
 class StalePlan(RuntimeError):
@@ -108,4 +103,3 @@ def apply_steps(
             finish(tx, run)
         tx.add_run(run)
     return run
-

@@ -90,12 +90,12 @@ class UndoReport:
 
 
 def records(count: int) -> str:
-    """"1 record", "24 records": the count with the right plural."""
+    """ "1 record", "24 records": the count with the right plural."""
     return f"{count} record" if count == 1 else f"{count} records"
 
 
 def when(stamp: str) -> str:
-    """"3 May 2026, 14:02 UTC", the wizard's date format, from the store's ISO stamp."""
+    """ "3 May 2026, 14:02 UTC", the wizard's date format, from the store's ISO stamp."""
     try:
         moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
     except ValueError:
@@ -192,9 +192,9 @@ def _clashes(tx: StoreTransaction, chosen: dict[tuple[str, str], _Candidate]) ->
             elif new_email and emails[normalise_email(doc["email"])] > 1:
                 found[(table, key)] = f"its login email {doc['email']} now belongs to another account"
     sections = _final_docs(tx, "sections", chosen)
-    enrolled = {
-        ("teachers", str(i)): s for s in sections.values() for i in s.get("teacher_ids") or []
-    } | {("students", str(i)): s for s in sections.values() for i in s.get("student_ids") or []}
+    enrolled = {("teachers", str(i)): s for s in sections.values() for i in s.get("teacher_ids") or []} | {
+        ("students", str(i)): s for s in sections.values() for i in s.get("student_ids") or []
+    }
     used_courses = {str(s.get("course_id")) for s in sections.values() if s.get("course_id") is not None}
     for place, candidate in chosen.items():
         if candidate.before is None and place in enrolled:
@@ -240,7 +240,9 @@ def _select(tx: StoreTransaction, run: Run, report: UndoReport) -> dict[tuple[st
         access = TABLES.get(table)
         for key, before in rows.items():
             current = access.get(tx, int(key)) if access else None
-            candidates[(table, key)] = _Candidate(table, key, before, current, _name(table, key, dump(current) or before or seen_later.get((table, key))))
+            candidates[(table, key)] = _Candidate(
+                table, key, before, current, _name(table, key, dump(current) or before or seen_later.get((table, key)))
+            )
             if access is None:
                 refused[(table, key)] = "this kind of record cannot be undone"
             elif (table, key) in later and not _restored_as_left(run, table, key, current):
@@ -290,7 +292,9 @@ def undo_run(store: RosterStore, run_id: int, *, started_by: str) -> UndoReport:
             removed = sum(1 for item in report.reverted if item.action == "removed")
             put_back = len(report.reverted) - removed
             if not run.before:
-                report.summary = f"Run {run_id} ({run.kind}, {when(run.at)}) changed nothing, so there is nothing to undo."
+                report.summary = (
+                    f"Run {run_id} ({run.kind}, {when(run.at)}) changed nothing, so there is nothing to undo."
+                )
             else:
                 report.summary = (
                     f"Undo of run {run_id} ({run.kind}, {when(run.at)}): put back {records(put_back)}, "

@@ -201,14 +201,18 @@ class SandboxAPI:
             self._lists.clear()
             self._encoded.clear()
             self._version = self.district.version
-        parts = [part for part in path[len(self.base_path):].split("/") if part]
+        parts = [part for part in path[len(self.base_path) :].split("/") if part]
         if not parts:
             raise _Reply(404, NOT_FOUND)
         d = self.district
         params = request.url.params
         head, rest = parts[0], parts[1:]
         stores: dict[str, dict[str, Record]] = {
-            "schools": d.schools, "users": d.users, "sections": d.sections, "courses": d.courses, "terms": d.terms,
+            "schools": d.schools,
+            "users": d.users,
+            "sections": d.sections,
+            "courses": d.courses,
+            "terms": d.terms,
         }
         if head == "me" and not rest:
             return self._single(request, {"id": d.district_id, "district": d.district_id, "type": "district"})
@@ -244,8 +248,9 @@ class SandboxAPI:
         keep = None if role is None else (lambda user: bool(user["roles"].get(role)))
         return self._cached(("users", role), lambda: _ids(store, keep))
 
-    def _nested(self, request: httpx.Request, head: str, record: Record, child: str,
-                stores: dict[str, dict[str, Record]]) -> Record | bytes:
+    def _nested(
+        self, request: httpx.Request, head: str, record: Record, child: str, stores: dict[str, dict[str, Record]]
+    ) -> Record | bytes:
         d, params, rid = self.district, request.url.params, record["id"]
         single = {"school": "schools", "course": "courses", "term": "terms"}
         if head == "sections" and child in (*single, "district"):
@@ -262,28 +267,38 @@ class SandboxAPI:
                 raise _Reply(400, f"invalid role {role!r}: expected one of {', '.join(SCHOOL_USER_ROLES)}")
             primary = params.get("primary") == "true"
             roles = (role,) if role else SCHOOL_USER_ROLES
-            ids = self._cached(("school_users", rid, role, primary), lambda: _ids(d.users, lambda u: any(
-                rid in _role_schools(u["roles"].get(r), primary=primary) for r in roles)))
+            ids = self._cached(
+                ("school_users", rid, role, primary),
+                lambda: _ids(
+                    d.users, lambda u: any(rid in _role_schools(u["roles"].get(r), primary=primary) for r in roles)
+                ),
+            )
             return self._page(request, ids, d.users.__getitem__)
         if child == "sections" and head in ("schools", "users", "courses", "terms"):
             field = {"schools": "school", "courses": "course", "terms": "term_id"}.get(head)
             keep: Callable[[Record], bool] = (
-                (lambda s: rid in s["students"] or rid in s["teachers"]) if field is None
+                (lambda s: rid in s["students"] or rid in s["teachers"])
+                if field is None
                 else (lambda s: s.get(field) == rid)
             )
             ids = self._cached((head, rid, "sections"), lambda: _ids(d.sections, keep))
             return self._page(request, ids, d.sections.__getitem__)
         if head == "schools" and child in ("courses", "terms"):
             link = "course" if child == "courses" else "term_id"
-            ids = self._cached(("schools", rid, child), lambda: sorted({
-                s[link] for s in d.sections.values() if s["school"] == rid and s.get(link) in stores[child]}))
+            ids = self._cached(
+                ("schools", rid, child),
+                lambda: sorted(
+                    {s[link] for s in d.sections.values() if s["school"] == rid and s.get(link) in stores[child]}
+                ),
+            )
             return self._page(request, ids, stores[child].__getitem__)
         if head == "sections" and child == "users":
             role = params.get("role") or None
             if role is not None and role not in SECTION_USER_ROLES:
                 raise _Reply(400, f"invalid role {role!r}: expected student or teacher")
             members = set(record["students"] if role != "teacher" else ()) | set(
-                record["teachers"] if role != "student" else ())
+                record["teachers"] if role != "student" else ()
+            )
             return self._page(request, sorted(m for m in members if m in d.users), d.users.__getitem__)
         if head == "users" and child == "schools":
             primary = params.get("primary") == "true"
@@ -310,10 +325,15 @@ class SandboxAPI:
         if not types and school is None:
             ids = all_ids
         else:
-            ids = self._cached(("events", types, school), lambda: [
-                event["id"] for event in d.events
-                if (not types or event["type"].split(".", 1)[0] in types)
-                and (school is None or school in _record_schools(event["data"]["object"]))])
+            ids = self._cached(
+                ("events", types, school),
+                lambda: [
+                    event["id"]
+                    for event in d.events
+                    if (not types or event["type"].split(".", 1)[0] in types)
+                    and (school is None or school in _record_schools(event["data"]["object"]))
+                ],
+            )
         events = {event["id"]: event for event in d.events} if ids else {}
         return self._page(request, ids, events.__getitem__)
 
@@ -354,14 +374,14 @@ class SandboxAPI:
         links = [{"rel": "self", "uri": self._self_uri(request)}]
         if before is not None:
             end = len(ids) if before == "last" else bisect_left(ids, before)
-            page = ids[max(0, end - limit):end]
+            page = ids[max(0, end - limit) : end]
             if len(page) == limit:
                 links.append(link("prev", "ending_before", page[0]))
             if page:
                 links.append(link("next", "starting_after", page[-1]))
         else:
             start = bisect_right(ids, after) if after is not None else 0
-            page = ids[start:start + limit]
+            page = ids[start : start + limit]
             if len(page) == limit:
                 links.append(link("next", "starting_after", page[-1]))
             if after is not None and page:

@@ -32,8 +32,17 @@ GENERATION_START = 1_751_356_800
 
 _USER_FIELDS = {"first", "middle", "last", "email", "grade", "sis_id", "title"}
 _SECTION_FIELDS = {
-    "name", "period", "subject", "grade", "teacher", "teachers", "students", "term_id",
-    "course", "section_number", "sis_id",
+    "name",
+    "period",
+    "subject",
+    "grade",
+    "teacher",
+    "teachers",
+    "students",
+    "term_id",
+    "course",
+    "section_number",
+    "sis_id",
 }
 
 
@@ -67,9 +76,7 @@ class SandboxDistrict:
     counter: int = 0
 
     @classmethod
-    def generate(
-        cls, seed: int = 2026, schools: int = 3, teachers: int = 24, students: int = 450
-    ) -> SandboxDistrict:
+    def generate(cls, seed: int = 2026, schools: int = 3, teachers: int = 24, students: int = 450) -> SandboxDistrict:
         """A district built only from ``seed``; ``teachers`` and ``students`` are per school."""
         from cleverwizard.sandbox.generator import build
 
@@ -103,7 +110,11 @@ class SandboxDistrict:
             held = user["roles"].get(role)
             if not held:
                 continue
-            if held.get("school") == school_id or (role == "staff" or not primary) and school_id in (held.get("schools") or ()):
+            if (
+                held.get("school") == school_id
+                or (role == "staff" or not primary)
+                and school_id in (held.get("schools") or ())
+            ):
                 found.append(user)
         return found
 
@@ -347,11 +358,23 @@ class SandboxDistrict:
         section_id = self.new_id()
         number = len(self.sections) + 1
         record: Record = {
-            "id": section_id, "district": self.district_id, "school": school_id, "name": name,
-            "section_number": str(number), "sis_id": f"{self.schools[school_id]['sis_id']}-{number:05d}",
-            "period": None, "grade": None, "subject": None, "course": course, "term_id": term_id,
-            "teacher": teachers[0] if teachers else None, "teachers": list(teachers),
-            "students": sorted(students or []), "created": self.now(), "last_modified": self.now(), "ext": {},
+            "id": section_id,
+            "district": self.district_id,
+            "school": school_id,
+            "name": name,
+            "section_number": str(number),
+            "sis_id": f"{self.schools[school_id]['sis_id']}-{number:05d}",
+            "period": None,
+            "grade": None,
+            "subject": None,
+            "course": course,
+            "term_id": term_id,
+            "teacher": teachers[0] if teachers else None,
+            "teachers": list(teachers),
+            "students": sorted(students or []),
+            "created": self.now(),
+            "last_modified": self.now(),
+            "ext": {},
             **fields,
         }
         self.sections[section_id] = record

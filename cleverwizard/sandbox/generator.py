@@ -56,20 +56,36 @@ LEVELS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 GRADE_NUMBER = {"PreKindergarten": -1, "Kindergarten": 0, **{str(g): g for g in range(1, 13)}}
 GRADE_LABEL = {
-    "PreKindergarten": "Pre-K", "Kindergarten": "Kindergarten", **{str(g): f"Grade {g}" for g in range(1, 13)},
+    "PreKindergarten": "Pre-K",
+    "Kindergarten": "Kindergarten",
+    **{str(g): f"Grade {g}" for g in range(1, 13)},
 }
 TERMS = (("Fall 2025", "2025-08-18", "2025-12-19"), ("Spring 2026", "2026-01-05", "2026-05-29"))
 SECONDARY_SUBJECTS: tuple[tuple[str, str, str], ...] = (
-    ("english/language arts", "English", "ENG"), ("math", "Math", "MATH"),
-    ("science", "Science", "SCI"), ("social studies", "Social Studies", "SOC"),
-    ("PE and health", "PE & Health", "PE"), ("arts and music", "Art & Music", "ART"),
-    ("language", "Spanish", "SPA"), ("technology and engineering", "Engineering", "ENGR"),
+    ("english/language arts", "English", "ENG"),
+    ("math", "Math", "MATH"),
+    ("science", "Science", "SCI"),
+    ("social studies", "Social Studies", "SOC"),
+    ("PE and health", "PE & Health", "PE"),
+    ("arts and music", "Art & Music", "ART"),
+    ("language", "Spanish", "SPA"),
+    ("technology and engineering", "Engineering", "ENGR"),
 )
 SUBJECTS_PER_STUDENT = 6
 SECTION_SIZE = 30
 STUDENT_QUIRKS = (
-    "accented", "hyphenated_last", "hyphenated_first", "apostrophe", "null_name", "no_at",
-    "shared_email", "ungraded", "empty_grade", "null_grade", "grade_13", "visitor",
+    "accented",
+    "hyphenated_last",
+    "hyphenated_first",
+    "apostrophe",
+    "null_name",
+    "no_at",
+    "shared_email",
+    "ungraded",
+    "empty_grade",
+    "null_grade",
+    "grade_13",
+    "visitor",
 )
 NICKNAMED = tuple(NICKNAMES)
 TEACHER_FIRST_NAMES = FIRST_NAMES + NICKNAMED
@@ -87,7 +103,11 @@ class _Builder:
         self.student_domain = f"students.{domain}"
         token = "sandbox-" + hashlib.sha256(f"sandbox-token:{seed}".encode()).hexdigest()[:32]
         self.d = SandboxDistrict(
-            seed=seed, district_id="", token=token, domain=domain, district={},
+            seed=seed,
+            district_id="",
+            token=token,
+            domain=domain,
+            district={},
             machine=SandboxDistrict.machine_for(seed),
         )
         self.taken: set[str] = set()
@@ -129,17 +149,26 @@ class _Builder:
         )
         roll = self.rng.random()
         last = self.pick(
-            ACCENTED_LAST_NAMES if roll < 0.08 else HYPHENATED_LAST_NAMES if roll < 0.13
-            else APOSTROPHE_LAST_NAMES if roll < 0.16 else LAST_NAMES
+            ACCENTED_LAST_NAMES
+            if roll < 0.08
+            else HYPHENATED_LAST_NAMES
+            if roll < 0.13
+            else APOSTROPHE_LAST_NAMES
+            if roll < 0.16
+            else LAST_NAMES
         )
         return first, last
 
     def user(self, first: str | None, last: str | None, email: str | None, roles: Record) -> Record:
         user_id, created = self.stamp()
         record = {
-            "id": user_id, "district": self.d.district_id, "email": email,
+            "id": user_id,
+            "district": self.d.district_id,
+            "email": email,
             "name": {"first": first, "middle": self.middle(), "last": last},
-            "created": created, "last_modified": created, "roles": roles,
+            "created": created,
+            "last_modified": created,
+            "roles": roles,
         }
         self.d.users[user_id] = record
         return record
@@ -148,27 +177,44 @@ class _Builder:
         d = self.d
         d.district_id, _ = self.stamp()
         d.district = {
-            "id": d.district_id, "name": f"{self.place} {self.pick(DISTRICT_SUFFIXES)}",
-            "state": "success", "last_sync": None, "launch_date": "2025-07-01",
-            "login_methods": ["Clever Badges", "Google"], "sis_type": "PowerSchool",
+            "id": d.district_id,
+            "name": f"{self.place} {self.pick(DISTRICT_SUFFIXES)}",
+            "state": "success",
+            "last_sync": None,
+            "launch_date": "2025-07-01",
+            "login_methods": ["Clever Badges", "Google"],
+            "sis_type": "PowerSchool",
             "portal_url": f"https://clever.com/in/{ascii_slug(self.place.replace(' ', '-'))}",
-            "nces_id": f"06{self.below(10**5):05d}", "mdr_number": None,
-            "pause_start": None, "pause_end": None, "error": "",
+            "nces_id": f"06{self.below(10**5):05d}",
+            "mdr_number": None,
+            "pause_start": None,
+            "pause_end": None,
+            "error": "",
         }
         for name, start, end in TERMS:
             term_id, _ = self.stamp()
             d.terms[term_id] = {
-                "id": term_id, "district": d.district_id, "name": name,
-                "start_date": f"{start}T00:00:00.000Z", "end_date": f"{end}T00:00:00.000Z",
+                "id": term_id,
+                "district": d.district_id,
+                "name": name,
+                "start_date": f"{start}T00:00:00.000Z",
+                "end_date": f"{end}T00:00:00.000Z",
             }
         self.fall, self.spring = list(d.terms)
         schools = [self.school(i) for i in range(self.n_schools)]
         first, last = self.person(TEACHER_FIRST_NAMES)
-        contact = self.user(first, last, self.unique_email(first, last, d.domain),
-                            {"district_admin": {"legacy_id": None, "title": "Director of Technology"}})
+        contact = self.user(
+            first,
+            last,
+            self.unique_email(first, last, d.domain),
+            {"district_admin": {"legacy_id": None, "title": "Director of Technology"}},
+        )
         d.district["district_contact"] = {
-            "id": contact["id"], "district": d.district_id, "email": contact["email"],
-            "name": dict(contact["name"]), "title": "Director of Technology",
+            "id": contact["id"],
+            "district": d.district_id,
+            "email": contact["email"],
+            "name": dict(contact["name"]),
+            "title": "Director of Technology",
         }
         for index, school in enumerate(schools):
             self.people(index, school)
@@ -187,19 +233,32 @@ class _Builder:
         number = str(101 + index)
         principal_first, principal_last = self.person(TEACHER_FIRST_NAMES)
         record = {
-            "id": school_id, "district": self.d.district_id, "name": f"{namesake} {level}",
-            "sis_id": number, "school_number": number, "state_id": f"CA-{self.below(10**6):06d}",
-            "nces_id": f"06{self.below(10**10):010d}", "mdr_number": None,
-            "low_grade": grades[0], "high_grade": grades[-1],
+            "id": school_id,
+            "district": self.d.district_id,
+            "name": f"{namesake} {level}",
+            "sis_id": number,
+            "school_number": number,
+            "state_id": f"CA-{self.below(10**6):06d}",
+            "nces_id": f"06{self.below(10**10):010d}",
+            "mdr_number": None,
+            "low_grade": grades[0],
+            "high_grade": grades[-1],
             "phone": f"(555) 01{index % 10}-{rng.randrange(1000, 10000)}",
             "principal": {
                 "name": f"{principal_first} {principal_last}",
                 "email": self.unique_email(principal_first, principal_last, self.d.domain),
             },
-            "location": {"address": f"{rng.randrange(100, 9999)} {namesake.split()[-1]} Way",
-                         "city": self.place, "state": "CA", "zip": f"9{self.below(10**4):04d}",
-                         "lat": None, "lon": None},
-            "created": created, "last_modified": created, "ext": {},
+            "location": {
+                "address": f"{rng.randrange(100, 9999)} {namesake.split()[-1]} Way",
+                "city": self.place,
+                "state": "CA",
+                "zip": f"9{self.below(10**4):04d}",
+                "lat": None,
+                "lon": None,
+            },
+            "created": created,
+            "last_modified": created,
+            "ext": {},
         }
         self.d.schools[school_id] = record
         return record
@@ -209,10 +268,20 @@ class _Builder:
         for j in range(2):
             title, department = STAFF_TITLES[(index * 2 + j) % len(STAFF_TITLES)]
             first, last = self.person(TEACHER_FIRST_NAMES)
-            self.user(first, last, self.unique_email(first, last, d.domain), {"staff": {
-                "schools": [sid], "staff_id": f"E{number}{j + 1:03d}", "title": title,
-                "department": department, "credentials": {"district_username": username(first, last)},
-            }})
+            self.user(
+                first,
+                last,
+                self.unique_email(first, last, d.domain),
+                {
+                    "staff": {
+                        "schools": [sid],
+                        "staff_id": f"E{number}{j + 1:03d}",
+                        "title": title,
+                        "department": department,
+                        "credentials": {"district_username": username(first, last)},
+                    }
+                },
+            )
         teachers: list[Record] = []
         for t in range(self.n_teachers):
             teachers.append(self.teacher(t, school, teachers[-1] if t == 6 else None))
@@ -243,8 +312,11 @@ class _Builder:
         first, last = self.person(TEACHER_FIRST_NAMES)
         if t in (3, 10):
             first = self.pick(NICKNAMED)
-        last = {1: self.pick(ACCENTED_LAST_NAMES), 2: self.pick(HYPHENATED_LAST_NAMES),
-                4: self.pick(APOSTROPHE_LAST_NAMES)}.get(t, last)
+        last = {
+            1: self.pick(ACCENTED_LAST_NAMES),
+            2: self.pick(HYPHENATED_LAST_NAMES),
+            4: self.pick(APOSTROPHE_LAST_NAMES),
+        }.get(t, last)
         unique = self.unique_email(first, last, d.domain)
         email: str | None = unique
         if shares_with is not None:
@@ -254,15 +326,26 @@ class _Builder:
         elif t == 8:
             email = None
         number = f"{school['sis_id']}{t + 1:03d}"
-        roles: Record = {"teacher": {
-            "district": d.district_id, "school": school["id"], "schools": [school["id"]],
-            "sis_id": f"T{number}", "state_id": f"{self.below(10**8):08d}",
-            "teacher_number": number, "title": self.pick(TEACHER_TITLES),
-            "credentials": {"district_username": username(first, last, number)},
-        }}
+        roles: Record = {
+            "teacher": {
+                "district": d.district_id,
+                "school": school["id"],
+                "schools": [school["id"]],
+                "sis_id": f"T{number}",
+                "state_id": f"{self.below(10**8):08d}",
+                "teacher_number": number,
+                "title": self.pick(TEACHER_TITLES),
+                "credentials": {"district_username": username(first, last, number)},
+            }
+        }
         if t == 9:
-            roles["staff"] = {"schools": [school["id"]], "staff_id": f"E{number}", "title": "Instructional Coach",
-                              "department": "Curriculum", "credentials": roles["teacher"]["credentials"]}
+            roles["staff"] = {
+                "schools": [school["id"]],
+                "staff_id": f"E{number}",
+                "title": "Instructional Coach",
+                "department": "Curriculum",
+                "credentials": roles["teacher"]["credentials"],
+            }
         return self.user(first, last, email, roles)
 
     def student_slots(self) -> dict[int, str]:
@@ -271,8 +354,9 @@ class _Builder:
             return {}
         return {(j * m) // len(STUDENT_QUIRKS) + 1: quirk for j, quirk in enumerate(STUDENT_QUIRKS)}
 
-    def student(self, k: int, school: Record, grade: str, quirk: str | None, high_school: bool,
-                family: str | None = None) -> Record:
+    def student(
+        self, k: int, school: Record, grade: str, quirk: str | None, high_school: bool, family: str | None = None
+    ) -> Record:
         """One student; ``grade`` is where they sit in sections, the quirk may show another."""
         rng = self.rng
         first: str | None  # a "null_name" student loses one of the two below
@@ -306,56 +390,102 @@ class _Builder:
             shown = "13"
         roll = rng.random()
         sis_id = f"{school['sis_id']}{k + 1:05d}"
-        return self.user(first, last, email, {"student": {
-            "school": school["id"], "schools": [school["id"]], "sis_id": sis_id,
-            "state_id": f"{10**9 + self.below(9 * 10**9)}", "student_number": f"S{sis_id}",
-            "grade": shown, "graduation_year": str(2026 + 12 - number),
-            "dob": f"{month}/{day}/{birth_year}",
-            "gender": "F" if roll < 0.48 else "M" if roll < 0.96 else "X" if roll < 0.99 else "",
-            "credentials": {"district_username": username(first, last, sis_id[-4:])},
-        }})
+        return self.user(
+            first,
+            last,
+            email,
+            {
+                "student": {
+                    "school": school["id"],
+                    "schools": [school["id"]],
+                    "sis_id": sis_id,
+                    "state_id": f"{10**9 + self.below(9 * 10**9)}",
+                    "student_number": f"S{sis_id}",
+                    "grade": shown,
+                    "graduation_year": str(2026 + 12 - number),
+                    "dob": f"{month}/{day}/{birth_year}",
+                    "gender": "F" if roll < 0.48 else "M" if roll < 0.96 else "X" if roll < 0.99 else "",
+                    "credentials": {"district_username": username(first, last, sis_id[-4:])},
+                }
+            },
+        )
 
     def course(self, name: str, number: str) -> str:
         if name not in self.course_ids:
             course_id, _ = self.stamp()
             self.d.courses[course_id] = {
-                "id": course_id, "district": self.d.district_id, "name": name, "number": number,
+                "id": course_id,
+                "district": self.d.district_id,
+                "name": name,
+                "number": number,
             }
             self.course_ids[name] = course_id
         return self.course_ids[name]
 
-    def section(self, school: Record, course: str, name: str, grade: str, subject: str, term: str,
-                teacher: Record, period: str, students: list[Record]) -> Record:
+    def section(
+        self,
+        school: Record,
+        course: str,
+        name: str,
+        grade: str,
+        subject: str,
+        term: str,
+        teacher: Record,
+        period: str,
+        students: list[Record],
+    ) -> Record:
         section_id, created = self.stamp()
         number = len(self.d.sections) + 1
         record = {
-            "id": section_id, "district": self.d.district_id, "school": school["id"], "name": name,
-            "section_number": str(number), "sis_id": f"{school['sis_id']}-{number:05d}", "period": period,
-            "grade": grade, "subject": subject, "course": course, "term_id": term,
-            "teacher": teacher["id"], "teachers": [teacher["id"]], "students": [s["id"] for s in students],
-            "created": created, "last_modified": created, "ext": {},
+            "id": section_id,
+            "district": self.d.district_id,
+            "school": school["id"],
+            "name": name,
+            "section_number": str(number),
+            "sis_id": f"{school['sis_id']}-{number:05d}",
+            "period": period,
+            "grade": grade,
+            "subject": subject,
+            "course": course,
+            "term_id": term,
+            "teacher": teacher["id"],
+            "teachers": [teacher["id"]],
+            "students": [s["id"] for s in students],
+            "created": created,
+            "last_modified": created,
+            "ext": {},
         }
         self.d.sections[section_id] = record
         return record
 
-    def sections(self, school: Record, grades: tuple[str, ...], teachers: list[Record],
-                 students: list[tuple[Record, str]]) -> None:
+    def sections(
+        self, school: Record, grades: tuple[str, ...], teachers: list[Record], students: list[tuple[Record, str]]
+    ) -> None:
         """Homerooms for elementary grades; six subjects a student for secondary grades."""
         by_grade: dict[str, list[Record]] = {g: [] for g in grades}
         for student, grade in students:
             by_grade[grade].append(student)
         if grades[0] == "PreKindergarten":
             for g_index, grade in enumerate(grades):
-                staff = teachers[g_index::len(grades)] or [teachers[g_index % len(teachers)]]
+                staff = teachers[g_index :: len(grades)] or [teachers[g_index % len(teachers)]]
                 course = self.course(f"{GRADE_LABEL[grade]} Homeroom", f"HR-{GRADE_NUMBER[grade] + 1:02d}")
                 for t_index, teacher in enumerate(staff):
                     name = f"{GRADE_LABEL[grade]} - {teacher['name']['last'] or teacher['name']['first']}"
-                    self.section(school, course, name, grade, "homeroom/advisory", self.fall, teacher, "HR",
-                                 by_grade[grade][t_index::len(staff)])
+                    self.section(
+                        school,
+                        course,
+                        name,
+                        grade,
+                        "homeroom/advisory",
+                        self.fall,
+                        teacher,
+                        "HR",
+                        by_grade[grade][t_index :: len(staff)],
+                    )
             return
         periods: dict[str, int] = {}
         for s_index, (subject, label, code) in enumerate(SECONDARY_SUBJECTS[:SUBJECTS_PER_STUDENT]):
-            staff = teachers[s_index::len(SECONDARY_SUBJECTS)] or [teachers[s_index % len(teachers)]]
+            staff = teachers[s_index :: len(SECONDARY_SUBJECTS)] or [teachers[s_index % len(teachers)]]
             term = self.fall if s_index < 4 else self.spring
             turn = 0
             for grade in grades:
@@ -367,8 +497,17 @@ class _Builder:
                     turn += 1
                     period = periods.get(teacher["id"], 0) % 7 + 1
                     periods[teacher["id"]] = period
-                    self.section(school, course, f"{label} {grade} - P{period}", grade, subject, term,
-                                 teacher, str(period), roster[j::count])
+                    self.section(
+                        school,
+                        course,
+                        f"{label} {grade} - P{period}",
+                        grade,
+                        subject,
+                        term,
+                        teacher,
+                        str(period),
+                        roster[j::count],
+                    )
 
     def cross_school(self, schools: list[Record]) -> None:
         if len(schools) < 2:

@@ -21,13 +21,24 @@ from cleverwizard.sandbox.names import (
 )
 
 DEMO_ACCOUNT_KINDS: tuple[str, ...] = (
-    "exact_email", "exact_email", "nickname", "sis_id_only", "exact_email",
-    "maiden_name", "typo", "other_domain", "not_in_clever", "not_in_clever",
+    "exact_email",
+    "exact_email",
+    "nickname",
+    "sis_id_only",
+    "exact_email",
+    "maiden_name",
+    "typo",
+    "other_domain",
+    "not_in_clever",
+    "not_in_clever",
 )
 """The kind of each account ``demo_platform_teachers`` returns, in the same order."""
 
 _STRANGERS: tuple[tuple[str, str], ...] = (
-    ("Harold", "Finch"), ("Greta", "Lindqvist"), ("Walter", "Okonjo"), ("Ingrid", "Bauer"),
+    ("Harold", "Finch"),
+    ("Greta", "Lindqvist"),
+    ("Walter", "Okonjo"),
+    ("Ingrid", "Bauer"),
 )
 
 
@@ -35,8 +46,8 @@ def _typo(name: str) -> str:
     """Swap two neighbouring letters, or drop one when they are the same ("Garcia" → "Gracia")."""
     i = max(1, len(name) // 2 - 1)
     if name[i] != name[i + 1]:
-        return name[:i] + name[i + 1] + name[i] + name[i + 2:]
-    return name[:i] + name[i + 1:]
+        return name[:i] + name[i + 1] + name[i] + name[i + 2 :]
+    return name[:i] + name[i + 1 :]
 
 
 def _other_last(last: str) -> str:
@@ -80,9 +91,13 @@ def demo_platform_teachers(
         if user.get("email"):
             counts[user["email"]] = counts.get(user["email"], 0) + 1
     eligible = [
-        user for user in district.users_at_school(school_id, "teacher", primary=True)
-        if user.get("email") and "@" in user["email"] and counts[user["email"]] == 1
-        and user["name"].get("first") and user["name"].get("last")
+        user
+        for user in district.users_at_school(school_id, "teacher", primary=True)
+        if user.get("email")
+        and "@" in user["email"]
+        and counts[user["email"]] == 1
+        and user["name"].get("first")
+        and user["name"].get("last")
     ]
     taken = {email.lower() for email in counts}
     domain = district.domain

@@ -54,4 +54,3 @@ def apply_sections(store: RosterStore, plan: SectionPlan, *, started_by: str) ->
     return apply_steps(
         store, [section_step(plan)], kind="import sections", started_by=started_by, base_revision=plan.base_revision
     )
-

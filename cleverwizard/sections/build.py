@@ -23,12 +23,7 @@ from cleverwizard.clever.models import Section as CleverSection
 from cleverwizard.clever.models import Term
 from cleverwizard.people.build import PlatformView
 from cleverwizard.people.plan import FieldChange
-from cleverwizard.rules.courses import (
-    REASON_METHOD,
-    SectionMatchRow,
-    saved_course_choices,
-    suggest_course_matches,
-)
+from cleverwizard.rules.courses import REASON_METHOD, SectionMatchRow, saved_course_choices, suggest_course_matches
 from cleverwizard.rules.emails import SIS_FIX
 from cleverwizard.sections.plan import SectionAction, SectionChange, SectionPlan
 from cleverwizard.store import StoreTransaction
@@ -104,7 +99,8 @@ def plan_sections(
     existing = {section.clever_id: section for section in view.sections if section.clever_id}
     if rows is None:
         undecided = {
-            s.id for s in clever_sections
+            s.id
+            for s in clever_sections
             if (choices is not None and s.id in choices) or _kept_course(existing.get(s.id), catalogue) is None
         }
         context = [*clever_sections, *(_stored_siblings(view, clever_sections, deleted, school_id) if partial else [])]
@@ -149,8 +145,13 @@ def plan_sections(
             continue
         plan.changes.append(
             SectionChange(
-                action=action, clever_id=clever.id, section_id=current.id, name=name,
-                course_name=course_name, values=values, diffs=diffs,
+                action=action,
+                clever_id=clever.id,
+                section_id=current.id,
+                name=name,
+                course_name=course_name,
+                values=values,
+                diffs=diffs,
             )
         )
     for section in existing.values():
@@ -160,8 +161,12 @@ def plan_sections(
         if gone and section.status == "active":
             plan.changes.append(
                 SectionChange(
-                    action="archive", clever_id=section.clever_id, section_id=section.id, name=section.name,
-                    reason="no longer in Clever for this school", values={"status": "archived"},
+                    action="archive",
+                    clever_id=section.clever_id,
+                    section_id=section.id,
+                    name=section.name,
+                    reason="no longer in Clever for this school",
+                    values={"status": "archived"},
                     diffs=[FieldChange(field="status", old="active", new="archived")],
                 )
             )
@@ -177,7 +182,10 @@ def _stored_siblings(
     return [
         CleverSection(id=section.clever_id, course=section.clever_course_id)
         for section in view.sections
-        if section.clever_id and section.clever_id not in skip and section.status == "active" and section.school == school_id
+        if section.clever_id
+        and section.clever_id not in skip
+        and section.status == "active"
+        and section.school == school_id
     ]
 
 
@@ -209,9 +217,7 @@ def _course_for(
     return None, None
 
 
-def _kept_course(
-    current: Section | None, catalogue: Mapping[int, Course]
-) -> tuple[int | None, CourseMethod] | None:
+def _kept_course(current: Section | None, catalogue: Mapping[int, Course]) -> tuple[int | None, CourseMethod] | None:
     """The saved course decision of a platform section, unless its course has left the catalogue."""
     if current is None or current.course_method is None:
         return None
@@ -248,7 +254,10 @@ class _People:
         teachers = self.teachers_of(clever)
         if not teachers:
             return Problem(
-                kind="section", clever_id=clever.id, name=name, issue="No teacher in Clever",
+                kind="section",
+                clever_id=clever.id,
+                name=name,
+                issue="No teacher in Clever",
                 fix="Add the section's teacher in your SIS.",
             )
         students = list(dict.fromkeys(sid for sid in clever.students if sid))
@@ -262,7 +271,9 @@ class _People:
         if lost_students:
             parts.append(f"{len(lost_students)} of {_count(len(students), 'student')}")
         issue = " and ".join(parts) + " not on the platform"
-        return Problem(kind="section", clever_id=clever.id, name=name, issue=issue, fix=self._fix(lost_teachers, lost_students))
+        return Problem(
+            kind="section", clever_id=clever.id, name=name, issue=issue, fix=self._fix(lost_teachers, lost_students)
+        )
 
     def _fix(self, lost_teachers: list[str], lost_students: list[str]) -> str:
         kinds = " and ".join(k for k, lost in (("teachers", lost_teachers), ("students", lost_students)) if lost)
@@ -306,4 +317,3 @@ def _values(
         **people.map(clever),
         "status": "active",
     }
-

@@ -18,11 +18,7 @@ from cleverwizard.daily.run import DEFAULT_WAIT, run_daily_sync
 from cleverwizard.people.apply import apply_plan
 from cleverwizard.people.build import PlatformView, plan_students, plan_teachers
 from cleverwizard.people.plan import PersonKind, Plan
-from cleverwizard.rules.courses import (
-    SectionMatchRow,
-    saved_course_choices,
-    suggest_course_matches,
-)
+from cleverwizard.rules.courses import SectionMatchRow, saved_course_choices, suggest_course_matches
 from cleverwizard.rules.names import is_valid_email, normalise_email
 from cleverwizard.rules.teachers import TeacherMatchRow, suggest_teacher_matches
 from cleverwizard.runs.undo import UndoReport, undo_run
@@ -32,15 +28,7 @@ from cleverwizard.sections.build import SectionData
 from cleverwizard.sections.plan import SectionPlan
 from cleverwizard.service.status import Checklist, build_checklist
 from cleverwizard.store import RosterStore
-from cleverwizard.store.models import (
-    Account,
-    Course,
-    Run,
-    Site,
-    Student,
-    Teacher,
-    now_iso,
-)
+from cleverwizard.store.models import Account, Course, Run, Site, Student, Teacher, now_iso
 
 Progress = Callable[[int], None]
 
@@ -256,7 +244,9 @@ class RosterSync:
         """``choices``: Clever section id -> platform course id, or ``None`` for "not in the list"."""
         site = self.require_site(school=True)
         assert site.school_id is not None
-        return section_build.plan_sections(self.view(), data.sections, data.courses, data.terms, site.school_id, choices)
+        return section_build.plan_sections(
+            self.view(), data.sections, data.courses, data.terms, site.school_id, choices
+        )
 
     def apply_sections(self, plan: SectionPlan) -> Run:
         return section_apply.apply_sections(self.store, plan, started_by=self.started_by)

@@ -3,12 +3,7 @@
 Import from here: ``from cleverwizard.store import RosterStore, Student, StoreBusy``.
 """
 
-from cleverwizard.store.errors import (
-    StoreBusy,
-    StoreCorrupt,
-    StoreError,
-    StoreSchemaError,
-)
+from cleverwizard.store.errors import StoreBusy, StoreCorrupt, StoreError, StoreSchemaError
 from cleverwizard.store.models import (
     SCHEMA_VERSION,
     Account,
@@ -29,11 +24,7 @@ from cleverwizard.store.models import (
     Teacher,
     now_iso,
 )
-from cleverwizard.store.repository import (
-    DB_FILE_NAME,
-    DEFAULT_LOCK_TIMEOUT,
-    RosterStore,
-)
+from cleverwizard.store.repository import DB_FILE_NAME, DEFAULT_LOCK_TIMEOUT, RosterStore
 from cleverwizard.store.storage import AtomicJSONStorage
 from cleverwizard.store.transaction import StoreTransaction
 

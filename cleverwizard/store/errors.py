@@ -53,7 +53,6 @@ class StoreSchemaError(StoreError):
             detail = "it has no schema version, so it is not a cleverwizard roster file"
         else:
             detail = (
-                f"it has schema version {found!r}, which this cleverwizard does not "
-                f"understand (it expects {expected})"
+                f"it has schema version {found!r}, which this cleverwizard does not understand (it expects {expected})"
             )
         super().__init__(f"Cannot open the roster file {path}: {detail}.")

@@ -24,16 +24,7 @@ from tinydb import TinyDB
 from cleverwizard.bulk import paused_gc
 from cleverwizard.store.errors import StoreCorrupt, StoreError
 from cleverwizard.store.lock import StoreLock
-from cleverwizard.store.models import (
-    Course,
-    MatchDecision,
-    Meta,
-    Run,
-    Section,
-    Site,
-    Student,
-    Teacher,
-)
+from cleverwizard.store.models import Course, MatchDecision, Meta, Run, Section, Site, Student, Teacher
 from cleverwizard.store.storage import AtomicJSONStorage, remove_stale_temp_files
 from cleverwizard.store.tables import (
     COURSES,

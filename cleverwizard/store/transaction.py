@@ -316,7 +316,9 @@ class StoreTransaction:
         return to_model(Run, copy.deepcopy(doc), self._path, RUNS) if doc is not None else None
 
 
-def _dumped(accounts: Iterable[Teacher] | Iterable[Student], kind: type[Teacher] | type[Student]) -> Iterator[dict[str, Any]]:
+def _dumped(
+    accounts: Iterable[Teacher] | Iterable[Student], kind: type[Teacher] | type[Student]
+) -> Iterator[dict[str, Any]]:
     """Each account's stored form, refusing the other kind (a teacher put among students)."""
     for account in accounts:
         if not isinstance(account, kind):

@@ -22,10 +22,7 @@ from cleverwizard.service.status import Checklist, StepKey
 from cleverwizard.store import RosterStore
 from cleverwizard.store.errors import StoreError
 from cleverwizard.ui.commands import WizardCommands
-from cleverwizard.ui.screens.notifications import (
-    NotificationsScreen,
-    has_sections_screen,
-)
+from cleverwizard.ui.screens.notifications import NotificationsScreen, has_sections_screen
 
 Destination = Literal["home", "district", "school", "teachers", "students", "sections", "history", "help"]
 

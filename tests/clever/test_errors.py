@@ -40,9 +40,7 @@ class NoSleep:
         self.waits.append(seconds)
 
 
-def _client(
-    handler: Handler, seen: list[httpx.Request], sleep: NoSleep | None = None
-) -> CleverClient:
+def _client(handler: Handler, seen: list[httpx.Request], sleep: NoSleep | None = None) -> CleverClient:
     def record(request: httpx.Request) -> httpx.Response:
         seen.append(request)
         return handler(request)
@@ -66,9 +64,7 @@ def _always(status: int, **kwargs: Any) -> Handler:
         (501, CleverUnsupported),
     ],
 )
-async def test_final_statuses_raise_their_typed_error_after_one_request(
-    status: int, error: type[CleverError]
-) -> None:
+async def test_final_statuses_raise_their_typed_error_after_one_request(status: int, error: type[CleverError]) -> None:
     seen: list[httpx.Request] = []
     sleep = NoSleep()
     async with _client(_always(status, json={"message": "nope"}), seen, sleep) as client:
@@ -83,9 +79,7 @@ async def test_final_statuses_raise_their_typed_error_after_one_request(
 
 async def test_401_tells_the_administrator_how_to_get_a_new_token() -> None:
     seen: list[httpx.Request] = []
-    async with _client(
-        _always(401, content=HTML, headers={"content-type": "text/html"}), seen
-    ) as client:
+    async with _client(_always(401, content=HTML, headers={"content-type": "text/html"}), seen) as client:
         with pytest.raises(CleverAuthError) as caught:
             await client.district()
     assert caught.value.message == (
@@ -163,9 +157,7 @@ async def test_html_page_with_status_200_is_a_data_error() -> None:
         ([{"data": {"id": "u1"}}], "not a JSON object"),
     ],
 )
-async def test_malformed_pages_are_data_errors_that_say_what_is_wrong(
-    body: Any, problem: str
-) -> None:
+async def test_malformed_pages_are_data_errors_that_say_what_is_wrong(body: Any, problem: str) -> None:
     seen: list[httpx.Request] = []
     async with _client(_always(200, json=body), seen) as client:
         with pytest.raises(CleverDataError) as caught:

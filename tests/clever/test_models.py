@@ -75,9 +75,7 @@ STUDENT: dict[str, Any] = {
             "race": "",
             "hispanic_ethnicity": "N",
             "ell_status": "",
-            "enrollments": [
-                {"school": "s1", "start_date": "2023-08-20T00:00:00.000Z", "end_date": None}
-            ],
+            "enrollments": [{"school": "s1", "start_date": "2023-08-20T00:00:00.000Z", "end_date": None}],
             "location": {
                 "address": None,
                 "city": "Springfield",
@@ -106,9 +104,7 @@ CONTACT: dict[str, Any] = {
             "phone": None,
             "phone_type": "Cell",
             "sis_id": None,
-            "student_relationships": [
-                {"student": "u1", "relationship": "Parent", "type": "Parent/Guardian"}
-            ],
+            "student_relationships": [{"student": "u1", "relationship": "Parent", "type": "Parent/Guardian"}],
         }
     },
 }
@@ -121,10 +117,7 @@ def test_multi_role_teacher_keeps_every_role() -> None:
     assert user.roles.teacher.credentials is not None
     assert user.roles.teacher.credentials.district_username == "ekrabappel"
     assert user.roles.staff is not None and user.roles.staff.department == "Math"
-    assert (
-        user.roles.district_admin is not None
-        and user.roles.district_admin.title == "Curriculum Lead"
-    )
+    assert user.roles.district_admin is not None and user.roles.district_admin.title == "Curriculum Lead"
     assert user.roles.student is None and user.roles.contact is None
 
 
@@ -144,9 +137,7 @@ def test_contact_role_parses_and_has_no_schools() -> None:
     assert user.school_ids("student") == set() and user.school_ids("teacher") == set()
 
 
-@pytest.mark.parametrize(
-    "grade", ["13", "", None, "Ungraded", "PreKindergarten", "PostGraduate", "Other"]
-)
+@pytest.mark.parametrize("grade", ["13", "", None, "Ungraded", "PreKindergarten", "PostGraduate", "Other"])
 def test_every_spec_grade_including_odd_ones_is_kept_as_sent(grade: str | None) -> None:
     record = {"id": "u2", "roles": {"student": {"school": "s1", "grade": grade}}}
     user = User.model_validate(record)
@@ -178,9 +169,7 @@ def test_null_names_roles_and_role_values_are_tolerated() -> None:
 
 
 def test_null_schools_list_becomes_empty() -> None:
-    user = User.model_validate(
-        {"id": "u5", "roles": {"teacher": {"school": "s9", "schools": None}}}
-    )
+    user = User.model_validate({"id": "u5", "roles": {"teacher": {"school": "s9", "schools": None}}})
     assert user.roles.teacher is not None and user.roles.teacher.schools == []
     assert user.school_ids("teacher") == {"s9"}
 
@@ -195,9 +184,7 @@ def test_school_ids_merges_primary_and_listed_schools_per_role() -> None:
     assert user.school_ids("teacher") == {"s1", "s2"}
     assert user.school_ids("student") == set()
     assert User.model_validate(STUDENT).school_ids("student") == {"s1"}
-    no_primary = User.model_validate(
-        {"id": "u6", "roles": {"student": {"school": None, "schools": ["s3"]}}}
-    )
+    no_primary = User.model_validate({"id": "u6", "roles": {"student": {"school": None, "schools": ["s3"]}}})
     assert no_primary.school_ids("student") == {"s3"}
 
 

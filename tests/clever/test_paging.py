@@ -36,9 +36,7 @@ def _always(body: Any, status: int = 200) -> Handler:
     return lambda request: httpx.Response(status, json=body)
 
 
-def _client(
-    handler: Handler, seen: list[httpx.Request], base: str | None = BASE, **kwargs: Any
-) -> CleverClient:
+def _client(handler: Handler, seen: list[httpx.Request], base: str | None = BASE, **kwargs: Any) -> CleverClient:
     """A client on a mock transport that records every request; ``base=None`` = default."""
 
     def record(request: httpx.Request) -> httpx.Response:
@@ -88,9 +86,7 @@ async def test_default_base_url_resolves_links_on_api_clever_com() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         if "starting_after" in request.url.params:
             return httpx.Response(200, json=_page([{"id": "sch2"}]))
-        return httpx.Response(
-            200, json=_page([{"id": "sch1"}], "/v3.0/schools?starting_after=sch1&limit=1000")
-        )
+        return httpx.Response(200, json=_page([{"id": "sch1"}], "/v3.0/schools?starting_after=sch1&limit=1000"))
 
     async with _client(handler, seen, base=None) as client:
         schools = await client.schools()
@@ -105,9 +101,7 @@ async def test_stops_on_empty_page_even_with_a_next_link() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         if "starting_after" in request.url.params:
             return httpx.Response(200, json=_page([], "/v3.0/sections?starting_after=zzz"))
-        return httpx.Response(
-            200, json=_page([{"id": "sec1"}], "/v3.0/sections?starting_after=sec1")
-        )
+        return httpx.Response(200, json=_page([{"id": "sec1"}], "/v3.0/sections?starting_after=sec1"))
 
     async with _client(handler, seen) as client:
         sections = await client.school_sections("s1")
@@ -148,12 +142,8 @@ async def test_refuses_a_next_link_that_repeats_an_earlier_page() -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         if "starting_after" in request.url.params:
-            return httpx.Response(
-                200, json=_page([_user("u2")], "/v3.0/schools/s1/users?role=student&limit=1000")
-            )
-        return httpx.Response(
-            200, json=_page([_user("u1")], "/v3.0/schools/s1/users?starting_after=u1&limit=1000")
-        )
+            return httpx.Response(200, json=_page([_user("u2")], "/v3.0/schools/s1/users?role=student&limit=1000"))
+        return httpx.Response(200, json=_page([_user("u1")], "/v3.0/schools/s1/users?starting_after=u1&limit=1000"))
 
     async with _client(handler, seen) as client:
         with pytest.raises(CleverDataError, match="repeats an earlier page") as caught:
@@ -193,9 +183,7 @@ async def test_default_limit_is_sent_and_kept_on_links_without_one() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         if "starting_after" in request.url.params:
             return httpx.Response(200, json=_page([{"id": "sch2"}]))
-        return httpx.Response(
-            200, json=_page([{"id": "sch1"}], "/v3.0/schools?starting_after=sch1")
-        )
+        return httpx.Response(200, json=_page([{"id": "sch1"}], "/v3.0/schools?starting_after=sch1"))
 
     async with _client(handler, seen) as client:
         await client.schools()
@@ -208,9 +196,7 @@ async def test_iter_pages_yields_each_page_as_validated_records() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         if "starting_after" in request.url.params:
             return httpx.Response(200, json=_page([{"id": "sch3"}]))
-        return httpx.Response(
-            200, json=_page([{"id": "sch1"}, {"id": "sch2"}], "/v3.0/schools?starting_after=sch2")
-        )
+        return httpx.Response(200, json=_page([{"id": "sch1"}, {"id": "sch2"}], "/v3.0/schools?starting_after=sch2"))
 
     async with _client(handler, seen) as client:
         pages = [page async for page in client.iter_pages("/schools", {}, School)]
@@ -267,9 +253,7 @@ async def test_latest_event_id_is_none_without_events(response: httpx.Response) 
 
 async def test_district_reads_the_tokens_own_district() -> None:
     seen: list[httpx.Request] = []
-    body = _page(
-        [{"id": "d1", "name": "Springfield", "state": "success", "login_methods": ["clever"]}]
-    )
+    body = _page([{"id": "d1", "name": "Springfield", "state": "success", "login_methods": ["clever"]}])
     async with _client(_always(body), seen) as client:
         district = await client.district()
     assert (district.id, district.name) == ("d1", "Springfield")

@@ -62,12 +62,8 @@ def _scripted(steps: list[Step], seen: list[httpx.Request]) -> httpx.MockTranspo
     return httpx.MockTransport(handler)
 
 
-def _client(
-    steps: list[Step], sleep: FakeSleep, seen: list[httpx.Request], **policy: Any
-) -> CleverClient:
-    return CleverClient(
-        "tok", BASE, transport=_scripted(steps, seen), retry=_policy(sleep, **policy)
-    )
+def _client(steps: list[Step], sleep: FakeSleep, seen: list[httpx.Request], **policy: Any) -> CleverClient:
+    return CleverClient("tok", BASE, transport=_scripted(steps, seen), retry=_policy(sleep, **policy))
 
 
 async def _get_district(steps: list[Step], sleep: FakeSleep, **policy: Any) -> tuple[District, int]:
@@ -104,9 +100,7 @@ async def test_429_waits_until_x_ratelimit_reset_from_the_injected_clock() -> No
 
 async def test_429_waits_retry_after_seconds() -> None:
     sleep = FakeSleep()
-    _, requests = await _get_district(
-        [_limited(Retry_After="7"), httpx.Response(200, json=OK)], sleep
-    )
+    _, requests = await _get_district([_limited(Retry_After="7"), httpx.Response(200, json=OK)], sleep)
     assert (sleep.waits, requests) == ([7.0], 2)
 
 
@@ -175,9 +169,7 @@ async def test_429_without_usable_headers_backs_off_exponentially() -> None:
 
 async def test_429_gives_up_once_the_wait_budget_would_be_exceeded() -> None:
     sleep = FakeSleep()
-    error, requests = await _failing(
-        CleverRateLimited, [_limited(Retry_After="50")], sleep, max_rate_limit_wait=120
-    )
+    error, requests = await _failing(CleverRateLimited, [_limited(Retry_After="50")], sleep, max_rate_limit_wait=120)
     assert sleep.waits == [50.0, 50.0]
     assert requests == 3
     assert isinstance(error, CleverRateLimited) and error.waited == 100.0
@@ -187,9 +179,7 @@ async def test_429_gives_up_once_the_wait_budget_would_be_exceeded() -> None:
 
 async def test_429_asking_for_longer_than_the_budget_fails_without_waiting() -> None:
     sleep = FakeSleep()
-    error, requests = await _failing(
-        CleverRateLimited, [_limited(X_RateLimit_Reset=str(int(NOW) + 600))], sleep
-    )
+    error, requests = await _failing(CleverRateLimited, [_limited(X_RateLimit_Reset=str(int(NOW) + 600))], sleep)
     assert sleep.waits == []
     assert requests == 1
     assert "longer than it is allowed to wait" in error.message
@@ -213,9 +203,7 @@ async def test_rate_limit_waits_do_not_use_up_server_error_attempts() -> None:
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
 async def test_server_error_then_success_retries_once(status: int) -> None:
     sleep = FakeSleep()
-    district, requests = await _get_district(
-        [httpx.Response(status), httpx.Response(200, json=OK)], sleep
-    )
+    district, requests = await _get_district([httpx.Response(status), httpx.Response(200, json=OK)], sleep)
     assert district.name == "Springfield"
     assert (requests, sleep.waits) == (2, [0.5])
 
@@ -233,9 +221,7 @@ async def test_503_forever_stops_after_max_attempts() -> None:
 
 async def test_backoff_is_capped_at_max_delay() -> None:
     sleep = FakeSleep()
-    _, requests = await _failing(
-        CleverUnavailable, [httpx.Response(500)], sleep, max_attempts=6, max_delay=1.5
-    )
+    _, requests = await _failing(CleverUnavailable, [httpx.Response(500)], sleep, max_attempts=6, max_delay=1.5)
     assert requests == 6
     assert sleep.waits == [0.5, 1.0, 1.5, 1.5, 1.5]
 
@@ -251,18 +237,14 @@ def test_jitter_only_shortens_the_wait_and_stays_within_bounds() -> None:
 
 async def test_timeout_then_success() -> None:
     sleep = FakeSleep()
-    district, requests = await _get_district(
-        [httpx.ReadTimeout("slow"), httpx.Response(200, json=OK)], sleep
-    )
+    district, requests = await _get_district([httpx.ReadTimeout("slow"), httpx.Response(200, json=OK)], sleep)
     assert district.id == "d1"
     assert (requests, sleep.waits) == (2, [0.5])
 
 
 async def test_connection_failures_forever_raise_a_network_error_naming_the_host() -> None:
     sleep = FakeSleep()
-    error, requests = await _failing(
-        CleverNetworkError, [httpx.ConnectError("refused")], sleep, max_attempts=3
-    )
+    error, requests = await _failing(CleverNetworkError, [httpx.ConnectError("refused")], sleep, max_attempts=3)
     assert requests == 3
     assert sleep.waits == [0.5, 1.0]
     assert "cannot reach Clever at 127.0.0.1: check the network" in error.message

@@ -61,7 +61,9 @@ def test_import_teachers_twice_makes_no_duplicates(cw: Run, district: SandboxDis
         linked = [t.clever_id for t in teachers if t.clever_id]
     assert len(linked) == len(set(linked)) == len(clever_teachers)
     assert len(teachers) >= manual  # nothing deleted
-    assert len(teachers) == manual + len(clever_teachers) - sum(1 for t in teachers if t.clever_id and t.source == "manual")
+    assert len(teachers) == manual + len(clever_teachers) - sum(
+        1 for t in teachers if t.clever_id and t.source == "manual"
+    )
 
 
 def test_import_students_and_export(cw: Run, district: SandboxDistrict) -> None:
@@ -71,7 +73,17 @@ def test_import_students_and_export(cw: Run, district: SandboxDistrict) -> None:
     rows = json.loads(cw("export", "students", "--format", "json").output)
     clever_students = district.users_at_school(school, "student")
     assert len(rows) == len(clever_students)
-    assert set(rows[0]) == {"id", "clever_id", "first_name", "last_name", "email", "source", "status", "grade", "school"}
+    assert set(rows[0]) == {
+        "id",
+        "clever_id",
+        "first_name",
+        "last_name",
+        "email",
+        "source",
+        "status",
+        "grade",
+        "school",
+    }
     assert all(row["school"] == school and row["source"] == "clever" for row in rows)
     no_email = [u for u in clever_students if not u.get("email")]
     assert sum(1 for row in rows if row["email"] is None) >= len(no_email)
@@ -90,6 +102,13 @@ def test_a_revoked_token_fails_cleanly(cw: Run, district: SandboxDistrict, data_
 
 
 def test_help_works_on_every_command(cw: Run) -> None:
-    for args in (["--help"], ["connect", "--help"], ["import", "--help"], ["export", "--help"], ["sandbox", "serve", "--help"], ["demo", "--help"]):
+    for args in (
+        ["--help"],
+        ["connect", "--help"],
+        ["import", "--help"],
+        ["export", "--help"],
+        ["sandbox", "serve", "--help"],
+        ["demo", "--help"],
+    ):
         result = cw(*args)
         assert result.exit_code == 0 and "Usage" in result.output

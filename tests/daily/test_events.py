@@ -24,7 +24,12 @@ SCHOOL = "school-1"
 
 
 def _user(uid: str, school: str, role: str = "student", **extra: Any) -> dict[str, Any]:
-    return {"id": uid, "name": {"first": "A", "last": uid}, "roles": {role: {"school": school, "schools": [school]}}, **extra}
+    return {
+        "id": uid,
+        "name": {"first": "A", "last": uid},
+        "roles": {role: {"school": school, "schools": [school]}},
+        **extra,
+    }
 
 
 def _event(n: int, kind: str, record: dict[str, Any]) -> Event:
@@ -32,15 +37,17 @@ def _event(n: int, kind: str, record: dict[str, Any]) -> Event:
 
 
 def test_the_newest_event_per_user_decides() -> None:
-    batch = EventBatch([
-        _event(1, "users.created", _user("s1", SCHOOL)),
-        _event(2, "users.updated", _user("s1", "elsewhere")),  # moved away: gone from this school
-        _event(3, "users.created", _user("t1", SCHOOL, "teacher")),
-        _event(4, "users.updated", _user("s2", "elsewhere")),
-        _event(5, "users.updated", _user("s2", SCHOOL)),  # moved here: present
-        _event(6, "users.deleted", _user("s3", SCHOOL)),
-        _event(7, "sections.updated", {"id": "sec1", "school": SCHOOL}),
-    ])
+    batch = EventBatch(
+        [
+            _event(1, "users.created", _user("s1", SCHOOL)),
+            _event(2, "users.updated", _user("s1", "elsewhere")),  # moved away: gone from this school
+            _event(3, "users.created", _user("t1", SCHOOL, "teacher")),
+            _event(4, "users.updated", _user("s2", "elsewhere")),
+            _event(5, "users.updated", _user("s2", SCHOOL)),  # moved here: present
+            _event(6, "users.deleted", _user("s3", SCHOOL)),
+            _event(7, "sections.updated", {"id": "sec1", "school": SCHOOL}),
+        ]
+    )
     changes = user_changes(batch, SCHOOL)
     assert [u.id for u in changes.present["student"]] == ["s2"]
     assert [u.id for u in changes.present["teacher"]] == ["t1"]
@@ -113,19 +120,30 @@ async def test_the_position_before_a_full_sync() -> None:
 
 
 def _section(sid: str, school: str, students: list[str]) -> dict[str, Any]:
-    return {"id": sid, "school": school, "name": f"Class {sid}", "teacher": "t1", "teachers": ["t1"], "students": students}
+    return {
+        "id": sid,
+        "school": school,
+        "name": f"Class {sid}",
+        "teacher": "t1",
+        "teachers": ["t1"],
+        "students": students,
+    }
 
 
 def test_the_newest_event_per_section_decides_present_or_gone() -> None:
-    batch = EventBatch([
-        _event(1, "sections.created", _section("sec1", SCHOOL, ["s1"])),
-        _event(2, "sections.updated", _section("sec1", SCHOOL, ["s1", "s2"])),  # the newest list wins
-        _event(3, "sections.updated", _section("sec2", "elsewhere", [])),  # another school's: gone from here
-        _event(4, "sections.deleted", _section("sec3", SCHOOL, [])),
-        _event(5, "sections.updated", {"id": "sec4", "school": SCHOOL, "name": "Broken", "students": "s1"}),
-        _event(6, "sections.updated", {"id": "sec5", "school": "elsewhere", "students": "s1"}),  # not ours to report
-        _event(7, "users.updated", _user("s1", SCHOOL)),
-    ])
+    batch = EventBatch(
+        [
+            _event(1, "sections.created", _section("sec1", SCHOOL, ["s1"])),
+            _event(2, "sections.updated", _section("sec1", SCHOOL, ["s1", "s2"])),  # the newest list wins
+            _event(3, "sections.updated", _section("sec2", "elsewhere", [])),  # another school's: gone from here
+            _event(4, "sections.deleted", _section("sec3", SCHOOL, [])),
+            _event(5, "sections.updated", {"id": "sec4", "school": SCHOOL, "name": "Broken", "students": "s1"}),
+            _event(
+                6, "sections.updated", {"id": "sec5", "school": "elsewhere", "students": "s1"}
+            ),  # not ours to report
+            _event(7, "users.updated", _user("s1", SCHOOL)),
+        ]
+    )
     changes = section_changes(batch, SCHOOL)
     assert [(s.id, s.students) for s in changes.present] == [("sec1", ["s1", "s2"])]
     assert changes.gone == {"sec2", "sec3"}

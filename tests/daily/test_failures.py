@@ -13,15 +13,7 @@ from filelock import FileLock
 from cleverwizard.daily import run as daily_module
 from cleverwizard.sandbox import SandboxDistrict
 from cleverwizard.store import StoreTransaction
-from tests.daily.conftest import (
-    Run,
-    daily,
-    opened,
-    service,
-    snapshot,
-    students_at,
-    teachers_at,
-)
+from tests.daily.conftest import Run, daily, opened, service, snapshot, students_at, teachers_at
 
 
 def test_a_sync_killed_halfway_leaves_the_store_as_it_was(

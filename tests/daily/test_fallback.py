@@ -116,7 +116,9 @@ def test_choosing_another_school_makes_the_next_sync_full(
     assert report.plans["students"].counts.archived == len(here - there)  # both schools: kept, updated
 
 
-def test_a_last_sync_older_than_clever_keeps_events_falls_back(synced: str, district: SandboxDistrict, data_dir: Path) -> None:
+def test_a_last_sync_older_than_clever_keeps_events_falls_back(
+    synced: str, district: SandboxDistrict, data_dir: Path
+) -> None:
     district.add_student(synced, "Any", "Change", "1")
     assert daily(data_dir).mode == "events"
     with opened(data_dir) as store, store.transaction() as tx:

@@ -12,7 +12,9 @@ from tests.daily.conftest import Run, opened, snapshot, students_at, teachers_at
 from tests.sync.factories import student
 
 
-def test_archiving_too_many_is_held_then_forced(cw: Run, synced: str, district: SandboxDistrict, data_dir: Path) -> None:
+def test_archiving_too_many_is_held_then_forced(
+    cw: Run, synced: str, district: SandboxDistrict, data_dir: Path
+) -> None:
     leavers = students_at(district, synced)[:8]
     for leaver in leavers:
         district.delete_user(leaver["id"])
@@ -29,7 +31,15 @@ def test_archiving_too_many_is_held_then_forced(cw: Run, synced: str, district: 
     summary = json.loads(held_json.stdout)
     assert summary["held"] and summary["run_id"] is None
     assert summary["guard"] == [
-        {"kind": "student", "action": "archive", "count": 8, "base": 61, "limit": 0.1, "percent": 13.1, "limit_percent": 10.0}
+        {
+            "kind": "student",
+            "action": "archive",
+            "count": 8,
+            "base": 61,
+            "limit": 0.1,
+            "percent": 13.1,
+            "limit_percent": 10.0,
+        }
     ]
 
     forced = cw("sync", "--force")
@@ -48,7 +58,9 @@ def test_renaming_most_teachers_is_held(cw: Run, synced: str, district: SandboxD
     before = snapshot(data_dir)
     result = cw("sync")
     assert result.exit_code == 3
-    assert f"it would update {len(teachers)} of {len(teachers)} linked teachers (100%, the limit is 75%)" in result.output
+    assert (
+        f"it would update {len(teachers)} of {len(teachers)} linked teachers (100%, the limit is 75%)" in result.output
+    )
     assert snapshot(data_dir) == before
 
 

@@ -9,15 +9,7 @@ import pytest
 
 from cleverwizard.sandbox import SandboxDistrict
 from cleverwizard.store.models import Section
-from tests.daily.conftest import (
-    Run,
-    daily,
-    opened,
-    service,
-    snapshot,
-    students_at,
-    teachers_at,
-)
+from tests.daily.conftest import Run, daily, opened, service, snapshot, students_at, teachers_at
 
 
 def test_history_lists_runs_newest_first_with_who_started_them(
@@ -31,7 +23,9 @@ def test_history_lists_runs_newest_first_with_who_started_them(
     assert cw("sync", "--started-by", "cli").exit_code == 0
     rows = json.loads(cw("history", "--json").output)
     assert [(r["id"], r["kind"], r["started_by"]) for r in rows] == [
-        (3, "sync", "cli"), (2, "sync", "schedule"), (1, "import teachers", "cli")
+        (3, "sync", "cli"),
+        (2, "sync", "schedule"),
+        (1, "import teachers", "cli"),
     ]
     assert rows[0]["counts"]["created"] == 1 and rows[0]["parts"]["students"]["created"] == 1
     assert rows[0]["detail"] == "events: 1 event since the last sync"
@@ -42,7 +36,9 @@ def test_history_lists_runs_newest_first_with_who_started_them(
     assert text[1].split()[0] == "3" and text[1].split()[2:4] == ["cli", "sync"]
 
 
-def test_undo_reverts_a_sync_and_is_itself_a_run(cw: Run, synced: str, district: SandboxDistrict, data_dir: Path) -> None:
+def test_undo_reverts_a_sync_and_is_itself_a_run(
+    cw: Run, synced: str, district: SandboxDistrict, data_dir: Path
+) -> None:
     with opened(data_dir) as store:
         accounts = (store.teachers(), store.students())
     teacher = teachers_at(district, synced)[0]
@@ -71,7 +67,9 @@ def test_undo_reverts_a_sync_and_is_itself_a_run(cw: Run, synced: str, district:
         assert any(s.email == "new.kid@example.org" for s in store.students())
 
 
-def test_undo_leaves_what_a_later_run_or_the_wizard_changed(synced: str, district: SandboxDistrict, data_dir: Path) -> None:
+def test_undo_leaves_what_a_later_run_or_the_wizard_changed(
+    synced: str, district: SandboxDistrict, data_dir: Path
+) -> None:
     teacher = teachers_at(district, synced)[0]
     pupil = students_at(district, synced)[2]
     district.update_user(teacher["id"], last="First-Rename")
@@ -162,7 +160,8 @@ def test_undoing_the_later_run_first_lets_the_earlier_one_be_undone(
 
     assert report.refused == [] and report.undo_run_id is not None
     assert sorted((item.action, item.name.split(" (#")[0]) for item in report.reverted) == [
-        ("put back", f"{teacher['name']['first']} First-Rename"), ("removed", "New Kid")
+        ("put back", f"{teacher['name']['first']} First-Rename"),
+        ("removed", "New Kid"),
     ]
     with opened(data_dir) as store:
         assert (store.teachers(), store.students()) == accounts
@@ -189,7 +188,9 @@ def test_a_record_edited_after_the_later_run_was_undone_still_stays(
     assert [(item.name.split(" (#")[0], item.reason) for item in report.refused] == [
         (f"{pupil['name']['first']} {pupil['name']['last']}", "changed since (edited in the wizard)")
     ]
-    assert [item.name.split(" (#")[0] for item in report.reverted] == [f"{other['name']['first']} {other['name']['last']}"]
+    assert [item.name.split(" (#")[0] for item in report.reverted] == [
+        f"{other['name']['first']} {other['name']['last']}"
+    ]
     with opened(data_dir) as store:
         now = {s.clever_id: s for s in store.students()}
     assert (now[pupil["id"]].grade, now[pupil["id"]].email) == ("7", "typed.after.the.undo@example.org")

@@ -5,12 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from cleverwizard.daily.sections import (
-    affected_sections,
-    needs_courses,
-    stored_terms,
-    unknown_terms,
-)
+from cleverwizard.daily.sections import affected_sections, needs_courses, stored_terms, unknown_terms
 from cleverwizard.people.build import PlatformView
 from cleverwizard.people.plan import FieldChange, Plan, PlannedChange
 from cleverwizard.store.models import Course, Section
@@ -47,8 +42,14 @@ def test_courses_are_fetched_only_to_name_a_section_or_suggest_its_course() -> N
 
 def test_terms_are_reused_from_the_stored_sections_unless_one_is_new() -> None:
     older = _stored("sec-1", clever_term_id=FALL.id, term_name="Fall", updated_at="2025-01-01T00:00:00Z")
-    newer = _stored("sec-2", clever_term_id=FALL.id, term_name=FALL.name, term_start=FALL.start_date,
-                    term_end=FALL.end_date, updated_at="2025-09-01T00:00:00Z")
+    newer = _stored(
+        "sec-2",
+        clever_term_id=FALL.id,
+        term_name=FALL.name,
+        term_start=FALL.start_date,
+        term_end=FALL.end_date,
+        updated_at="2025-09-01T00:00:00Z",
+    )
     view = _view(older, newer)
     assert stored_terms(view) == [FALL]  # as most recently saved
     assert not unknown_terms([clever_section("A", MATH, id="sec-3")], view)

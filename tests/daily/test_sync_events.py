@@ -7,15 +7,7 @@ from pathlib import Path
 
 from cleverwizard.daily.events import LOG_START
 from cleverwizard.sandbox import SandboxAPI, SandboxDistrict
-from tests.daily.conftest import (
-    Run,
-    daily,
-    opened,
-    service,
-    snapshot,
-    students_at,
-    teachers_at,
-)
+from tests.daily.conftest import Run, daily, opened, service, snapshot, students_at, teachers_at
 
 
 def test_sync_before_a_school_is_connected_is_out_of_order(cw: Run, data_dir: Path) -> None:
@@ -84,8 +76,13 @@ def test_an_events_run_creates_updates_archives_and_keeps_edits(
     assert summary["counts"]["teachers"]["updated"] == 1
     kept = summary["kept_edits"]
     assert kept == [
-        {"account_id": account.id, "name": f"{edited['name']['first']} {edited['name']['last']}",
-         "field": "email", "kept": "picked.in.wizard@example.org", "clever_value": "from.the.sis@example.org"}
+        {
+            "account_id": account.id,
+            "name": f"{edited['name']['first']} {edited['name']['last']}",
+            "field": "email",
+            "kept": "picked.in.wizard@example.org",
+            "clever_value": "from.the.sis@example.org",
+        }
     ]
     with opened(data_dir) as store:
         by_clever = {a.clever_id: a for a in [*store.students(), *store.teachers()]}

@@ -46,7 +46,9 @@ def _asked(api: SandboxAPI, before: Counter[str]) -> dict[str, int]:
 def _decided_pair(district: SandboxDistrict, data_dir: Path, school: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """Two sections of the same platform course, both with their course decided."""
     stored = _stored(data_dir)
-    here = [s for s in district.sections_at_school(school) if stored[s["id"]].course_method not in (None, "not_in_list")]
+    here = [
+        s for s in district.sections_at_school(school) if stored[s["id"]].course_method not in (None, "not_in_list")
+    ]
     for first in here:
         for second in here:
             if first is not second and first["course"] == second["course"]:
@@ -76,8 +78,12 @@ def test_a_new_section_is_created_with_people_created_in_the_same_run(
     pupil = students_at(district, sectioned)[0]
     teacher = teachers_at(district, sectioned)[0]
     section = district.add_section(
-        sectioned, "Robotics Club", teachers=[teacher["id"]], students=[newcomer["id"], pupil["id"]],
-        course=sibling["course"], term_id=sibling["term_id"],
+        sectioned,
+        "Robotics Club",
+        teachers=[teacher["id"]],
+        students=[newcomer["id"], pupil["id"]],
+        course=sibling["course"],
+        term_id=sibling["term_id"],
     )
     before = Counter(api.path_counts)
 
@@ -189,7 +195,9 @@ def test_the_guard_holds_a_run_that_would_archive_many_sections(
     assert held.exit_code == 3 and snapshot(data_dir) == before
     summary = json.loads(held.stdout)
     assert summary["held"] and summary["run_id"] is None and summary["counts"]["sections"]["archived"] == 3
-    assert [(g["kind"], g["action"], g["count"], g["base"]) for g in summary["guard"]] == [("section", "archive", 3, len(here))]
+    assert [(g["kind"], g["action"], g["count"], g["base"]) for g in summary["guard"]] == [
+        ("section", "archive", 3, len(here))
+    ]
     forced = cw("sync", "--force")
     assert forced.exit_code == 0, forced.output
     assert sum(s.status == "archived" for s in _stored(data_dir).values()) == 3
@@ -208,7 +216,9 @@ def test_a_dry_run_prints_the_section_changes_and_writes_nothing(
     assert result.exit_code == 0, result.output
     assert snapshot(data_dir) == before
     lines = result.output.splitlines()
-    assert "Sections named in the events or enrolling changed people: 0 new, 2 updated, 0 archived, 0 unchanged." in lines
+    assert (
+        "Sections named in the events or enrolling changed people: 0 new, 2 updated, 0 archived, 0 unchanged." in lines
+    )
     assert f"  update: {source['name']} #{source['section_number']}; students +0 -1" in lines
     assert f"  update: {target['name']} #{target['section_number']}; students +2 -0" in lines
     summary = json.loads(cw("sync", "--dry-run", "--json").output)

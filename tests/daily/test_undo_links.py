@@ -19,15 +19,19 @@ def _view(store: RosterStore) -> PlatformView:
 def test_a_moved_link_stays_when_one_side_changed_since(tmp_path: Path) -> None:
     with RosterStore.open(tmp_path / "data") as store:
         with store.transaction() as tx:
-            tx.put_teachers([
-                Teacher(id=tx.next_account_id(), first_name="Rob", last_name="Lee", email="rob@old.org"),
-                Teacher(id=tx.next_account_id(), first_name="Robert", last_name="Lee", email="robert@old.org"),
-            ])
+            tx.put_teachers(
+                [
+                    Teacher(id=tx.next_account_id(), first_name="Rob", last_name="Lee", email="rob@old.org"),
+                    Teacher(id=tx.next_account_id(), first_name="Robert", last_name="Lee", email="robert@old.org"),
+                ]
+            )
         rob, robert = store.teachers()
         clever = clever_teacher("Robert", "Lee", "robert.lee@school.org", id="t-robert")
         apply_plan(store, plan_teachers(_view(store), [clever], SCHOOL, {rob.id: clever.id}), started_by="wizard")
         moved = apply_plan(
-            store, plan_teachers(_view(store), [clever], SCHOOL, {rob.id: None, robert.id: clever.id}), started_by="wizard"
+            store,
+            plan_teachers(_view(store), [clever], SCHOOL, {rob.id: None, robert.id: clever.id}),
+            started_by="wizard",
         )
         assert {t.id: t.clever_id for t in store.teachers()} == {rob.id: None, robert.id: "t-robert"}
         with store.transaction() as tx:  # someone edits Robert in the wizard afterwards
@@ -43,5 +47,8 @@ def test_a_moved_link_stays_when_one_side_changed_since(tmp_path: Path) -> None:
         assert {t.id: t.clever_id for t in store.teachers()} == {rob.id: None, robert.id: "t-robert"}
         assert report.reverted == [] and report.undo_run_id is None  # the match decisions stay with them
         assert {(item.table, item.key) for item in report.refused} == {
-            ("teachers", str(rob.id)), ("teachers", str(robert.id)), ("matches", str(rob.id)), ("matches", str(robert.id))
+            ("teachers", str(rob.id)),
+            ("teachers", str(robert.id)),
+            ("matches", str(rob.id)),
+            ("matches", str(robert.id)),
         }

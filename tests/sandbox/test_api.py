@@ -20,9 +20,13 @@ async def test_walks_all_users_without_duplicates(client: httpx.AsyncClient, dis
     assert all(User.model_validate(u) for u in users)
 
 
-async def test_full_last_page_is_followed_by_an_empty_page(client: httpx.AsyncClient, district: SandboxDistrict) -> None:
+async def test_full_last_page_is_followed_by_an_empty_page(
+    client: httpx.AsyncClient, district: SandboxDistrict
+) -> None:
     school_id = next(iter(district.schools))
-    response = await client.get(f"/schools/{school_id}/users", params={"role": "teacher", "primary": "true", "limit": 24})
+    response = await client.get(
+        f"/schools/{school_id}/users", params={"role": "teacher", "primary": "true", "limit": 24}
+    )
     body = response.json()
     assert len(body["data"]) == 24
     following = await client.get(ORIGIN + link(body, "next"))
@@ -71,8 +75,15 @@ async def test_bad_or_missing_token_is_401(api: SandboxAPI, header: str | None) 
 async def test_unknown_and_foreign_ids_are_404(client: httpx.AsyncClient) -> None:
     other = SandboxDistrict.generate(seed=99, schools=1, teachers=2, students=30)
     foreign_user = next(iter(other.users))
-    for path in (f"/users/{foreign_user}", "/users/000000000000000000000000", f"/districts/{other.district_id}",
-                 f"/schools/{next(iter(other.schools))}/users", "/sections/nope", "/teachers", "/nothing/here"):
+    for path in (
+        f"/users/{foreign_user}",
+        "/users/000000000000000000000000",
+        f"/districts/{other.district_id}",
+        f"/schools/{next(iter(other.schools))}/users",
+        "/sections/nope",
+        "/teachers",
+        "/nothing/here",
+    ):
         response = await client.get(path)
         assert response.status_code == 404, path
         assert response.json() == {"message": "Resource not found"}
@@ -101,7 +112,9 @@ async def test_rate_limit_headers_on_every_response(client: httpx.AsyncClient) -
         assert int(response.headers["X-RateLimit-Remaining"]) < 1200
 
 
-async def test_school_users_include_other_schools_people_unless_primary(client: httpx.AsyncClient, district: SandboxDistrict) -> None:
+async def test_school_users_include_other_schools_people_unless_primary(
+    client: httpx.AsyncClient, district: SandboxDistrict
+) -> None:
     for school_id in district.schools:
         for role in ("teacher", "student"):
             everyone, _ = await walk(client, f"/schools/{school_id}/users?role={role}&limit=1000")
@@ -121,7 +134,9 @@ async def test_admin_never_listed_as_teacher(client: httpx.AsyncClient, district
     assert [u["id"] for u in admins] == [admin["id"]]
 
 
-async def test_school_sections_courses_terms_and_section_users(client: httpx.AsyncClient, district: SandboxDistrict) -> None:
+async def test_school_sections_courses_terms_and_section_users(
+    client: httpx.AsyncClient, district: SandboxDistrict
+) -> None:
     school_id = list(district.schools)[1]
     sections, _ = await walk(client, f"/schools/{school_id}/sections?limit=1000")
     assert {s["id"] for s in sections} == {s["id"] for s in district.sections_at_school(school_id)}
@@ -158,8 +173,9 @@ async def test_mutation_is_visible_to_the_next_request(client: httpx.AsyncClient
 
 
 def test_transport_also_serves_a_sync_client(api: SandboxAPI, district: SandboxDistrict) -> None:
-    with httpx.Client(transport=api.transport(), base_url=BASE_URL,
-                      headers={"Authorization": f"Bearer {district.token}"}) as http:
+    with httpx.Client(
+        transport=api.transport(), base_url=BASE_URL, headers={"Authorization": f"Bearer {district.token}"}
+    ) as http:
         response = http.get("/schools")
     assert response.status_code == 200
     assert [i["data"]["id"] for i in response.json()["data"]] == list(district.schools)

@@ -7,16 +7,7 @@ from collections import Counter
 
 import pytest
 
-from cleverwizard.clever.models import (
-    GRADES,
-    SUBJECTS,
-    Course,
-    District,
-    School,
-    Section,
-    Term,
-    User,
-)
+from cleverwizard.clever.models import GRADES, SUBJECTS, Course, District, School, Section, Term, User
 from cleverwizard.sandbox import SandboxDistrict
 from cleverwizard.sandbox.names import is_accented
 
@@ -45,7 +36,14 @@ def test_ids_are_object_ids_ascending_in_creation_order(district: SandboxDistric
         ids = list(store)
         assert ids == sorted(ids)
         assert all(OBJECT_ID.match(i) for i in ids)
-    every = [district.district_id, *district.schools, *district.users, *district.sections, *district.courses, *district.terms]
+    every = [
+        district.district_id,
+        *district.schools,
+        *district.users,
+        *district.sections,
+        *district.courses,
+        *district.terms,
+    ]
     assert len(every) == len(set(every))
     assert district.token.startswith("sandbox-")
 

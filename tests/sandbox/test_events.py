@@ -40,7 +40,9 @@ def test_mutations_change_data_and_log_events(district: SandboxDistrict) -> None
     assert (student.name.first, student.roles.student.grade, student.email) == ("Zoe", "4", "zoe@example.org")
     update = district.events[2]
     assert update["data"]["previous_attributes"] == {
-        "name": {"first": "Zoë"}, "roles": {"student": {"grade": "3"}}, "email": None,
+        "name": {"first": "Zoë"},
+        "roles": {"student": {"grade": "3"}},
+        "email": None,
     }
     assert update["data"]["object"]["name"]["first"] == "Zoe"
     assert district.events[0]["data"]["object"]["name"]["first"] == "Zoë"

@@ -6,11 +6,7 @@ from collections import Counter
 
 import pytest
 
-from cleverwizard.sandbox import (
-    DEMO_ACCOUNT_KINDS,
-    SandboxDistrict,
-    demo_platform_teachers,
-)
+from cleverwizard.sandbox import DEMO_ACCOUNT_KINDS, SandboxDistrict, demo_platform_teachers
 from cleverwizard.sandbox.names import NICKNAMES, without_accents
 
 
@@ -30,7 +26,7 @@ def _near(typed: str, real: str) -> bool:
         return False
     if len(typed) == len(real):
         return sorted(typed) == sorted(real)
-    return any(real[:i] + real[i + 1:] == typed for i in range(len(real)))
+    return any(real[:i] + real[i + 1 :] == typed for i in range(len(real)))
 
 
 @pytest.mark.parametrize("seed", [2026, 1, 2, 3])

@@ -37,7 +37,9 @@ def store(tmp_path: Path) -> Iterator[RosterStore]:
 
 
 def _view(store: RosterStore) -> PlatformView:
-    return PlatformView(store.teachers(), store.students(), store.matches(), store.revision, store.sections(), store.courses())
+    return PlatformView(
+        store.teachers(), store.students(), store.matches(), store.revision, store.sections(), store.courses()
+    )
 
 
 def _plan(store: RosterStore, sections=SECTIONS):  # type: ignore[no-untyped-def]
@@ -65,7 +67,10 @@ def test_re_import_makes_no_duplicates_and_journals_updates(store: RosterStore) 
     assert again.changes == [] and again.unchanged == 2
     apply_sections(store, again, started_by="test")
     assert len(store.sections()) == 2
-    moved = [SECTIONS[0].model_copy(update={"students": ["s-1"]}), SECTIONS[1].model_copy(update={"students": ["s-2", "s-3"]})]
+    moved = [
+        SECTIONS[0].model_copy(update={"students": ["s-1"]}),
+        SECTIONS[1].model_copy(update={"students": ["s-2", "s-3"]}),
+    ]
     before = {s.id: s.model_dump(mode="json") for s in store.sections()}
     run = apply_sections(store, _plan(store, moved), started_by="test")
     assert run.counts.updated == 2

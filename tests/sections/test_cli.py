@@ -54,9 +54,7 @@ def test_dry_run_prints_the_plan_and_writes_nothing(cw: Run, demo_folder: Path) 
     assert (demo_folder / "roster.json").read_bytes() == before
 
 
-def test_import_applies_confident_courses_only_and_twice_makes_no_duplicates(
-    cw: Run, demo_folder: Path
-) -> None:
+def test_import_applies_confident_courses_only_and_twice_makes_no_duplicates(cw: Run, demo_folder: Path) -> None:
     school = _connect_and_import_people(cw)
     first = cw("import", "sections")
     assert first.exit_code == 0 and "Saved as run 3." in first.output

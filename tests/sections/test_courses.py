@@ -23,7 +23,11 @@ def _one(catalogue: list[Course], section: CleverSection, clever_courses: list[C
 
 def test_the_same_course_name_is_a_confident_suggestion() -> None:
     math7 = clever_course("Math 7")
-    row = _one([course(1, "Math 6"), course(2, "Math 7"), course(3, "Science 7")], clever_section("Math 7 - P3", math7), [math7])
+    row = _one(
+        [course(1, "Math 6"), course(2, "Math 7"), course(3, "Science 7")],
+        clever_section("Math 7 - P3", math7),
+        [math7],
+    )
     assert row.suggested == 2 and not row.decided
     assert row.suggestion is not None and row.suggestion.reason == "same name" and row.suggestion.confident
     assert row.clever_course_name == "Math 7"
@@ -34,7 +38,11 @@ def test_algebra_i_is_algebra_1() -> None:
     assert course_key("2nd Grade Homeroom") == "2 grade homeroom"
     assert course_key("PE & Health") == course_key("Physical Education and Health")
     algebra = clever_course("Algebra 1")
-    row = _one([course(1, "Algebra I", "math"), course(2, "Algebra II", "math")], clever_section("Algebra 1 - P2", algebra), [algebra])
+    row = _one(
+        [course(1, "Algebra I", "math"), course(2, "Algebra II", "math")],
+        clever_section("Algebra 1 - P2", algebra),
+        [algebra],
+    )
     assert row.suggested == 1 and row.suggestion is not None and row.suggestion.reason == "same name"
     assert all(c.course_id != 2 or c.score < 80 for c in row.candidates)  # Algebra 2 is another course
 
@@ -51,18 +59,26 @@ def test_a_reworded_course_is_suggested_but_not_confident() -> None:
 def test_subject_and_grade_rank_courses_with_the_same_name() -> None:
     art = clever_course("Art")
     section = clever_section("Art - P4", art, subject="arts and music", grade="8")
-    catalogue = [course(1, "Art", "arts and music", ["6"]), course(2, "Art", "arts and music", ["8"]), course(3, "Art", "science")]
+    catalogue = [
+        course(1, "Art", "arts and music", ["6"]),
+        course(2, "Art", "arts and music", ["8"]),
+        course(3, "Art", "science"),
+    ]
     row = _one(catalogue, section, [art])
     assert [c.course_id for c in row.candidates][:2] == [2, 1]
     assert all(c.reason == "similar name" for c in row.candidates)  # a name three courses share is no proof
     assert row.suggested == 2
-    best, other_grade, other_subject = (course_score(c, section, art) for c in (catalogue[1], catalogue[0], catalogue[2]))
+    best, other_grade, other_subject = (
+        course_score(c, section, art) for c in (catalogue[1], catalogue[0], catalogue[2])
+    )
     assert best == 100 and best > other_grade and best > other_subject
 
 
 def test_another_grade_number_is_not_suggested() -> None:
     math8 = clever_course("Math 8")
-    row = _one([course(1, "Math 7", "math", ["7"])], clever_section("Math 8 - P1", math8, subject="math", grade="8"), [math8])
+    row = _one(
+        [course(1, "Math 7", "math", ["7"])], clever_section("Math 8 - P1", math8, subject="math", grade="8"), [math8]
+    )
     assert row.suggested is None
     assert all(c.score < 85 for c in row.candidates)
 
@@ -87,17 +103,24 @@ def test_saved_choices_win_and_not_in_the_list_is_remembered() -> None:
 def test_a_choice_carries_to_other_sections_of_the_same_clever_course() -> None:
     math7 = clever_course("Math Seven")
     decided, new = clever_section("Math Seven - P1", math7), clever_section("Math Seven - P5", math7)
-    rows = suggest_course_matches([course(1, "Pre-Algebra"), course(2, "Math 7")], [decided, new], [math7], {decided.id: 1})
+    rows = suggest_course_matches(
+        [course(1, "Pre-Algebra"), course(2, "Math 7")], [decided, new], [math7], {decided.id: 1}
+    )
     assert rows[1].suggested == 1 and rows[1].suggestion is not None
     assert rows[1].suggestion.reason == "same Clever course" and rows[1].suggestion.confident
 
 
 def test_the_same_course_number_is_confident() -> None:
     bio = clever_course("Bio", number="SC-101")
-    row = _one([course(1, "Biology", number="sc-101"), course(2, "Biology Lab")], clever_section("Bio - P1", bio), [bio])
+    row = _one(
+        [course(1, "Biology", number="sc-101"), course(2, "Biology Lab")], clever_section("Bio - P1", bio), [bio]
+    )
     assert row.suggested == 1 and row.suggestion is not None and row.suggestion.reason == "same number"
 
 
 def test_course_label_names_subject_grades_and_number() -> None:
-    assert course_label(course(1, "Algebra I", "math", ["8", "9"], number="MA-1")) == "Algebra I · math · Grade 8, Grade 9 · MA-1"
+    assert (
+        course_label(course(1, "Algebra I", "math", ["8", "9"], number="MA-1"))
+        == "Algebra I · math · Grade 8, Grade 9 · MA-1"
+    )
     assert course_label(course(2, "Orchestra")) == "Orchestra"

@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 from cleverwizard.rules.courses import course_key
-from cleverwizard.sandbox import (
-    DEMO_COURSE_KINDS,
-    SandboxDistrict,
-    demo_district,
-    demo_platform_courses,
-)
+from cleverwizard.sandbox import DEMO_COURSE_KINDS, SandboxDistrict, demo_district, demo_platform_courses
 
 
 def test_each_kind_relates_to_the_sandbox_courses_as_it_says() -> None:

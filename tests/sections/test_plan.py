@@ -18,7 +18,9 @@ def _view(sections: list[Section] | None = None, *, revision: int = 3) -> Platfo
     teachers = [Teacher(id=10, clever_id="t-ann", first_name="Ann", last_name="Lee"), Teacher(id=11, clever_id="t-bo")]
     students = [Student(id=20 + n, clever_id=f"s-{n}", first_name=f"Kid{n}") for n in range(4)]
     students.append(Student(id=30, clever_id="s-gone", status="archived"))
-    return PlatformView(teachers=teachers, students=students, revision=revision, sections=sections or [], courses=CATALOGUE)
+    return PlatformView(
+        teachers=teachers, students=students, revision=revision, sections=sections or [], courses=CATALOGUE
+    )
 
 
 def _applied(view: PlatformView, plan_changes: list, start: int = 100) -> list[Section]:  # type: ignore[type-arg]
@@ -27,7 +29,16 @@ def _applied(view: PlatformView, plan_changes: list, start: int = 100) -> list[S
 
 
 def test_creates_sections_with_mapped_teachers_students_term_and_course() -> None:
-    p3 = clever_section("Math 7 - P3", MATH7, teachers=["t-bo", "t-ann"], students=["s-2", "s-0", "s-1"], id="sec-p3", period="3", grade="7", subject="math")
+    p3 = clever_section(
+        "Math 7 - P3",
+        MATH7,
+        teachers=["t-bo", "t-ann"],
+        students=["s-2", "s-0", "s-1"],
+        id="sec-p3",
+        period="3",
+        grade="7",
+        subject="math",
+    )
     plan = plan_sections(_view(), [p3], [MATH7], [FALL], SCHOOL)
     assert plan.base_revision == 3 and plan.clever_total == 1 and plan.problems == []
     [change] = plan.changes
@@ -82,7 +93,9 @@ def test_re_planning_unchanged_sections_changes_nothing() -> None:
 
 def test_a_student_moved_in_clever_moves_here_after_re_planning() -> None:
     view = _view()
-    one = clever_section("Math 7 - P1", MATH7, teachers=["t-ann"], students=["s-0", "s-1"], id="sec-1", section_number="1")
+    one = clever_section(
+        "Math 7 - P1", MATH7, teachers=["t-ann"], students=["s-0", "s-1"], id="sec-1", section_number="1"
+    )
     two = clever_section("Math 7 - P2", MATH7, teachers=["t-ann"], students=["s-2"], id="sec-2", section_number="2")
     stored = _applied(view, plan_sections(view, [one, two], [MATH7], [FALL], SCHOOL).changes)
     moved = [one.model_copy(update={"students": ["s-0"]}), two.model_copy(update={"students": ["s-1", "s-2"]})]
@@ -100,7 +113,10 @@ def test_wizard_choices_set_the_course_and_record_how() -> None:
     p1 = clever_section("Math 7 - P1", MATH7, teachers=["t-ann"])
     p2 = clever_section("Math 7 - P2", MATH7, teachers=["t-ann"])
     plan = plan_sections(_view(), [p1, p2], [MATH7], [FALL], SCHOOL, {p1.id: 2, p2.id: None})
-    assert [(c.values["course_id"], c.values["course_method"]) for c in plan.changes] == [(2, "chosen"), (None, "not_in_list")]
+    assert [(c.values["course_id"], c.values["course_method"]) for c in plan.changes] == [
+        (2, "chosen"),
+        (None, "not_in_list"),
+    ]
     assert plan.without_course == 1 and "1 without a platform course" in plan.summary()
     stored = _applied(_view(), plan.changes)
     again = plan_sections(_view(stored), [p1, p2], [MATH7], [FALL], SCHOOL)  # the CLI keeps the choices
@@ -111,7 +127,9 @@ def test_wizard_choices_set_the_course_and_record_how() -> None:
 
 def test_without_a_confident_match_a_section_stays_without_a_course() -> None:
     algebra = clever_course("Pre Algebra Seven")
-    plan = plan_sections(_view(), [clever_section("Pre Algebra Seven", algebra, teachers=["t-ann"])], [algebra], [FALL], SCHOOL)
+    plan = plan_sections(
+        _view(), [clever_section("Pre Algebra Seven", algebra, teachers=["t-ann"])], [algebra], [FALL], SCHOOL
+    )
     values = plan.changes[0].values
     assert (values["course_id"], values["course_method"]) == (None, None)
     assert plan.without_course == 1

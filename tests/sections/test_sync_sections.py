@@ -49,7 +49,9 @@ def test_a_student_moved_in_the_sandbox_moves_here_after_re_planning(school: Sch
     account = next(s.id for s in school.store.students() if s.clever_id == mover)
     after = _students_by_section(school)
     assert account not in after[source["id"]] and account in after[target["id"]]
-    assert sum(account in ids for ids in after.values()) == sum(mover in s["students"] for s in school.district.sections.values())
+    assert sum(account in ids for ids in after.values()) == sum(
+        mover in s["students"] for s in school.district.sections.values()
+    )
 
 
 def test_re_importing_makes_no_duplicates(school: School) -> None:

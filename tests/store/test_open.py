@@ -7,12 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cleverwizard.store import (
-    SCHEMA_VERSION,
-    RosterStore,
-    StoreCorrupt,
-    StoreSchemaError,
-)
+from cleverwizard.store import SCHEMA_VERSION, RosterStore, StoreCorrupt, StoreSchemaError
 from tests.store.conftest import files_in, make_student
 
 

@@ -64,13 +64,17 @@ def full_run() -> Run:
         started_by="admin@school.example",
         at="2025-03-04T05:06:07Z",
         counts=RunCounts(created=3, linked=2, updated=1, archived=1, restored=1, flagged=4, unchanged=9),
-        problems=[Problem(kind="student", clever_id="x1", name="Ann Lee", issue="No email", fix="Add an email in the SIS")],
+        problems=[
+            Problem(kind="student", clever_id="x1", name="Ann Lee", issue="No email", fix="Add an email in the SIS")
+        ],
         before={"students": {"8": full_student().model_dump(), "9": None}, "teachers": {}},
     )
 
 
 def test_every_model_round_trips_through_the_file(store: RosterStore, data_dir: Path) -> None:
-    site = Site(district_id="d-1", district_name="Springfield", school_id="sch-1", school_name="Elm", school_grades="K-5")
+    site = Site(
+        district_id="d-1", district_name="Springfield", school_id="sch-1", school_name="Elm", school_grades="K-5"
+    )
     match = MatchDecision(account_id=7, clever_id="5f1a0c", method="email", decided_at="2025-01-01T00:00:00Z")
     not_listed = MatchDecision(account_id=9, clever_id=None, method="not_in_list")
     with store.transaction() as tx:
@@ -96,7 +100,10 @@ def test_every_model_round_trips_through_the_file(store: RosterStore, data_dir: 
         assert view.run(1) == full_run()
         meta = view.meta()
         assert (meta.last_event_id, meta.last_sync_at) == ("evt-99", "2025-04-05T06:07:08Z")
-        assert (meta.teachers_imported_at, meta.students_imported_at) == ("2025-04-01T00:00:00Z", "2025-04-02T00:00:00Z")
+        assert (meta.teachers_imported_at, meta.students_imported_at) == (
+            "2025-04-01T00:00:00Z",
+            "2025-04-02T00:00:00Z",
+        )
         assert meta.revision == 1
     reopened.close()
 

@@ -38,8 +38,15 @@ def full_section(id: int = 4) -> Section:
 
 
 def full_course(id: int = 2) -> Course:
-    return Course(id=id, name="Algebra I", subject="math", grades=["8", "9"], number="MA-ALG1",
-                  created_at=FIXED_TIME, updated_at=FIXED_TIME)
+    return Course(
+        id=id,
+        name="Algebra I",
+        subject="math",
+        grades=["8", "9"],
+        number="MA-ALG1",
+        created_at=FIXED_TIME,
+        updated_at=FIXED_TIME,
+    )
 
 
 def test_sections_and_courses_round_trip_through_the_file(store: RosterStore, data_dir: Path) -> None:

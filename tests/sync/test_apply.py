@@ -27,7 +27,9 @@ def _view(store: RosterStore) -> PlatformView:
 def store(tmp_path: Path) -> RosterStore:
     opened = RosterStore.open(tmp_path / "data")
     with opened.transaction() as tx:
-        tx.put_teachers([Teacher(id=tx.next_account_id(), first_name="Bob", last_name="Johnson", email="bob@gmail.com")])
+        tx.put_teachers(
+            [Teacher(id=tx.next_account_id(), first_name="Bob", last_name="Johnson", email="bob@gmail.com")]
+        )
     yield opened
     opened.close()
 
@@ -76,7 +78,10 @@ def test_new_accounts_are_stored_exactly_as_their_models_would_be(store: RosterS
         clever_student("Ann", "Lee", "not an email", grade=""),
     ]
     teachers = [clever_teacher("Rosa", "Parks", "rosa@school.org", title="Ms."), clever_teacher("No", "Email")]
-    plans = [(Student, plan_students(_view(store), people, SCHOOL)), (Teacher, plan_teachers(_view(store), teachers, SCHOOL))]
+    plans = [
+        (Student, plan_students(_view(store), people, SCHOOL)),
+        (Teacher, plan_teachers(_view(store), teachers, SCHOOL)),
+    ]
     for model, plan in plans:
         creates = plan.of("create")
         assert creates
@@ -101,8 +106,16 @@ def test_fingerprints_keep_their_format() -> None:
 def test_a_runs_fingerprints_are_what_undo_computes_from_the_models(store: RosterStore) -> None:
     robert = clever_teacher("Robert", "Johnson", "rj@school.org")
     bob_id = store.teachers()[0].id
-    apply_plan(store, plan_teachers(_view(store), [robert, clever_teacher("Ann", "Lee")], SCHOOL, {bob_id: robert.id}), started_by="test")
-    apply_plan(store, plan_students(_view(store), [clever_student("Kid", f"N{i}", f"k{i}@school.org") for i in range(3)], SCHOOL), started_by="test")
+    apply_plan(
+        store,
+        plan_teachers(_view(store), [robert, clever_teacher("Ann", "Lee")], SCHOOL, {bob_id: robert.id}),
+        started_by="test",
+    )
+    apply_plan(
+        store,
+        plan_students(_view(store), [clever_student("Kid", f"N{i}", f"k{i}@school.org") for i in range(3)], SCHOOL),
+        started_by="test",
+    )
     for run in store.runs():
         assert run.after and set(run.after) == set(run.before)
         with store.transaction() as tx:

@@ -6,8 +6,16 @@ def test_groups_follow_school_order_with_no_grade_last() -> None:
     people = [(f"p{i}", g) for i, g in enumerate(grades)]
     labels = [label for label, _ in group_by_grade(people, lambda p: p[1], lambda p: p[0])]
     assert labels == [
-        "PreKindergarten", "Kindergarten", "Grade 1", "Grade 3", "Grade 12", "Grade 13",
-        "PostGraduate", "Ungraded", "Other", NO_GRADE,
+        "PreKindergarten",
+        "Kindergarten",
+        "Grade 1",
+        "Grade 3",
+        "Grade 12",
+        "Grade 13",
+        "PostGraduate",
+        "Ungraded",
+        "Other",
+        NO_GRADE,
     ]
 
 

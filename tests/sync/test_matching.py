@@ -1,9 +1,4 @@
-from cleverwizard.rules.teachers import (
-    name_score,
-    search,
-    search_options,
-    suggest_teacher_matches,
-)
+from cleverwizard.rules.teachers import name_score, search, search_options, suggest_teacher_matches
 from cleverwizard.store.models import MatchDecision
 from tests.sync.factories import clever_teacher, teacher
 
@@ -67,7 +62,10 @@ def test_saved_decisions_win_including_not_in_the_list() -> None:
 
 
 def test_search_matches_every_word_in_name_email_or_sis_id() -> None:
-    people = [clever_teacher("Zoë", "Müller", "zm@school.org", sis_id="T-9"), clever_teacher("Ann", "Lee", "al@school.org")]
+    people = [
+        clever_teacher("Zoë", "Müller", "zm@school.org", sis_id="T-9"),
+        clever_teacher("Ann", "Lee", "al@school.org"),
+    ]
     options = search_options(people)
     assert [o.clever_id for o in search(options, "zoe mul")] == [people[0].id]
     assert [o.clever_id for o in search(options, "t-9")] == [people[0].id]
@@ -83,7 +81,12 @@ def test_search_is_capped() -> None:
 def test_the_name_index_scores_like_name_score() -> None:
     from cleverwizard.rules.teachers import NameIndex
 
-    people = [clever_teacher("Robert", "Johnson"), clever_teacher("José", "García-López"), clever_teacher("Michelle", "Brown"), clever_teacher(None, "Lee")]
+    people = [
+        clever_teacher("Robert", "Johnson"),
+        clever_teacher("José", "García-López"),
+        clever_teacher("Michelle", "Brown"),
+        clever_teacher(None, "Lee"),
+    ]
     index = NameIndex(people)
     for account in (teacher(1, "Bob", "Johnson"), teacher(2, "Jose", "Garcia Lopez"), teacher(3, "Michael", "Brown")):
         expected = {u.id: s for u in people if (s := name_score(account, u)) >= 50}

@@ -1,10 +1,4 @@
-from cleverwizard.rules.names import (
-    first_name_variants,
-    fold,
-    is_valid_email,
-    name_words,
-    normalise_email,
-)
+from cleverwizard.rules.names import first_name_variants, fold, is_valid_email, name_words, normalise_email
 
 
 def test_fold_removes_accents_case_hyphens_and_apostrophes() -> None:

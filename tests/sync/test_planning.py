@@ -1,28 +1,21 @@
 import pytest
 
-from cleverwizard.people.build import (
-    MatchConflict,
-    PlatformView,
-    find_conflicts,
-    plan_students,
-    plan_teachers,
-)
+from cleverwizard.people.build import MatchConflict, PlatformView, find_conflicts, plan_students, plan_teachers
 from cleverwizard.store.models import MatchDecision
-from tests.sync.factories import (
-    SCHOOL,
-    clever_student,
-    clever_teacher,
-    student,
-    teacher,
-)
+from tests.sync.factories import SCHOOL, clever_student, clever_teacher, student, teacher
 
 
 def test_cli_plan_links_exact_matches_and_creates_the_rest() -> None:
     ann = clever_teacher("Ann", "Lee", "ann@school.org")
     bob = clever_teacher("Robert", "Johnson", "rj@school.org")
-    view = PlatformView(teachers=[teacher(1, "Ann", "Lee", "Ann@School.org"), teacher(2, "Bob", "Johnson", "bob@gmail.com")])
+    view = PlatformView(
+        teachers=[teacher(1, "Ann", "Lee", "Ann@School.org"), teacher(2, "Bob", "Johnson", "bob@gmail.com")]
+    )
     plan = plan_teachers(view, [ann, bob], SCHOOL)
-    assert [(c.action, c.clever_id, c.account_id) for c in plan.changes] == [("link", ann.id, 1), ("create", bob.id, None)]
+    assert [(c.action, c.clever_id, c.account_id) for c in plan.changes] == [
+        ("link", ann.id, 1),
+        ("create", bob.id, None),
+    ]
     assert plan.decisions[0].method == "email"
     assert plan.counts.linked == 1 and plan.counts.created == 1
     assert "Nothing is deleted" in plan.summary()
@@ -42,7 +35,9 @@ def test_wizard_choices_override_suggestions_and_record_decisions() -> None:
     view = PlatformView(teachers=[teacher(1, "Ann", "Lee", "ann@school.org")])
     plan = plan_teachers(view, [ann], SCHOOL, {1: None})
     assert [c.action for c in plan.changes] == ["create"]
-    assert plan.decisions == [MatchDecision(account_id=1, clever_id=None, method="not_in_list", decided_at=plan.decisions[0].decided_at)]
+    assert plan.decisions == [
+        MatchDecision(account_id=1, clever_id=None, method="not_in_list", decided_at=plan.decisions[0].decided_at)
+    ]
     assert plan.changes[0].values["email"] is None  # the platform teacher keeps that login
     assert any("already the login" in p.issue for p in plan.problems)
 
@@ -75,14 +70,38 @@ def test_flags_missing_malformed_and_shared_emails_and_missing_names() -> None:
 
 def test_second_import_changes_nothing() -> None:
     ann = clever_teacher("Ann", "Lee", "ann@school.org")
-    view = PlatformView(teachers=[teacher(1, "Ann", "Lee", "ann@school.org", clever_id=ann.id, sis_id=None, schools=[SCHOOL], clever_email="ann@school.org", source="clever")])
+    view = PlatformView(
+        teachers=[
+            teacher(
+                1,
+                "Ann",
+                "Lee",
+                "ann@school.org",
+                clever_id=ann.id,
+                sis_id=None,
+                schools=[SCHOOL],
+                clever_email="ann@school.org",
+                source="clever",
+            )
+        ]
+    )
     plan = plan_teachers(view, [ann], SCHOOL)
     assert plan.changes == [] and plan.unchanged == 1
 
 
 def test_edited_email_is_kept_and_reported() -> None:
     sam = clever_student("Sam", "Ray", "sam@school.org", id="s1")
-    kept = student(1, "Sam", "Ray", "sam.ray@school.org", clever_id="s1", edited=["email"], grade="3", school=SCHOOL, schools=[SCHOOL])
+    kept = student(
+        1,
+        "Sam",
+        "Ray",
+        "sam.ray@school.org",
+        clever_id="s1",
+        edited=["email"],
+        grade="3",
+        school=SCHOOL,
+        schools=[SCHOOL],
+    )
     plan = plan_students(PlatformView(students=[kept]), [sam], SCHOOL)
     assert all(c.values.get("email") == "sam.ray@school.org" for c in plan.changes)
     assert plan.kept_edits[0].clever_value == "sam@school.org"

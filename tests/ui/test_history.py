@@ -14,16 +14,7 @@ from cleverwizard.sandbox import SandboxAPI, SandboxDistrict
 from cleverwizard.store.models import Run
 from cleverwizard.ui.screens.history import ConfirmUndo, HistoryScreen
 from cleverwizard.ui.screens.notifications import NotificationsScreen
-from tests.ui.walk import (
-    SIZE,
-    AppFactory,
-    click_to,
-    open_store,
-    people_imported,
-    press_to,
-    roster_sync,
-    settle,
-)
+from tests.ui.walk import SIZE, AppFactory, click_to, open_store, people_imported, press_to, roster_sync, settle
 
 
 async def three_runs(settings: Settings, district: SandboxDistrict) -> None:

@@ -19,11 +19,7 @@ from cleverwizard.config import Settings
 from cleverwizard.sandbox import Faults, SandboxAPI, SandboxDistrict
 from cleverwizard.ui.app import CleverWizardApp
 from cleverwizard.ui.screens.notifications import NotificationsScreen
-from cleverwizard.ui.widgets.section_row import (
-    NOT_IN_LIST,
-    NOT_IN_LIST_LABEL,
-    SectionRow,
-)
+from cleverwizard.ui.widgets.section_row import NOT_IN_LIST, NOT_IN_LIST_LABEL, SectionRow
 from tests.ui.walk import (
     ELEMENTARY,
     SIZE,

@@ -42,9 +42,7 @@ def test_notifications_fresh(snap_compare: SnapCompare, demo_settings: Settings)
     assert snap_compare(wizard(demo_settings), terminal_size=SIZE, run_before=still)
 
 
-def test_notifications_connected(
-    snap_compare: SnapCompare, demo_settings: Settings, district: SandboxDistrict
-) -> None:
+def test_notifications_connected(snap_compare: SnapCompare, demo_settings: Settings, district: SandboxDistrict) -> None:
     async def scene(pilot: Pilot[Any]) -> None:
         await connected(pilot, district)
         await still(pilot)
@@ -110,9 +108,7 @@ def test_select_school(snap_compare: SnapCompare, demo_settings: Settings, distr
     assert snap_compare(wizard(demo_settings), terminal_size=SIZE, run_before=scene)
 
 
-def test_students_preview(
-    snap_compare: SnapCompare, demo_settings: Settings, district: SandboxDistrict
-) -> None:
+def test_students_preview(snap_compare: SnapCompare, demo_settings: Settings, district: SandboxDistrict) -> None:
     async def scene(pilot: Pilot[Any]) -> None:
         await students_preview(pilot, district)
         await pilot.press("down", "down")

@@ -31,8 +31,13 @@ from tests.ui.walk import (
 )
 
 SCHOOL_ORDER = [
-    "PreKindergarten", "Kindergarten", *(f"Grade {n}" for n in range(1, 14)),
-    "PostGraduate", "Ungraded", "Other", "No grade",
+    "PreKindergarten",
+    "Kindergarten",
+    *(f"Grade {n}" for n in range(1, 14)),
+    "PostGraduate",
+    "Ungraded",
+    "Other",
+    "No grade",
 ]
 
 
@@ -209,9 +214,7 @@ async def test_a_changed_roster_makes_a_new_preview_before_importing(
         assert "Hand Made" in names and len(names) > 100
 
 
-async def test_view_imported_students_opens_the_accounts_list(
-    make_app: AppFactory, district: SandboxDistrict
-) -> None:
+async def test_view_imported_students_opens_the_accounts_list(make_app: AppFactory, district: SandboxDistrict) -> None:
     accounts = pytest.importorskip("cleverwizard.ui.screens.accounts")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

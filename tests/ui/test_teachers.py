@@ -51,7 +51,8 @@ from tests.ui.walk import (
 
 def clever_id_of(district: SandboxDistrict, first: str, last: str) -> str:
     return next(
-        uid for uid, user in district.users.items()
+        uid
+        for uid, user in district.users.items()
         if user["name"].get("first") == first and user["name"].get("last") == last and "teacher" in user["roles"]
     )
 
@@ -107,8 +108,12 @@ async def test_import_with_suggestions_overrides_a_conflict_and_not_in_the_list(
     isabella, rebecca, omar, bob, james, richard = (
         account(demo_settings, first, last)
         for first, last in [
-            ("Isabella", "Thompson"), ("Rebecca", "Schafer"), ("Omar", "O'Neill"),
-            ("Bob", "Thomas"), ("James", "Kowalski"), ("Richard", "Martin"),
+            ("Isabella", "Thompson"),
+            ("Rebecca", "Schafer"),
+            ("Omar", "O'Neill"),
+            ("Bob", "Thomas"),
+            ("James", "Kowalski"),
+            ("Richard", "Martin"),
         ]
     )
     with open_store(demo_settings) as store:

@@ -15,12 +15,7 @@ from textual.message import Message
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from cleverwizard.clever import CleverAuthError, District
-from cleverwizard.ui.screens.base import (
-    EXPECTED_ERRORS,
-    StepFailed,
-    WizardScreen,
-    explain,
-)
+from cleverwizard.ui.screens.base import EXPECTED_ERRORS, StepFailed, WizardScreen, explain
 
 INTRO = (
     "Enter the id of your district as Clever shows it (Clever dashboard → the district's "
@@ -46,9 +41,7 @@ class ConnectScreen(WizardScreen):
             yield Static("Connect your District", classes="screen-title")
             yield Static(INTRO, classes="intro")
             if site is not None:
-                yield Static(
-                    f"Connected now: {site.district_name} ({site.district_id})", id="connected-now"
-                )
+                yield Static(f"Connected now: {site.district_name} ({site.district_id})", id="connected-now")
             yield Label("Clever district id", classes="field-label")
             yield Input(
                 value=site.district_id if site else "",

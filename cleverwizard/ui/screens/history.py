@@ -115,7 +115,13 @@ class HistoryScreen(WizardScreen):
     """The runs, newest first; the selected run's details; *Undo this run*."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("u", "undo", "Undo this run", tooltip="Revert the selected run where nothing later depends on it", id="history-undo"),
+        Binding(
+            "u",
+            "undo",
+            "Undo this run",
+            tooltip="Revert the selected run where nothing later depends on it",
+            id="history-undo",
+        ),
         Binding("r", "reload", "Refresh", tooltip="Read the history again", id="history-reload"),
     ]
 

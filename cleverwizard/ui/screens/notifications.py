@@ -29,6 +29,7 @@ def has_sections_screen() -> bool:
     """The Sections step is wired in as soon as its screen exists; until then it waits."""
     return find_spec("cleverwizard.ui.screens.sections") is not None
 
+
 STEPS: tuple[StepKey, ...] = ("district", "school", "teachers", "students", "sections")
 STEP_SCREENS: dict[str, StepKey] = {
     "ConnectScreen": "district",

@@ -18,12 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Header, LoadingIndicator, Static
 
 from cleverwizard.clever import School
-from cleverwizard.ui.screens.base import (
-    EXPECTED_ERRORS,
-    StepFailed,
-    WizardScreen,
-    explain,
-)
+from cleverwizard.ui.screens.base import EXPECTED_ERRORS, StepFailed, WizardScreen, explain
 
 ONE_SCHOOL = (
     "One school connects to this site. To set up another school, run the wizard for that "

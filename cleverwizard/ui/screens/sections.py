@@ -43,7 +43,9 @@ class SectionsScreen(ImportStepScreen[SectionsFetch, SectionPlan]):
     CHOICE = Select
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("i", "fetch", "Import Sections", tooltip="Fetch this school's sections from Clever", id="sections-fetch"),
+        Binding(
+            "i", "fetch", "Import Sections", tooltip="Fetch this school's sections from Clever", id="sections-fetch"
+        ),
         Binding("i", "apply", "Import", tooltip="Create and update sections as the summary says", id="sections-apply"),
     ]
 
@@ -150,7 +152,8 @@ class SectionsScreen(ImportStepScreen[SectionsFetch, SectionPlan]):
         self.rows = self.sync.section_rows(self.data)
         known = {course.id for course in self.courses}
         self.choices = {
-            row.section.id: choice if (choice := kept.get(row.section.id, row.suggested)) is None or choice in known
+            row.section.id: choice
+            if (choice := kept.get(row.section.id, row.suggested)) is None or choice in known
             else row.suggested
             for row in self.rows
         }

@@ -23,12 +23,7 @@ from cleverwizard.clever import CleverAuthError, User
 from cleverwizard.people.plan import Plan
 from cleverwizard.runs.steps import StalePlan
 from cleverwizard.store.models import Run
-from cleverwizard.ui.screens.base import (
-    EXPECTED_ERRORS,
-    StepFailed,
-    WizardScreen,
-    explain,
-)
+from cleverwizard.ui.screens.base import EXPECTED_ERRORS, StepFailed, WizardScreen, explain
 from cleverwizard.ui.widgets.grade_preview import (
     NO_EMAIL_NOTE,
     GradeGroup,
@@ -46,7 +41,7 @@ INTRO = (
 
 
 def students(count: int) -> str:
-    """"1 student", "2 students": counts an administrator reads."""
+    """ "1 student", "2 students": counts an administrator reads."""
     return f"{count:,} student" if count == 1 else f"{count:,} students"
 
 
@@ -113,9 +108,7 @@ class StudentsScreen(WizardScreen):
                         yield Button("Import Students", id="fetch-students", variant="primary")
                         yield Button("Back to Notifications", classes="back-button")
                 with Vertical(id="students-fetching", classes="pane"):
-                    yield FetchProgress(
-                        "Fetching students from Clever…", noun="students", id="students-progress"
-                    )
+                    yield FetchProgress("Fetching students from Clever…", noun="students", id="students-progress")
                 with Vertical(id="students-failed", classes="pane"):
                     yield Static("", id="failed-message", classes="message -error")
                     with Horizontal(classes="buttons"):

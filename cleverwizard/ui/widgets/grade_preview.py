@@ -178,21 +178,20 @@ class GradePreview(Horizontal):
         table = self.query_one("#grade-table", DataTable)
         table.clear()
         if label is None:
-            heading.update(
-                "Every student will have a login email." if self.only_no_email else "No students."
-            )
+            heading.update("Every student will have a login email." if self.only_no_email else "No students.")
             return
         missing = sum(1 for row in rows if not row.has_email)
-        count = f"{len(rows)} without a login email" if self.only_no_email else (
-            f"{len(rows)} student" if len(rows) == 1 else f"{len(rows)} students"
+        count = (
+            f"{len(rows)} without a login email"
+            if self.only_no_email
+            else (f"{len(rows)} student" if len(rows) == 1 else f"{len(rows)} students")
         )
         text = f"{label}: {count}"
         if missing and not self.only_no_email:
             text += f", {missing} without a login email (⚠)"
         heading.update(text)
         table.add_rows(
-            (Text(row.name), Text(row.login_email or NO_EMAIL), Text(row.action), Text(row.notes))
-            for row in rows
+            (Text(row.name), Text(row.login_email or NO_EMAIL), Text(row.action), Text(row.notes)) for row in rows
         )  # Text, not str: Clever's names are never read as markup, and cells measure faster
 
     def counts(self) -> dict[str, int]:

@@ -38,13 +38,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from cleverwizard.clever.models import User
 from cleverwizard.rules.names import fold
-from cleverwizard.rules.teachers import (
-    Candidate,
-    SearchOption,
-    TeacherMatchRow,
-    search,
-    search_options,
-)
+from cleverwizard.rules.teachers import Candidate, SearchOption, TeacherMatchRow, search, search_options
 
 NOT_IN_LIST = "not-in-list"
 """Option id of *This teacher is not in the list* (Clever ids are hex, so no clash)."""
@@ -86,9 +80,7 @@ class MatchBook:
         return option.label if option else f"Clever teacher {clever_id}"
 
 
-def dropdown_options(
-    book: MatchBook, row: TeacherMatchRow, query: str, limit: int = SHOWN
-) -> list[Option | None]:
+def dropdown_options(book: MatchBook, row: TeacherMatchRow, query: str, limit: int = SHOWN) -> list[Option | None]:
     """The options for one keystroke: candidates, *not in the list*, then search results."""
     words = fold(query).split()
     account_id = row.account.id
@@ -112,8 +104,10 @@ def dropdown_options(
     elif not found and words:
         hint = "No Clever teacher matches what you typed"
         if seen:
-            hint = "Only the match above fits what you typed" if len(seen) == 1 else (
-                "Only the matches above fit what you typed"
+            hint = (
+                "Only the match above fits what you typed"
+                if len(seen) == 1
+                else ("Only the matches above fit what you typed")
             )
     if hint:
         listed.append(Option(Content.styled(hint, "dim italic"), disabled=True))

@@ -31,7 +31,7 @@ STATE_CLASSES: dict[StepState, str] = {
 
 
 def when_text(stamp: str | None) -> str:
-    """"3 May 2026, 14:02 UTC" from the store's ISO timestamp; the raw text if it is odd."""
+    """ "3 May 2026, 14:02 UTC" from the store's ISO timestamp; the raw text if it is odd."""
     if not stamp:
         return ""
     try:
