@@ -134,13 +134,13 @@ async def time_screen(district: SandboxDistrict, platform: int, query: str) -> d
 
     from cleverwizard import config
     from cleverwizard.sandbox import SandboxAPI
-    from cleverwizard.service.roster_sync import RosterSync
+    from cleverwizard.service.roster_sync import CleverLink, RosterSync
     from cleverwizard.store import RosterStore
-    from cleverwizard.ui.app import CleverWizardApp
     from cleverwizard.ui.screens.teachers import TeachersScreen
+    from cleverwizard.wiring import build_app
 
     api = SandboxAPI(district)
-    config.Settings.transport = lambda self: api.transport()  # type: ignore[method-assign]
+    link = CleverLink(transport=api.transport())
     school = next(iter(district.schools))
     teachers = district.users_at_school(school, "teacher")
     with tempfile.TemporaryDirectory() as folder:
@@ -158,10 +158,10 @@ async def time_screen(district: SandboxDistrict, platform: int, query: str) -> d
                     for n, user in enumerate(teachers[:platform])
                 ]
             )
-        sync = RosterSync(settings, store)
+        sync = RosterSync(settings, store, link=link)
         await sync.connect(district.district_id)
         await sync.select_school(school)
-        app = CleverWizardApp(settings, store=store)
+        app = build_app(settings, link=link, store=store)
         result: dict[str, float] = {}
         async with app.run_test(size=(100, 32)) as pilot:
             await pilot.pause()

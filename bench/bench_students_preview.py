@@ -13,14 +13,14 @@ import time
 from pathlib import Path
 
 from cleverwizard import config
-from cleverwizard.config import Settings
 from cleverwizard.sandbox import SandboxAPI, SandboxDistrict
-from cleverwizard.ui.app import CleverWizardApp
+from cleverwizard.service.roster_sync import CleverLink
 from cleverwizard.ui.screens.students import StudentsScreen
+from cleverwizard.wiring import build_app
 
 d = SandboxDistrict.generate(seed=7, schools=1, teachers=200, students=5000)
 api = SandboxAPI(d)
-Settings.transport = lambda self: api.transport()
+link = CleverLink(transport=api.transport())
 
 
 async def main():
@@ -28,7 +28,7 @@ async def main():
     config.save_settings(folder, sandbox_seed=7, clever_url=config.SANDBOX_URL)
     config.save_token(folder, d.token)
     s = config.resolve(folder)
-    app = CleverWizardApp(s)
+    app = build_app(s, link=link)
     async with app.run_test(size=(120, 40)) as pilot:
         await app.sync.connect(d.district_id)
         await app.sync.select_school(next(iter(d.schools)))

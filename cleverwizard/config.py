@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 from platformdirs import user_data_path
 
 DEFAULT_CLEVER_URL = "https://api.clever.com/v3.0"
@@ -36,6 +35,8 @@ class Settings:
     token: str | None = None
     sandbox_seed: int | None = None
     """Set in a demo folder: Clever is the built-in sandbox district, in this process."""
+    demo_district_id: str | None = None
+    """The sandbox district's id in a demo folder, for the hint on Notifications."""
 
     def __repr__(self) -> str:
         return f"Settings(data_dir={str(self.data_dir)!r}, clever_url={self.clever_url!r})"
@@ -43,14 +44,6 @@ class Settings:
     @property
     def is_sandbox(self) -> bool:
         return self.sandbox_seed is not None
-
-    def transport(self) -> httpx.AsyncBaseTransport | None:
-        """The in-process sandbox for demo folders; ``None`` means real HTTP."""
-        if self.sandbox_seed is None:
-            return None
-        from cleverwizard.sandbox import demo_api
-
-        return demo_api(self.sandbox_seed).transport()
 
 
 def read_saved(data_dir: Path) -> dict[str, Any]:
@@ -109,4 +102,10 @@ def resolve(data_dir: str | Path | None = None, clever_url: str | None = None) -
         or (SANDBOX_URL if seed is not None else DEFAULT_CLEVER_URL)
     )
     token = os.environ.get("CLEVER_TOKEN") or read_token(folder)
-    return Settings(data_dir=folder, clever_url=url.rstrip("/"), token=token, sandbox_seed=seed)
+    return Settings(
+        data_dir=folder,
+        clever_url=url.rstrip("/"),
+        token=token,
+        sandbox_seed=seed,
+        demo_district_id=saved.get("sandbox_district_id"),
+    )

@@ -51,5 +51,9 @@ def prepare_demo(folder: Path, *, seed: int = 2026, fresh: bool = False) -> conf
                 )
         finally:
             store.close()
-        config.save_settings(folder, sandbox_seed=seed, clever_url=config.SANDBOX_URL)
+        config.save_settings(
+            folder, sandbox_seed=seed, clever_url=config.SANDBOX_URL, sandbox_district_id=district.district_id
+        )
+    elif "sandbox_district_id" not in config.read_saved(folder):
+        config.save_settings(folder, sandbox_district_id=district.district_id)  # a demo made by an older version
     return config.resolve(folder)

@@ -21,6 +21,7 @@ from textual.widgets import Input
 from cleverwizard.demo import prepare_demo
 from cleverwizard.sandbox import demo_district
 from cleverwizard.ui.app import CleverWizardApp
+from cleverwizard.wiring import build_app
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 SIZE = (120, 36)
@@ -46,7 +47,7 @@ async def main() -> None:
     district = demo_district(2026)
     elementary = next(sid for sid, s in district.schools.items() if "Elementary" in s["name"])
     with tempfile.TemporaryDirectory() as tmp:
-        app = CleverWizardApp(prepare_demo(Path(tmp) / "demo", seed=2026))
+        app = build_app(prepare_demo(Path(tmp) / "demo", seed=2026))
         async with app.run_test(size=SIZE) as pilot:
             await settle(app, pilot)
             save(app, "01-notifications")

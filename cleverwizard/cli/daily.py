@@ -12,7 +12,7 @@ import json
 
 import click
 
-from cleverwizard.cli.main import EXIT_FAILED, EXIT_USAGE, Held, cli, fail, run, with_sync
+from cleverwizard.cli.main import EXIT_FAILED, EXIT_USAGE, Held, fail, run, with_sync
 from cleverwizard.daily.run import DEFAULT_WAIT
 from cleverwizard.runs.history import history_lines, run_row
 from cleverwizard.runs.undo import UnknownRun
@@ -33,7 +33,7 @@ def started_by_option(command: click.decorators.FC) -> click.decorators.FC:
     )(command)
 
 
-@cli.command()
+@click.command()
 @click.option("--dry-run", is_flag=True, help="Print the plan and write nothing.")
 @click.option("--force", is_flag=True, help="Apply even when the guard would hold the run.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
@@ -68,7 +68,7 @@ def sync(sync: RosterSync, dry_run: bool, force: bool, as_json: bool, full: bool
         raise Held(report.guard_text())
 
 
-@cli.command()
+@click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the runs as JSON.")
 @with_sync
 def history(sync: RosterSync, as_json: bool) -> None:
@@ -80,7 +80,7 @@ def history(sync: RosterSync, as_json: bool) -> None:
         click.echo("\n".join(history_lines(runs)))
 
 
-@cli.command()
+@click.command()
 @click.argument("run_id", type=int)
 @click.option("--json", "as_json", is_flag=True, help="Print what was and was not reverted as JSON.")
 @started_by_option

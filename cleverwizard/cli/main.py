@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import importlib
 import sys
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from cleverwizard import config
+
+if TYPE_CHECKING:
+    from cleverwizard.service.roster_sync import CleverLink
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -82,6 +86,14 @@ def settings_from(ctx: click.Context, data_dir: Path | None, clever_url: str | N
     return config.resolve(data_dir or parent.get("data_dir"), clever_url or parent.get("clever_url"))
 
 
+def link_from(ctx: click.Context) -> CleverLink | None:
+    """The ``CleverLink`` a caller handed in as click's ``obj`` (tests do); ``None``: the default."""
+    from cleverwizard.service.roster_sync import CleverLink
+
+    obj = ctx.find_root().obj
+    return obj if isinstance(obj, CleverLink) else None
+
+
 def run(coro: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coro)
 
@@ -93,21 +105,52 @@ def with_sync(func: Callable[..., Any]) -> Callable[..., Any]:
     @click.pass_context
     @functools.wraps(func)
     def wrapper(ctx: click.Context, /, data_dir: Path | None, clever_url: str | None, **kwargs: Any) -> Any:
-        from cleverwizard.service.roster_sync import RosterSync
-        from cleverwizard.store import RosterStore
+        from cleverwizard.wiring import open_sync
 
         with clear_errors():
             settings = settings_from(ctx, data_dir, clever_url)
-            store = RosterStore.open(settings.data_dir)
-            try:
-                return func(RosterSync(settings, store, started_by="cli"), **kwargs)
-            finally:
-                store.close()
+            with open_sync(settings, started_by="cli", link=link_from(ctx)) as sync:
+                return func(sync, **kwargs)
 
     return wrapper
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+COMMANDS: dict[str, str] = {
+    "connect": "cleverwizard.cli.setup:connect",
+    "schools": "cleverwizard.cli.setup:schools",
+    "status": "cleverwizard.cli.setup:status",
+    "import": "cleverwizard.cli.people:import_people",
+    "export": "cleverwizard.cli.people:export",
+    "sync": "cleverwizard.cli.daily:sync",
+    "history": "cleverwizard.cli.daily:history",
+    "undo": "cleverwizard.cli.daily:undo",
+    "sandbox": "cleverwizard.cli.sandbox:sandbox",
+    "demo": "cleverwizard.cli.sandbox:demo",
+}
+"""Every command, listed once: name -> ``module:attribute`` of its click command."""
+
+
+class CommandTable(click.Group):
+    """A group whose commands come from ``COMMANDS``, each module imported only when needed.
+
+    Registration is explicit (no command exists because some module happened to be
+    imported) and a command's imports are paid only by the command that runs.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, _, attribute = target.partition(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        assert isinstance(command, click.Command), target
+        return command
+
+
+@click.group(cls=CommandTable, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @common_options
 @click.pass_context
 def cli(ctx: click.Context, data_dir: Path | None, clever_url: str | None) -> None:
@@ -117,12 +160,10 @@ def cli(ctx: click.Context, data_dir: Path | None, clever_url: str | None) -> No
     """
     if ctx.invoked_subcommand is None:
         with clear_errors():
-            from cleverwizard.ui.app import run_wizard
+            from cleverwizard.wiring import run_wizard
 
-            run_wizard(config.resolve(data_dir, clever_url))
+            run_wizard(config.resolve(data_dir, clever_url), link=link_from(ctx))
 
 
 def main() -> None:
-    from cleverwizard.cli import daily, people, sandbox, setup  # noqa: F401  (registers commands)
-
     cli(prog_name="cleverwizard")

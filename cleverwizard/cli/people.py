@@ -10,12 +10,11 @@ from typing import Any
 import click
 
 from cleverwizard.bulk import paused_gc
-from cleverwizard.cli.main import cli, run, with_sync
+from cleverwizard.cli.main import run, with_sync
 from cleverwizard.cli.report import finish_import
 from cleverwizard.cli.sections import import_sections
-from cleverwizard.people.plan import PersonKind
 from cleverwizard.service.roster_sync import RosterSync
-from cleverwizard.store.models import Account, Student
+from cleverwizard.store.models import Account, PersonKind, Student
 
 EXPORT_COLUMNS = ["id", "clever_id", "first_name", "last_name", "email", "source", "status"]
 STUDENT_COLUMNS = [*EXPORT_COLUMNS, "grade", "school"]
@@ -31,7 +30,7 @@ def _progress(kind: str) -> Any:
     return report
 
 
-@cli.command("import")
+@click.command("import")
 @click.argument("kind", type=click.Choice(["teachers", "students", "sections"]))
 @click.option("--dry-run", is_flag=True, help="Print the plan and write nothing.")
 @with_sync
@@ -61,7 +60,7 @@ def export_row(account: Account) -> dict[str, Any]:
     return row
 
 
-@cli.command()
+@click.command()
 @click.argument("kind", type=click.Choice(["teachers", "students"]))
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
 @with_sync

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from cleverwizard.cli.main import clear_errors, cli, common_options, settings_from
+from cleverwizard.cli.main import clear_errors, common_options, link_from, settings_from
 
 
-@cli.group()
+@click.group()
 def sandbox() -> None:
     """The built-in sandbox Clever district."""
 
@@ -48,7 +48,7 @@ def serve(
         server.server_close()
 
 
-@cli.command()
+@click.command()
 @click.option("--fresh", is_flag=True, help="Start the demo over from the beginning.")
 @click.option("--seed", default=2026, type=int, hidden=True)
 @common_options
@@ -60,6 +60,6 @@ def demo(ctx: click.Context, fresh: bool, seed: int, data_dir: Path | None, clev
     with clear_errors():
         base = settings_from(ctx, data_dir, clever_url).data_dir
         settings = prepare_demo(base / "demo", seed=seed, fresh=fresh)
-        from cleverwizard.ui.app import run_wizard
+        from cleverwizard.wiring import run_wizard
 
-        run_wizard(settings)
+        run_wizard(settings, link=link_from(ctx))

@@ -6,11 +6,11 @@ import json
 
 import click
 
-from cleverwizard.cli.main import cli, run, with_sync
+from cleverwizard.cli.main import run, with_sync
 from cleverwizard.service.roster_sync import RosterSync
 
 
-@cli.command()
+@click.command()
 @click.argument("district_id")
 @click.option("--school", "school_id", metavar="SCHOOL_ID", help="Also connect this site to one school.")
 @with_sync
@@ -25,7 +25,7 @@ def connect(sync: RosterSync, district_id: str, school_id: str | None) -> None:
         click.echo("Next: `cleverwizard schools`, then `cleverwizard connect ID --school SCHOOL_ID`.")
 
 
-@cli.command()
+@click.command()
 @with_sync
 def schools(sync: RosterSync) -> None:
     """List the connected district's schools: id, name, grades."""
@@ -36,7 +36,7 @@ def schools(sync: RosterSync) -> None:
         click.echo(f"{school.id:<24}  {school.name or '':<{width}}  {school.grade_span}")
 
 
-@cli.command()
+@click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
 @with_sync
 def status(sync: RosterSync, as_json: bool) -> None:

@@ -27,9 +27,8 @@ from pydantic import ValidationError
 
 from cleverwizard.clever import CleverClient, CleverForbidden, CleverNotFound, Event, User
 from cleverwizard.clever.models import Section as CleverSection
-from cleverwizard.people.plan import PersonKind
 from cleverwizard.rules.emails import SIS_FIX
-from cleverwizard.store.models import Problem
+from cleverwizard.store.models import PersonKind, Problem
 
 LOG_START = "log-start"
 """Saved position meaning "the event log was empty at the last full sync"."""

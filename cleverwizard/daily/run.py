@@ -60,11 +60,11 @@ from cleverwizard.daily.sections import (
 )
 from cleverwizard.people.apply import people_step
 from cleverwizard.people.build import PlatformView, archive_changes, plan_students, plan_teachers
-from cleverwizard.people.plan import PersonKind, Plan
+from cleverwizard.people.plan import Plan
 from cleverwizard.rules.teachers import suggest_teacher_matches
 from cleverwizard.runs.steps import StalePlan, Step, apply_steps
 from cleverwizard.store import RosterStore, StoreError, StoreTransaction
-from cleverwizard.store.models import Account, Meta, Run, Site
+from cleverwizard.store.models import Account, Meta, PersonKind, Run, Site
 
 LOCK_FILE_NAME = "sync.lock"
 DEFAULT_WAIT = 30.0

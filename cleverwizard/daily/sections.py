@@ -50,14 +50,14 @@ from cleverwizard.daily.events import EventBatch, section_changes
 from cleverwizard.daily.guard import check_sections
 from cleverwizard.daily.report import SyncReport
 from cleverwizard.people.build import PlatformView
-from cleverwizard.people.plan import ChangeAction, PersonKind, Plan
+from cleverwizard.people.plan import ChangeAction, Plan
 from cleverwizard.runs.journal import Journal
 from cleverwizard.runs.steps import Step
 from cleverwizard.sections.apply import apply_section_plan
 from cleverwizard.sections.build import plan_sections, view_in_transaction
 from cleverwizard.sections.plan import SectionPlan
 from cleverwizard.store import StoreTransaction
-from cleverwizard.store.models import Problem
+from cleverwizard.store.models import PersonKind, Problem
 
 SECTIONS_NOT_IMPORTED = (
     "Sections not imported yet: run the Sections step (in the wizard, or `cleverwizard import sections`); "

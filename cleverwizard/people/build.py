@@ -13,11 +13,11 @@ from typing import Any
 
 from cleverwizard.bulk import paused_gc
 from cleverwizard.clever.models import User
-from cleverwizard.people.plan import FieldChange, KeptEdit, PersonKind, Plan, PlannedChange
+from cleverwizard.people.plan import FieldChange, KeptEdit, Plan, PlannedChange
 from cleverwizard.rules.emails import EmailBook, clever_problems
 from cleverwizard.rules.names import normalise_email
 from cleverwizard.rules.teachers import TeacherMatchRow, display_name, suggest_teacher_matches
-from cleverwizard.store.models import Account, Course, MatchDecision, MatchMethod, Section, Student, Teacher
+from cleverwizard.store.models import Account, Course, MatchDecision, MatchMethod, PersonKind, Section, Student, Teacher
 
 _REASON_METHOD: dict[str, MatchMethod] = {
     "saved match": "clever_id",

@@ -12,9 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, SkipValidation
 
-from cleverwizard.store.models import MatchDecision, Problem, RunCounts
+from cleverwizard.store.models import MatchDecision, PersonKind, Problem, RunCounts
 
-PersonKind = Literal["teacher", "student"]
 ChangeAction = Literal["create", "link", "update", "archive", "restore", "unlink"]
 
 ACTION_WORDS: dict[ChangeAction, str] = {

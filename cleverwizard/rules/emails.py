@@ -12,9 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from cleverwizard.clever.models import User
-from cleverwizard.people.plan import PersonKind
 from cleverwizard.rules.names import is_valid_email, normalise_email
-from cleverwizard.store.models import Account, Problem
+from cleverwizard.store.models import Account, PersonKind, Problem
 
 SIS_FIX = "Update the data your SIS shares with Clever."
 STUDENT_NO_EMAIL = "No email: they can't log in until an email is entered"

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import httpx
 
 from cleverwizard.clever import CleverClient, CleverNotFound, District, School, User
 from cleverwizard.clever.client import DEFAULT_PAGE_LIMIT
+from cleverwizard.clever.retry import RetryPolicy
 from cleverwizard.config import Settings, save_token
 from cleverwizard.daily.report import SyncReport
 from cleverwizard.daily.run import DEFAULT_WAIT, run_daily_sync
 from cleverwizard.people.apply import apply_plan
 from cleverwizard.people.build import PlatformView, plan_students, plan_teachers
-from cleverwizard.people.plan import PersonKind, Plan
+from cleverwizard.people.plan import Plan
 from cleverwizard.rules.courses import SectionMatchRow, saved_course_choices, suggest_course_matches
 from cleverwizard.rules.names import is_valid_email, normalise_email
 from cleverwizard.rules.teachers import TeacherMatchRow, suggest_teacher_matches
@@ -28,7 +32,7 @@ from cleverwizard.sections.build import SectionData
 from cleverwizard.sections.plan import SectionPlan
 from cleverwizard.service.status import Checklist, build_checklist
 from cleverwizard.store import RosterStore
-from cleverwizard.store.models import Account, Course, Run, Site, Student, Teacher, now_iso
+from cleverwizard.store.models import Account, Course, PersonKind, Run, Site, Student, Teacher, now_iso
 
 Progress = Callable[[int], None]
 
@@ -41,6 +45,19 @@ class EmailRejected(ValueError):
     """A login email typed in the wizard cannot be used; the message says why."""
 
 
+@dataclass
+class CleverLink:
+    """How this process reaches Clever: the HTTP transport (``None``: the real network) and the
+    retry policy (``None``: the client's default).
+
+    It is handed in, never looked up: the demo wires in the in-process sandbox, tests wire in a
+    sandbox or a hostile server with quick retries, and production passes nothing.
+    """
+
+    transport: httpx.AsyncBaseTransport | None = None
+    retry: RetryPolicy | None = None
+
+
 class RosterSync:
     """Connect, fetch, plan and apply, on one data folder."""
 
@@ -49,6 +66,7 @@ class RosterSync:
         settings: Settings,
         store: RosterStore,
         *,
+        link: CleverLink | None = None,
         started_by: str = "cli",
         page_limit: int = DEFAULT_PAGE_LIMIT,
     ) -> None:
@@ -56,6 +74,7 @@ class RosterSync:
         pages mean fewer requests against Clever's rate limit for a large school."""
         self.settings = settings
         self.store = store
+        self.link = link or CleverLink()
         self.started_by = started_by
         self.page_limit = page_limit
 
@@ -71,7 +90,8 @@ class RosterSync:
         async with CleverClient(
             use,
             self.settings.clever_url,
-            transport=self.settings.transport(),
+            transport=self.link.transport,
+            retry=self.link.retry,
             page_limit=self.page_limit,
         ) as client:
             yield client

@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 SCHEMA_VERSION = 1
 """Bumped whenever the stored shape changes; ``RosterStore.open`` refuses other versions."""
 
+PersonKind = Literal["teacher", "student"]
+"""The kinds of account a person has on the platform."""
 AccountSource = Literal["clever", "manual"]
 AccountStatus = Literal["active", "archived"]
 MatchMethod = Literal["clever_id", "email", "sis_id", "name", "manual", "not_in_list"]

@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from cleverwizard.config import Settings
-from cleverwizard.service.roster_sync import RosterSync
+from cleverwizard.service.roster_sync import CleverLink, RosterSync
 from cleverwizard.service.status import Checklist, StepKey
 from cleverwizard.store import RosterStore
 from cleverwizard.store.errors import StoreError
@@ -39,9 +39,12 @@ class CleverWizardApp(App[None]):
         Binding("question_mark", "help", "Help", show=False, id="help-question"),
     ]
 
-    def __init__(self, settings: Settings, store: RosterStore | None = None) -> None:
+    def __init__(self, settings: Settings, *, link: CleverLink | None = None, store: RosterStore | None = None) -> None:
+        """``link`` is how the service reaches Clever (``wiring.build_app`` chooses it);
+        a ``store`` handed in stays its owner's to close."""
         super().__init__()
         self.settings = settings
+        self.link = link
         self.store: RosterStore | None = store
         self._owns_store = store is None
         self.sync: RosterSync | None = None
@@ -57,7 +60,7 @@ class CleverWizardApp(App[None]):
             except (StoreError, OSError) as error:
                 self.store_problem = str(error)
                 return
-        self.sync = RosterSync(self.settings, self.store, started_by="wizard")
+        self.sync = RosterSync(self.settings, self.store, link=self.link, started_by="wizard")
 
     def get_default_screen(self) -> Screen[None]:
         return NotificationsScreen()
@@ -166,12 +169,3 @@ class CleverWizardApp(App[None]):
                 return None
             return TeachersScreen()
         return None
-
-
-def run_wizard(settings: Settings) -> None:
-    """Run the wizard until the user quits; the store is closed on the way out."""
-    app = CleverWizardApp(settings)
-    try:
-        app.run()
-    finally:
-        app.close_store()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from cleverwizard import config
 from cleverwizard.cli.main import cli
 from cleverwizard.daily.report import SyncReport
 from cleverwizard.sandbox import SandboxAPI, SandboxDistrict
-from cleverwizard.service.roster_sync import RosterSync
+from cleverwizard.service.roster_sync import CleverLink, RosterSync
 from cleverwizard.store import RosterStore
 
 Run = Callable[..., Result]
@@ -36,10 +36,14 @@ def district() -> SandboxDistrict:
 
 
 @pytest.fixture
-def api(district: SandboxDistrict, monkeypatch: pytest.MonkeyPatch) -> SandboxAPI:
-    served = SandboxAPI(district)
-    monkeypatch.setattr(config.Settings, "transport", lambda self: served.transport())
-    return served
+def api(district: SandboxDistrict) -> SandboxAPI:
+    return SandboxAPI(district)
+
+
+@pytest.fixture
+def link(api: SandboxAPI) -> CleverLink:
+    """How every command and service of a test reaches Clever (a test may swap the transport)."""
+    return CleverLink(transport=api.transport())
 
 
 @pytest.fixture
@@ -59,12 +63,12 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, district: SandboxD
 
 
 @pytest.fixture
-def cw(data_dir: Path) -> Run:
-    """Run ``cleverwizard ARGS --data-dir <folder>`` and return click's result."""
+def cw(data_dir: Path, link: CleverLink) -> Run:
+    """Run ``cleverwizard ARGS --data-dir <folder>`` on the test's link; return click's result."""
     runner = CliRunner()
 
     def invoke(*args: str, **kwargs: Any) -> Result:
-        return runner.invoke(cli, [*args, "--data-dir", str(data_dir)], catch_exceptions=False, **kwargs)
+        return runner.invoke(cli, [*args, "--data-dir", str(data_dir)], obj=link, catch_exceptions=False, **kwargs)
 
     return invoke
 
@@ -90,15 +94,31 @@ def opened(data_dir: Path) -> Iterator[RosterStore]:
         yield store
 
 
-@contextmanager
-def service(data_dir: Path, started_by: str = "cli") -> Iterator[RosterSync]:
-    with opened(data_dir) as store:
-        yield RosterSync(config.resolve(data_dir), store, started_by=started_by)
+Service = Callable[..., AbstractContextManager[RosterSync]]
+Daily = Callable[..., SyncReport]
 
 
-def daily(data_dir: Path, **options: Any) -> SyncReport:
-    with service(data_dir) as sync:
-        return asyncio.run(sync.daily_sync(**options))
+@pytest.fixture
+def service(link: CleverLink) -> Service:
+    """``with service(data_dir) as sync``: the service on its own store and the test's link."""
+
+    @contextmanager
+    def open_service(data_dir: Path, started_by: str = "cli") -> Iterator[RosterSync]:
+        with opened(data_dir) as store:
+            yield RosterSync(config.resolve(data_dir), store, link=link, started_by=started_by)
+
+    return open_service
+
+
+@pytest.fixture
+def daily(service: Service) -> Daily:
+    """``daily(data_dir, **options)``: one daily sync, as ``cleverwizard sync`` runs it."""
+
+    def run_daily(data_dir: Path, **options: Any) -> SyncReport:
+        with service(data_dir) as sync:
+            return asyncio.run(sync.daily_sync(**options))
+
+    return run_daily
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -13,7 +13,7 @@ from filelock import FileLock
 from cleverwizard.daily import run as daily_module
 from cleverwizard.sandbox import SandboxDistrict
 from cleverwizard.store import StoreTransaction
-from tests.daily.conftest import Run, daily, opened, service, snapshot, students_at, teachers_at
+from tests.daily.conftest import Daily, Run, Service, opened, snapshot, students_at, teachers_at
 
 
 def test_a_sync_killed_halfway_leaves_the_store_as_it_was(
@@ -86,7 +86,12 @@ def test_an_overlapping_run_goes_ahead_once_the_first_finishes(cw: Run, synced: 
 
 
 def test_a_save_in_the_wizard_during_the_sync_is_planned_again_not_lost(
-    synced: str, district: SandboxDistrict, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+    daily: Daily,
+    service: Service,
+    synced: str,
+    district: SandboxDistrict,
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     pupil = students_at(district, synced)[4]
     district.update_user(pupil["id"], grade="8")

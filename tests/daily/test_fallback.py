@@ -8,10 +8,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from cleverwizard import config
 from cleverwizard.daily.events import LOG_START
 from cleverwizard.sandbox import SandboxAPI, SandboxDistrict
-from tests.daily.conftest import Run, daily, opened, students_at
+from cleverwizard.service.roster_sync import CleverLink
+from tests.daily.conftest import Daily, Run, opened, students_at
 
 
 def _users_requests(api: SandboxAPI, school: str) -> int:
@@ -19,7 +19,7 @@ def _users_requests(api: SandboxAPI, school: str) -> int:
 
 
 def test_an_expired_event_position_falls_back_to_a_full_comparison(
-    cw: Run, synced: str, district: SandboxDistrict, data_dir: Path, api: SandboxAPI
+    daily: Daily, cw: Run, synced: str, district: SandboxDistrict, data_dir: Path, api: SandboxAPI
 ) -> None:
     district.add_student(synced, "First", "Change", "1", "first.change@example.org")
     assert daily(data_dir).mode == "events"
@@ -46,7 +46,7 @@ def test_an_expired_event_position_falls_back_to_a_full_comparison(
 
 
 def test_events_switched_off_fall_back_every_run_and_say_so(
-    cw: Run, connected: str, district: SandboxDistrict, data_dir: Path
+    daily: Daily, cw: Run, connected: str, district: SandboxDistrict, data_dir: Path
 ) -> None:
     district.events_enabled = False  # the sandbox then logs nothing, and /events stays empty
     assert cw("sync").exit_code == 0
@@ -63,7 +63,7 @@ def test_events_switched_off_fall_back_every_run_and_say_so(
 
 
 @pytest.fixture
-def refusing(api: SandboxAPI, monkeypatch: pytest.MonkeyPatch) -> dict[str, bool]:
+def refusing(api: SandboxAPI, link: CleverLink) -> dict[str, bool]:
     """The sandbox, except that ``/events`` answers 403 while ``state["off"]`` is true."""
     state = {"off": False}
 
@@ -72,12 +72,12 @@ def refusing(api: SandboxAPI, monkeypatch: pytest.MonkeyPatch) -> dict[str, bool
             return httpx.Response(403, json={"message": "Events are not enabled for this application"})
         return await api.handle(request)
 
-    monkeypatch.setattr(config.Settings, "transport", lambda self: httpx.MockTransport(handle))
+    link.transport = httpx.MockTransport(handle)
     return state
 
 
 def test_clever_refusing_the_event_log_falls_back(
-    cw: Run, connected: str, district: SandboxDistrict, data_dir: Path, refusing: dict[str, bool]
+    daily: Daily, cw: Run, connected: str, district: SandboxDistrict, data_dir: Path, refusing: dict[str, bool]
 ) -> None:
     district.add_student(connected, "Before", "Sync", "1", "before.sync@example.org")
     assert cw("sync").exit_code == 0
@@ -102,7 +102,7 @@ def test_full_on_request_compares_everyone(cw: Run, synced: str, api: SandboxAPI
 
 
 def test_choosing_another_school_makes_the_next_sync_full(
-    cw: Run, synced: str, district: SandboxDistrict, data_dir: Path
+    daily: Daily, cw: Run, synced: str, district: SandboxDistrict, data_dir: Path
 ) -> None:
     district.add_student(synced, "Any", "Change", "1")
     assert daily(data_dir).mode == "events"
@@ -117,7 +117,7 @@ def test_choosing_another_school_makes_the_next_sync_full(
 
 
 def test_a_last_sync_older_than_clever_keeps_events_falls_back(
-    synced: str, district: SandboxDistrict, data_dir: Path
+    daily: Daily, synced: str, district: SandboxDistrict, data_dir: Path
 ) -> None:
     district.add_student(synced, "Any", "Change", "1")
     assert daily(data_dir).mode == "events"

@@ -9,7 +9,7 @@ import pytest
 
 from cleverwizard.sandbox import SandboxDistrict
 from cleverwizard.store.models import Section
-from tests.daily.conftest import Run, daily, opened, service, snapshot, students_at, teachers_at
+from tests.daily.conftest import Daily, Run, Service, opened, snapshot, students_at, teachers_at
 
 
 def test_history_lists_runs_newest_first_with_who_started_them(
@@ -37,7 +37,7 @@ def test_history_lists_runs_newest_first_with_who_started_them(
 
 
 def test_undo_reverts_a_sync_and_is_itself_a_run(
-    cw: Run, synced: str, district: SandboxDistrict, data_dir: Path
+    daily: Daily, cw: Run, synced: str, district: SandboxDistrict, data_dir: Path
 ) -> None:
     with opened(data_dir) as store:
         accounts = (store.teachers(), store.students())
@@ -68,7 +68,7 @@ def test_undo_reverts_a_sync_and_is_itself_a_run(
 
 
 def test_undo_leaves_what_a_later_run_or_the_wizard_changed(
-    synced: str, district: SandboxDistrict, data_dir: Path
+    daily: Daily, service: Service, synced: str, district: SandboxDistrict, data_dir: Path
 ) -> None:
     teacher = teachers_at(district, synced)[0]
     pupil = students_at(district, synced)[2]
@@ -94,7 +94,7 @@ def test_undo_leaves_what_a_later_run_or_the_wizard_changed(
 
 
 def test_undo_keeps_an_account_a_section_lists_and_refuses_a_taken_email(
-    synced: str, district: SandboxDistrict, data_dir: Path
+    daily: Daily, service: Service, synced: str, district: SandboxDistrict, data_dir: Path
 ) -> None:
     pupil, other = students_at(district, synced)[6], students_at(district, synced)[7]
     district.update_user(pupil["id"], email="old.address@example.org")
@@ -139,7 +139,7 @@ def test_undo_of_an_unknown_run_is_a_usage_error(cw: Run, synced: str, data_dir:
 
 
 def test_undoing_the_later_run_first_lets_the_earlier_one_be_undone(
-    synced: str, district: SandboxDistrict, data_dir: Path
+    daily: Daily, service: Service, synced: str, district: SandboxDistrict, data_dir: Path
 ) -> None:
     with opened(data_dir) as store:
         accounts = (store.teachers(), store.students())
@@ -168,7 +168,7 @@ def test_undoing_the_later_run_first_lets_the_earlier_one_be_undone(
 
 
 def test_a_record_edited_after_the_later_run_was_undone_still_stays(
-    synced: str, district: SandboxDistrict, data_dir: Path
+    daily: Daily, service: Service, synced: str, district: SandboxDistrict, data_dir: Path
 ) -> None:
     pupil, other = students_at(district, synced)[2], students_at(district, synced)[3]
     with opened(data_dir) as store:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from cleverwizard.daily.events import LOG_START
 from cleverwizard.sandbox import SandboxAPI, SandboxDistrict
-from tests.daily.conftest import Run, daily, opened, service, snapshot, students_at, teachers_at
+from tests.daily.conftest import Daily, Run, Service, opened, snapshot, students_at, teachers_at
 
 
 def test_sync_before_a_school_is_connected_is_out_of_order(cw: Run, data_dir: Path) -> None:
@@ -55,7 +55,7 @@ def _change_the_school(district: SandboxDistrict, school: str) -> dict[str, str]
 
 
 def test_an_events_run_creates_updates_archives_and_keeps_edits(
-    cw: Run, synced: str, district: SandboxDistrict, data_dir: Path, api: SandboxAPI
+    service: Service, cw: Run, synced: str, district: SandboxDistrict, data_dir: Path, api: SandboxAPI
 ) -> None:
     edited = students_at(district, synced)[3]
     with service(data_dir) as sync:
@@ -95,7 +95,7 @@ def test_an_events_run_creates_updates_archives_and_keeps_edits(
 
 
 def test_the_text_output_reports_kept_edits_and_problems_one_line_each(
-    cw: Run, synced: str, district: SandboxDistrict, data_dir: Path
+    service: Service, cw: Run, synced: str, district: SandboxDistrict, data_dir: Path
 ) -> None:
     edited = students_at(district, synced)[5]
     with service(data_dir) as sync:
@@ -114,7 +114,7 @@ def test_the_text_output_reports_kept_edits_and_problems_one_line_each(
 
 
 def test_processing_the_same_events_again_changes_nothing(
-    synced: str, district: SandboxDistrict, data_dir: Path
+    daily: Daily, synced: str, district: SandboxDistrict, data_dir: Path
 ) -> None:
     with opened(data_dir) as store:
         position = store.meta().last_event_id
@@ -135,7 +135,7 @@ def test_processing_the_same_events_again_changes_nothing(
 
 
 def test_a_person_moved_to_another_school_is_archived_and_restored_when_back(
-    synced: str, district: SandboxDistrict, data_dir: Path
+    daily: Daily, synced: str, district: SandboxDistrict, data_dir: Path
 ) -> None:
     other = [s for s in district.schools if s != synced][0]
     student = students_at(district, synced)[1]

@@ -13,7 +13,7 @@ from cleverwizard.daily.sections import SECTIONS_NOT_IMPORTED
 from cleverwizard.sandbox import SandboxAPI, SandboxDistrict, demo_platform_courses
 from cleverwizard.store import StoreTransaction
 from cleverwizard.store.models import Course, Section
-from tests.daily.conftest import Run, daily, opened, snapshot, students_at, teachers_at
+from tests.daily.conftest import Daily, Run, opened, snapshot, students_at, teachers_at
 
 
 @pytest.fixture
@@ -111,7 +111,7 @@ def test_a_new_section_is_created_with_people_created_in_the_same_run(
 
 
 def test_a_student_moved_in_clever_moves_here_for_one_request(
-    cw: Run, sectioned: str, district: SandboxDistrict, data_dir: Path, api: SandboxAPI
+    daily: Daily, cw: Run, sectioned: str, district: SandboxDistrict, data_dir: Path, api: SandboxAPI
 ) -> None:
     source, target = _decided_pair(district, data_dir, sectioned)
     mover = source["students"][0]
@@ -138,7 +138,7 @@ def test_a_student_moved_in_clever_moves_here_for_one_request(
 
 @pytest.mark.parametrize("full", [True, False], ids=["full", "events"])
 def test_a_section_deleted_in_clever_is_archived_not_deleted(
-    sectioned: str, district: SandboxDistrict, data_dir: Path, full: bool
+    daily: Daily, sectioned: str, district: SandboxDistrict, data_dir: Path, full: bool
 ) -> None:
     gone = district.sections_at_school(sectioned)[0]
     district.delete_section(gone["id"])
@@ -151,7 +151,7 @@ def test_a_section_deleted_in_clever_is_archived_not_deleted(
 
 
 def test_people_leaving_and_coming_back_update_the_sections_no_event_names(
-    cw: Run, sectioned: str, district: SandboxDistrict, data_dir: Path, api: SandboxAPI
+    daily: Daily, cw: Run, sectioned: str, district: SandboxDistrict, data_dir: Path, api: SandboxAPI
 ) -> None:
     other = next(s for s in district.schools if s != sectioned)
     homeroom, _ = _decided_pair(district, data_dir, sectioned)  # decided: no course list needed

@@ -15,11 +15,10 @@ import cleverwizard.cli.setup  # noqa: F401
 from cleverwizard.cli.main import cli
 from cleverwizard.config import SANDBOX_URL, Settings
 from cleverwizard.demo import prepare_demo
-from cleverwizard.people.plan import PersonKind
 from cleverwizard.sandbox import SandboxAPI, SandboxDistrict, demo_platform_courses
-from cleverwizard.service.roster_sync import RosterSync
+from cleverwizard.service.roster_sync import CleverLink, RosterSync
 from cleverwizard.store import RosterStore
-from cleverwizard.store.models import Course
+from cleverwizard.store.models import Course, PersonKind
 
 
 @dataclass
@@ -45,11 +44,10 @@ def school(tmp_path: Path) -> Iterator[School]:
     district = SandboxDistrict.generate(seed=5, schools=2, teachers=12, students=90)
     api = SandboxAPI(district)
     settings = Settings(data_dir=tmp_path / "data", clever_url=SANDBOX_URL, token=district.token)
-    settings.transport = api.transport  # type: ignore[method-assign]
     store = RosterStore.open(settings.data_dir)
     with store.transaction() as tx:
         tx.put_courses([Course(id=tx.next_course_id(), **c) for c in demo_platform_courses(district)])
-    sync = RosterSync(settings, store, started_by="test")
+    sync = RosterSync(settings, store, link=CleverLink(transport=api.transport()), started_by="test")
     school_id = list(district.schools)[1]
     asyncio.run(sync.connect(district.district_id))
     asyncio.run(sync.select_school(school_id))

@@ -9,18 +9,19 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 
-import cleverwizard.clever.client as client_module
 import cleverwizard.store.models as store_models
 from cleverwizard.clever.retry import RetryPolicy
 from cleverwizard.config import Settings
 from cleverwizard.demo import prepare_demo
 from cleverwizard.sandbox import Faults, SandboxAPI, SandboxDistrict, demo_district
+from cleverwizard.service.roster_sync import CleverLink
+from cleverwizard.store import RosterStore
 from cleverwizard.ui.app import CleverWizardApp
+from cleverwizard.wiring import build_app
 from tests.ui.walk import settle
 
 SEED = 2026
@@ -39,33 +40,26 @@ def demo_settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def make_app(demo_settings: Settings) -> Callable[..., CleverWizardApp]:
-    """Build the wizard on the demo folder (or on other settings)."""
-
-    def factory(settings: Settings | None = None) -> CleverWizardApp:
-        return CleverWizardApp(settings or demo_settings)
-
-    return factory
+def sandbox(district: SandboxDistrict) -> SandboxAPI:
+    """The app's in-process Clever, with switchable ``sandbox.faults``."""
+    return SandboxAPI(district, Faults())
 
 
 @pytest.fixture
-def sandbox(monkeypatch: pytest.MonkeyPatch, district: SandboxDistrict) -> SandboxAPI:
-    """The app's in-process Clever, with switchable ``sandbox.faults`` and quick retries.
-
-    ``Settings.transport`` is what every ``RosterSync`` client uses, so replacing it here
-    reaches the app without any hook in the product code.
-    """
-    api = SandboxAPI(district, Faults())
-    monkeypatch.setattr(Settings, "transport", lambda self: api.transport())
+def link(sandbox: SandboxAPI) -> CleverLink:
+    """How the app under test reaches Clever: the test's sandbox, with quick retries."""
     quick = RetryPolicy(base_delay=0.001, max_delay=0.002, max_rate_limit_wait=0.01)
-    original = client_module.CleverClient.__init__
+    return CleverLink(transport=sandbox.transport(), retry=quick)
 
-    def fast_init(self: client_module.CleverClient, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("retry", quick)
-        original(self, *args, **kwargs)
 
-    monkeypatch.setattr(client_module.CleverClient, "__init__", fast_init)
-    return api
+@pytest.fixture
+def make_app(demo_settings: Settings, link: CleverLink) -> Callable[..., CleverWizardApp]:
+    """Build the wizard on the demo folder (or on other settings), on the test's sandbox."""
+
+    def factory(settings: Settings | None = None, store: RosterStore | None = None) -> CleverWizardApp:
+        return build_app(settings or demo_settings, link=link, store=store)
+
+    return factory
 
 
 @pytest.fixture

@@ -10,13 +10,13 @@ from cleverwizard.config import Settings
 from cleverwizard.sandbox import SandboxAPI, SandboxDistrict
 from cleverwizard.store import RosterStore
 from cleverwizard.store.errors import StoreError
-from cleverwizard.ui.app import CleverWizardApp
 from cleverwizard.ui.screens.connect import ConnectScreen
 from cleverwizard.ui.screens.help import HelpScreen
 from cleverwizard.ui.screens.notifications import NotificationsScreen
 from cleverwizard.ui.screens.problem import ProblemScreen
 from cleverwizard.ui.screens.school import SchoolScreen
 from cleverwizard.ui.widgets.step_item import StepItem
+from cleverwizard.wiring import build_app
 from tests.ui.walk import (
     ELEMENTARY,
     SIZE,
@@ -254,7 +254,7 @@ async def test_q_types_in_a_field_but_quits_elsewhere(make_app: AppFactory) -> N
 
 async def test_a_damaged_roster_is_explained_not_a_traceback(demo_settings: Settings) -> None:
     (demo_settings.data_dir / "roster.json").write_text("{ not json", encoding="utf-8")
-    app = CleverWizardApp(demo_settings)
+    app = build_app(demo_settings)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, ProblemScreen)
@@ -282,7 +282,7 @@ async def test_the_store_the_app_opened_is_closed_on_exit(make_app: AppFactory) 
 
 async def test_a_store_handed_in_stays_open(demo_settings: Settings) -> None:
     store = RosterStore.open(demo_settings.data_dir)
-    app = CleverWizardApp(demo_settings, store)
+    app = build_app(demo_settings, store=store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.sync is not None and app.sync.store is store

@@ -20,6 +20,7 @@ from cleverwizard.sandbox import Faults, SandboxAPI, SandboxDistrict
 from cleverwizard.ui.app import CleverWizardApp
 from cleverwizard.ui.screens.notifications import NotificationsScreen
 from cleverwizard.ui.widgets.section_row import NOT_IN_LIST, NOT_IN_LIST_LABEL, SectionRow
+from cleverwizard.wiring import build_app
 from tests.ui.walk import (
     ELEMENTARY,
     SIZE,
@@ -155,4 +156,4 @@ def test_course_list_open(
         await open_first_dropdown(app, pilot)
         await still(pilot)
 
-    assert snap_compare(CleverWizardApp(demo_settings), terminal_size=size, run_before=run_before)
+    assert snap_compare(build_app(demo_settings), terminal_size=size, run_before=run_before)

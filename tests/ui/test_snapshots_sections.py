@@ -17,6 +17,7 @@ from cleverwizard.config import Settings
 from cleverwizard.sandbox import SandboxAPI, SandboxDistrict
 from cleverwizard.ui.app import CleverWizardApp
 from cleverwizard.ui.screens.history import HistoryScreen
+from cleverwizard.wiring import build_app
 from tests.ui.test_history import three_runs
 from tests.ui.walk import SIZE, people_imported, press_to, sections_preview, still
 
@@ -42,7 +43,7 @@ def test_sections_preview(
         assert screen.stage == "preview"
         await still(pilot)
 
-    assert snap_compare(CleverWizardApp(demo_settings), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(build_app(demo_settings), terminal_size=SIZE, run_before=run_before)
 
 
 def test_history(
@@ -57,4 +58,4 @@ def test_history(
         await press_to(pilot, "h", screen=HistoryScreen)
         await still(pilot)
 
-    assert snap_compare(CleverWizardApp(demo_settings), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(build_app(demo_settings), terminal_size=SIZE, run_before=run_before)

@@ -18,11 +18,11 @@ from textual.widgets import Input
 
 from cleverwizard.config import Settings
 from cleverwizard.sandbox import Faults, SandboxDistrict
-from cleverwizard.ui.app import CleverWizardApp
 from cleverwizard.ui.screens.accounts import AccountsScreen
 from cleverwizard.ui.screens.teachers import TeachersScreen
 from cleverwizard.ui.widgets.match_select import MatchSelect
-from tests.ui.walk import SIZE, connected, press_to, settle, still, teachers_preview
+from cleverwizard.wiring import build_app
+from tests.ui.walk import SIZE, AppFactory, connected, press_to, settle, still, teachers_preview
 
 SnapCompare = Callable[..., bool]
 SMALL = (80, 24)
@@ -58,7 +58,7 @@ def test_teachers_preview_with_a_dropdown_open(
         await open_dropdown(pilot, screen, 2, "thom")
         await still(pilot)
 
-    assert snap_compare(CleverWizardApp(demo_settings), terminal_size=SIZE, run_before=scene)
+    assert snap_compare(build_app(demo_settings), terminal_size=SIZE, run_before=scene)
 
 
 def test_teachers_preview_small_terminal_with_a_conflict(
@@ -72,11 +72,11 @@ def test_teachers_preview_small_terminal_with_a_conflict(
         assert screen.conflicts
         await still(pilot)
 
-    assert snap_compare(CleverWizardApp(demo_settings), terminal_size=SMALL, run_before=scene)
+    assert snap_compare(build_app(demo_settings), terminal_size=SMALL, run_before=scene)
 
 
 def test_teachers_fetch_failed(
-    snap_compare: SnapCompare, demo_settings: Settings, district: SandboxDistrict, faults: Faults
+    snap_compare: SnapCompare, make_app: AppFactory, district: SandboxDistrict, faults: Faults
 ) -> None:
     async def scene(pilot: Pilot[Any]) -> None:
         app = await connected(pilot, district)
@@ -84,7 +84,7 @@ def test_teachers_fetch_failed(
         await teachers_preview(app, pilot)
         await still(pilot)
 
-    assert snap_compare(CleverWizardApp(demo_settings), terminal_size=SMALL, run_before=scene)
+    assert snap_compare(make_app(), terminal_size=SMALL, run_before=scene)
 
 
 def test_imported_teachers_with_the_email_editor(
@@ -107,4 +107,4 @@ def test_imported_teachers_with_the_email_editor(
         await settle(app, pilot)  # type: ignore[arg-type]
         await still(pilot)
 
-    assert snap_compare(CleverWizardApp(demo_settings), terminal_size=SIZE, run_before=scene)
+    assert snap_compare(build_app(demo_settings), terminal_size=SIZE, run_before=scene)

@@ -19,6 +19,7 @@ from textual.widgets import Input
 from cleverwizard.config import Settings
 from cleverwizard.sandbox import SandboxDistrict
 from cleverwizard.ui.app import CleverWizardApp
+from cleverwizard.wiring import build_app
 from tests.ui.walk import SIZE, connected, fetch_students, settle, still
 
 SnapCompare = Callable[..., bool]
@@ -30,7 +31,7 @@ def _frozen(frozen_time: datetime) -> datetime:
 
 
 def wizard(settings: Settings) -> CleverWizardApp:
-    return CleverWizardApp(settings)
+    return build_app(settings)
 
 
 async def students_preview(pilot: Pilot[Any], district: SandboxDistrict) -> None:

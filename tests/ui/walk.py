@@ -26,6 +26,7 @@ from cleverwizard.ui.screens.school import SchoolScreen
 from cleverwizard.ui.screens.sections import SectionsScreen
 from cleverwizard.ui.screens.students import StudentsScreen
 from cleverwizard.ui.screens.teachers import TeachersScreen
+from cleverwizard.wiring import open_sync
 
 ELEMENTARY = "Lincoln Elementary School"
 SIZE = (100, 32)
@@ -55,8 +56,8 @@ def open_store(settings: Settings) -> Iterator[RosterStore]:
 @contextmanager
 def roster_sync(settings: Settings) -> Iterator[RosterSync]:
     """The service on its own store, as the command line (or a second window) uses it."""
-    with open_store(settings) as store:
-        yield RosterSync(settings, store)
+    with open_sync(settings, started_by="cli") as sync:
+        yield sync
 
 
 def school_id_named(district: SandboxDistrict, name: str) -> str:

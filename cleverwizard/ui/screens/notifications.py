@@ -41,11 +41,8 @@ STEP_SCREENS: dict[str, StepKey] = {
 """Which step a screen pushed over Notifications is (by class name: no import cycle)."""
 
 
-def demo_hint(seed: int) -> str:
+def demo_hint(district_id: str) -> str:
     """The line that tells a demo user which district id to type."""
-    from cleverwizard.sandbox import demo_district
-
-    district_id = demo_district(seed).district_id
     return f"Demo: on Connect your District, type the sandbox district id {district_id}"
 
 
@@ -136,8 +133,8 @@ class NotificationsScreen(Screen[None]):
         settings = self.wizard.settings
         connected = checklist is not None and checklist.item("district").state == "done"
         hint.display = settings.is_sandbox and checklist is not None and not connected
-        if hint.display and settings.sandbox_seed is not None:
-            hint.update(demo_hint(settings.sandbox_seed))
+        if hint.display and settings.demo_district_id is not None:
+            hint.update(demo_hint(settings.demo_district_id))
         for item_widget in self.query(StepItem):
             item_widget.display = checklist is not None
             if checklist is not None:
