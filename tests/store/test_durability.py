@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pydantic_core import PydanticSerializationError
 from tinydb import Query, TinyDB
 
 from cleverwizard.store import AtomicJSONStorage, RosterStore, StoreCorrupt
@@ -96,7 +97,7 @@ def test_a_failing_rename_leaves_no_temp_file(
 def test_an_unserialisable_value_fails_before_the_disk_is_touched(tmp_path: Path) -> None:
     storage = AtomicJSONStorage(tmp_path / "db.json")
     storage.write({"t": {"1": {"a": 1}}})
-    with pytest.raises(TypeError):
+    with pytest.raises(PydanticSerializationError):
         storage.write({"t": {"1": {"a": object()}}})
     assert storage.read() == {"t": {"1": {"a": 1}}}
     assert files_in(tmp_path) == {"db.json"}
