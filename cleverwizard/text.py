@@ -47,6 +47,11 @@ def one_line(value: object) -> str:
     return _UNSAFE.sub(_visible, text)
 
 
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """``1 teacher``, ``2 teachers``, ``0 people`` (with ``plural="people"``): counts read as sentences."""
+    return f"{count} {noun}" if count == 1 else f"{count} {plural or noun + 's'}"
+
+
 def spreadsheet_cell(value: object) -> str:
     """A CSV cell that no spreadsheet will run: no NUL, and a leading ``'`` before a formula start."""
     if value is None:

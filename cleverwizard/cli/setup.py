@@ -13,13 +13,16 @@ from cleverwizard.service.roster_sync import RosterSync
 @click.command()
 @click.argument("district_id")
 @click.option("--school", "school_id", metavar="SCHOOL_ID", help="Also connect this site to one school.")
+@click.option("--yes", is_flag=True, help="Switch a site that already has people to another school.")
 @with_sync
-def connect(sync: RosterSync, district_id: str, school_id: str | None) -> None:
+def connect(sync: RosterSync, district_id: str, school_id: str | None, yes: bool) -> None:
     """Check DISTRICT_ID with Clever and save the connection (and the school)."""
+    if school_id and not yes:
+        sync.check_school_switch(school_id)  # before anything is written
     district = run(sync.connect(district_id))
     click.echo(f"Connected to {district.name or district.id} ({district.id}).")
     if school_id:
-        school = run(sync.select_school(school_id))
+        school = run(sync.select_school(school_id, switch_confirmed=yes))
         click.echo(f"This site is now {school.name or school.id} ({school.id}).")
     else:
         click.echo("Next: `cleverwizard schools`, then `cleverwizard connect ID --school SCHOOL_ID`.")

@@ -33,12 +33,26 @@ from cleverwizard.sections.plan import SectionPlan
 from cleverwizard.service.status import Checklist, build_checklist
 from cleverwizard.store import RosterStore
 from cleverwizard.store.models import Account, Course, PersonKind, Run, Site, Student, Teacher, now_iso
+from cleverwizard.text import counted, one_line
 
 Progress = Callable[[int], None]
 
 
 class StepOutOfOrder(RuntimeError):
     """A step was asked for before the one it needs (import before connect)."""
+
+
+class SchoolSwitchNeedsConfirming(StepOutOfOrder):
+    """Moving a site that already has Clever people to another school must be confirmed.
+
+    One school connects to one site; switching re-points every later import and sync at the
+    other school's people, so the accounts already imported would be archived by the next
+    sync. The wizard asks (Cancel focused); the CLI wants ``--yes``.
+    """
+
+    def __init__(self, consequence: str) -> None:
+        super().__init__(f"{consequence} Run again with --yes to switch anyway.")
+        self.consequence = consequence
 
 
 class EmailRejected(ValueError):
@@ -137,11 +151,44 @@ class RosterSync:
             found = await clever.schools()
         return sorted(found, key=lambda school: (school.name or "").casefold())
 
-    async def select_school(self, school_id: str) -> School:
-        """Connect this site to one of the district's schools."""
+    def school_switch_consequence(self, school_id: str, school_name: str | None) -> str | None:
+        """What moving this site to another school would mean, when it has Clever people
+        already; ``None`` when there is nothing to confirm (no school yet, the same school,
+        or nothing imported)."""
+        site = self.store.site()
+        if site is None or not site.school_id or site.school_id == school_id:
+            return None
+        meta = self.store.meta()
+        view = self.view()
+        teachers = sum(1 for t in view.teachers if t.clever_id)
+        students = sum(1 for s in view.students if s.clever_id)
+        if not (meta.teachers_imported_at or meta.students_imported_at or teachers or students):
+            return None
+        old = one_line(site.school_name or site.school_id)
+        new = one_line(school_name or school_id)
+        return (
+            f"This site already has {counted(teachers, 'teacher')} and {counted(students, 'student')} "
+            f"from {old}. One school connects to one site: to set up {new}, use another data "
+            "folder (--data-dir)."
+        )
+
+    def check_school_switch(self, school_id: str, school_name: str | None = None) -> None:
+        """Raise ``SchoolSwitchNeedsConfirming`` if moving to ``school_id`` must be confirmed."""
+        consequence = self.school_switch_consequence(school_id, school_name)
+        if consequence is not None:
+            raise SchoolSwitchNeedsConfirming(consequence)
+
+    async def select_school(self, school_id: str, *, switch_confirmed: bool = False) -> School:
+        """Connect this site to one of the district's schools.
+
+        Raises ``SchoolSwitchNeedsConfirming`` (writing nothing) when the site already has
+        people from another school and the switch was not confirmed.
+        """
         site = self.require_site()
         async with self.client() as clever:
             school = await clever.get_school(school_id.strip())
+        if not switch_confirmed:
+            self.check_school_switch(school.id, school.name)
         with self.store.transaction() as tx:
             tx.site = site.model_copy(
                 update={

@@ -112,3 +112,29 @@ def test_help_works_on_every_command(cw: Run) -> None:
     ):
         result = cw(*args)
         assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_connect_to_another_school_after_imports_asks_for_yes_and_writes_nothing(
+    cw: Run, district: SandboxDistrict, data_dir: Path
+) -> None:
+    first, other = school_ids(district)[0], school_ids(district)[1]
+    assert cw("connect", district.district_id, "--school", first).exit_code == 0
+    assert cw("import", "teachers").exit_code == 0
+    before = _snapshot(data_dir)
+    refused = cw("connect", district.district_id, "--school", other)
+    assert refused.exit_code == 2
+    assert "already has" in refused.output and "One school connects to one site" in refused.output
+    assert "--yes" in refused.output and len(refused.output.strip().splitlines()) == 1
+    assert _snapshot(data_dir) == before
+    switched = cw("connect", district.district_id, "--school", other, "--yes")
+    assert switched.exit_code == 0, switched.output
+    with RosterStore.open(data_dir) as store:
+        site = store.site()
+        assert site is not None and site.school_id == other
+
+
+def test_connect_to_the_same_school_again_needs_no_yes(cw: Run, district: SandboxDistrict) -> None:
+    school = school_ids(district)[0]
+    assert cw("connect", district.district_id, "--school", school).exit_code == 0
+    assert cw("import", "students").exit_code == 0
+    assert cw("connect", district.district_id, "--school", school).exit_code == 0

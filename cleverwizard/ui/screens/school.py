@@ -26,10 +26,6 @@ ONE_SCHOOL = (
 )
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
 class ConfirmSwitch(ModalScreen[bool]):
     """Asks before moving a site with imported people to another school; Cancel is the default."""
 
@@ -195,22 +191,8 @@ class SchoolScreen(WizardScreen):
 
     def switch_warning(self, school: School) -> str | None:
         """The consequence to spell out when moving a site with Clever people to another school."""
-        site = self.sync.store.site()
-        if site is None or not site.school_id or site.school_id == school.id:
-            return None
-        meta = self.sync.store.meta()
-        view = self.sync.view()
-        teachers = sum(1 for t in view.teachers if t.clever_id)
-        students = sum(1 for s in view.students if s.clever_id)
-        if not (meta.teachers_imported_at or meta.students_imported_at or teachers or students):
-            return None
-        old = site.school_name or site.school_id
-        new = school.name or school.id
-        return (
-            f"This site already has {plural(teachers, 'teacher')} and {plural(students, 'student')} "
-            f"from {old}. One school connects to one site: to set up {new}, use another data "
-            "folder (--data-dir). Switch anyway?"
-        )
+        consequence = self.sync.school_switch_consequence(school.id, school.name)
+        return None if consequence is None else f"{consequence} Switch anyway?"
 
     def _switch_answered(self, school: School, ok: bool | None) -> None:
         if ok:
@@ -220,6 +202,7 @@ class SchoolScreen(WizardScreen):
             self.query_one("#schools", DataTable).focus()
 
     def connect_to(self, school: School) -> None:
+        """Connect to ``school``: only reached once any switch was confirmed (or needed none)."""
         self.query_one("#confirm", Button).disabled = True
         self.say("#school-message", f"Connecting this site to {school.name or school.id}…", "busy")
         self.select(school.id)
@@ -227,7 +210,7 @@ class SchoolScreen(WizardScreen):
     @work(exclusive=True, group="select-school", exit_on_error=False)
     async def select(self, school_id: str) -> None:
         try:
-            school = await self.sync.select_school(school_id)
+            school = await self.sync.select_school(school_id, switch_confirmed=True)
         except EXPECTED_ERRORS as error:
             self.post_message(StepFailed(error, "select"))
         else:
