@@ -109,7 +109,7 @@ def test_choosing_another_school_makes_the_next_sync_full(
     assert cw("connect", district.district_id, "--school", synced).exit_code == 0
     assert daily(data_dir).mode == "events"  # the same school again: the position still holds
     other = [s for s in district.schools if s != synced][0]
-    assert cw("connect", district.district_id, "--school", other).exit_code == 0
+    assert cw("connect", district.district_id, "--school", other, "--yes").exit_code == 0
     report = daily(data_dir, force=True)
     assert (report.mode, report.reason) == ("full", "another school was chosen since the last sync")
     here, there = ({u["id"] for u in students_at(district, s)} for s in (synced, other))
