@@ -73,7 +73,7 @@ def sync(sync: RosterSync, dry_run: bool, force: bool, as_json: bool, full: bool
 @with_sync
 def history(sync: RosterSync, as_json: bool) -> None:
     """The applied imports, syncs and undos, newest first: id, when, what started it, counts."""
-    runs = sync.history()
+    runs = sync.history(problems=as_json)
     if as_json:
         click.echo(json.dumps([run_row(r) for r in runs], indent=2, ensure_ascii=False))
     else:

@@ -227,7 +227,7 @@ def _select(tx: StoreTransaction, run: Run, report: UndoReport) -> dict[tuple[st
     """The records of ``run`` that can be reverted; the others go to ``report.refused``."""
     later: dict[tuple[str, str], Run] = {}  # the latest run after ``run`` to touch each record
     seen_later: dict[tuple[str, str], Doc] = {}
-    for other in sorted(tx.runs(), key=lambda r: r.id):
+    for other in sorted(tx.runs(problems=False), key=lambda r: r.id):
         if other.id > run.id:
             for table, rows in other.before.items():
                 for key, doc in rows.items():

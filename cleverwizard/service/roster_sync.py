@@ -349,10 +349,14 @@ class RosterSync:
                 wait=wait,
             )
 
-    def history(self) -> list[Run]:
-        """Applied imports, syncs and undos, newest first, as saved on disk now."""
+    def history(self, *, problems: bool = True) -> list[Run]:
+        """Applied imports, syncs and undos, newest first, as saved on disk now.
+
+        Without their undo journals (``before``/``after`` are empty: only undo reads
+        them), and without their problem lists when ``problems`` is false.
+        """
         self.store.refresh()
-        return self.store.runs()
+        return self.store.runs(journal=False, problems=problems)
 
     def undo(self, run_id: int) -> UndoReport:
         """Revert one run where nothing since depends on it; the report lists what stayed."""

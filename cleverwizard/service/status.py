@@ -63,7 +63,7 @@ def build_checklist(store: RosterStore) -> Checklist:
     """Read the store once and say, for each step, its state and what to do next."""
     site = store.site()
     meta = store.meta()
-    runs = store.runs()
+    runs = store.runs(journal=False, problems=False)
     checklist = Checklist(last_sync=meta.last_sync_at)
     connected = site is not None
     has_school = bool(site and site.school_id)

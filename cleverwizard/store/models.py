@@ -13,8 +13,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = 1
-"""Bumped whenever the stored shape changes; ``RosterStore.open`` refuses other versions."""
+SCHEMA_VERSION = 2
+"""Bumped whenever the stored shape changes; ``RosterStore.open`` refuses newer versions and
+migrates older ones it knows (2: run journals and problem lists moved out of the run rows,
+see ``store.run_rows``)."""
 
 PersonKind = Literal["teacher", "student"]
 """The kinds of account a person has on the platform."""

@@ -10,7 +10,6 @@ everything with exactly one atomic write and bump ``meta.revision``.
 
 from __future__ import annotations
 
-import copy
 import os
 import stat
 import threading
@@ -30,7 +29,6 @@ from cleverwizard.store.tables import (
     COURSES,
     MATCHES,
     META,
-    RUNS,
     SECTIONS,
     SINGLE_DOC_ID,
     SITE,
@@ -43,7 +41,7 @@ from cleverwizard.store.tables import (
     to_model,
     to_models,
 )
-from cleverwizard.store.transaction import StoreTransaction
+from cleverwizard.store.transaction import StoreTransaction, read_run, read_runs
 
 DB_FILE_NAME = "roster.json"
 DEFAULT_LOCK_TIMEOUT = 5.0
@@ -205,14 +203,18 @@ class RosterStore:
         doc = self._committed()[COURSES].get(str(id))
         return to_model(Course, doc, self.path, COURSES) if doc is not None else None
 
-    def runs(self) -> list[Run]:
-        """Applied imports and syncs, newest first."""
-        docs = copy.deepcopy(by_id(self._committed()[RUNS])[::-1])  # ``before`` holds free-form dicts
-        return to_models(Run, docs, self.path, RUNS)
+    def runs(self, *, journal: bool = True, problems: bool = True) -> list[Run]:
+        """Applied imports and syncs, newest first.
+
+        History and the checklist pass ``journal=False`` (and ``problems=False`` when they
+        show none), so they cost the same after 30 runs as after one; only undo needs the
+        journals, which can hold a school's worth of records each.
+        """
+        return read_runs(self._committed(), self.path, journal=journal, problems=problems)
 
     def run(self, run_id: int) -> Run | None:
-        doc = self._committed()[RUNS].get(str(run_id))
-        return to_model(Run, copy.deepcopy(doc), self.path, RUNS) if doc is not None else None
+        """One run with its undo journal and problems."""
+        return read_run(self._committed(), self.path, run_id)
 
     # -- writes ---------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from cleverwizard.bulk import paused_gc
 from cleverwizard.store.errors import StoreCorrupt, StoreSchemaError
 from cleverwizard.store.models import SCHEMA_VERSION, Meta
+from cleverwizard.store.run_rows import JOURNALS, PROBLEMS, migrate_v1
 
 RawTable = dict[str, dict[str, Any]]
 RawDatabase = dict[str, RawTable]
@@ -31,7 +32,9 @@ MATCHES = "matches"
 RUNS = "runs"
 SECTIONS = "sections"
 COURSES = "courses"
-TABLES: tuple[str, ...] = (META, SITE, TEACHERS, STUDENTS, MATCHES, RUNS, SECTIONS, COURSES)
+TABLES: tuple[str, ...] = (META, SITE, TEACHERS, STUDENTS, MATCHES, RUNS, SECTIONS, COURSES, JOURNALS, PROBLEMS)
+MIGRATABLE_VERSIONS = (1,)
+"""Older schema versions read (and saved in the current layout at the next write)."""
 SINGLE_DOC_ID = "1"
 """Doc id of the only document in ``meta`` and ``site``."""
 
@@ -57,7 +60,7 @@ def check_database(path: Path, data: RawDatabase) -> RawDatabase:
     if not isinstance(meta_doc, dict) or "schema_version" not in meta_doc:
         raise StoreSchemaError(path, None, SCHEMA_VERSION)
     version = meta_doc["schema_version"]
-    if version != SCHEMA_VERSION or isinstance(version, bool):
+    if type(version) is not int or version not in (SCHEMA_VERSION, *MIGRATABLE_VERSIONS):
         raise StoreSchemaError(path, version, SCHEMA_VERSION)
     for name in TABLES:
         table = data.setdefault(name, {})
@@ -68,6 +71,9 @@ def check_database(path: Path, data: RawDatabase) -> RawDatabase:
                 raise StoreCorrupt(path, f"document {doc_id} in table {name!r} is not a JSON object")
     if not isinstance(meta_doc.get("revision", 0), int):
         raise StoreCorrupt(path, "the revision in table 'meta' is not a number")
+    if version == 1:
+        migrate_v1(data)  # in memory only: the next transaction saves the new layout
+        meta_doc["schema_version"] = SCHEMA_VERSION
     return data
 
 

@@ -13,7 +13,6 @@ directly (``documents``) sees the same thing before and after the write.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -25,12 +24,14 @@ from cleverwizard.store.models import (
     Course,
     MatchDecision,
     Meta,
+    Problem,
     Run,
     Section,
     Site,
     Student,
     Teacher,
 )
+from cleverwizard.store.run_rows import JOURNALS, PROBLEMS, join_run, problem_list, split_run
 from cleverwizard.store.tables import (
     COURSES,
     MATCHES,
@@ -64,6 +65,8 @@ class StoreTransaction:
         self._students = data[STUDENTS]
         self._matches = data[MATCHES]
         self._runs = data[RUNS]
+        self._journals = data[JOURNALS]
+        self._problems = data[PROBLEMS]
         self._sections = data[SECTIONS]
         self._courses = data[COURSES]
         self.meta: Meta = to_model(Meta, data[META][SINGLE_DOC_ID], path, META)
@@ -296,24 +299,59 @@ class StoreTransaction:
         return candidate
 
     def add_run(self, run: Run) -> None:
-        """Append a run to the history; its id must be new (use ``next_run_id``)."""
+        """Append a run to the history; its id must be new (use ``next_run_id``).
+
+        Its journal and problems go to their own tables (see ``store.run_rows``): a run
+        that changed nothing and flagged what the last one flagged adds one small row.
+        """
         self._check_live()
         key = str(run.id)
         if key in self._runs:
             raise ValueError(f"Run {run.id} is already in the history.")
-        self._runs[key] = run.model_dump(mode="json")
+        self._runs[key] = split_run(key, run.model_dump(mode="json"), self._journals, self._problems)
         self._last_run_id = max(self._last_run_id, run.id)
 
-    def runs(self) -> list[Run]:
-        """All runs, newest first."""
+    def runs(self, *, journal: bool = True, problems: bool = True) -> list[Run]:
+        """All runs, newest first (see ``read_runs`` for what the flags leave out)."""
         self._check_live()
-        docs = copy.deepcopy(by_id(self._runs)[::-1])  # ``before`` holds free-form dicts
-        return to_models(Run, docs, self._path, RUNS)
+        return read_runs(self._data, self._path, journal=journal, problems=problems)
 
     def run(self, run_id: int) -> Run | None:
         self._check_live()
-        doc = self._runs.get(str(run_id))
-        return to_model(Run, copy.deepcopy(doc), self._path, RUNS) if doc is not None else None
+        return read_run(self._data, self._path, run_id)
+
+
+def read_runs(data: RawDatabase, path: Path, *, journal: bool, problems: bool) -> list[Run]:
+    """The history, newest first, as new models.
+
+    ``journal=False`` leaves ``before``/``after`` empty and ``problems=False`` leaves
+    ``problems`` empty: history and the checklist need neither, and both can hold a
+    school's worth of records per run. Runs that flagged the same list share its
+    (freshly validated) ``Problem`` objects.
+    """
+    rows = by_id(data[RUNS])[::-1]
+    runs = to_models(
+        Run,
+        (join_run(row, data[JOURNALS], data[PROBLEMS], journal=journal, with_problems=False) for row in rows),
+        path,
+        RUNS,
+    )
+    if problems:
+        shared: dict[object, list[Problem]] = {}
+        for run, row in zip(runs, rows, strict=True):
+            digest = row.get("problem_set")
+            if digest not in shared:
+                shared[digest] = to_models(Problem, problem_list(row, data[PROBLEMS]), path, PROBLEMS)
+            run.problems = list(shared[digest])
+    return runs
+
+
+def read_run(data: RawDatabase, path: Path, run_id: int) -> Run | None:
+    """One run with its journal and problems, as undo needs it."""
+    row = data[RUNS].get(str(run_id))
+    if row is None:
+        return None
+    return to_model(Run, join_run(row, data[JOURNALS], data[PROBLEMS], journal=True, with_problems=True), path, RUNS)
 
 
 def _dumped(

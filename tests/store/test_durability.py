@@ -15,7 +15,7 @@ import pytest
 from pydantic_core import PydanticSerializationError
 from tinydb import Query, TinyDB
 
-from cleverwizard.store import AtomicJSONStorage, RosterStore, StoreCorrupt
+from cleverwizard.store import SCHEMA_VERSION, AtomicJSONStorage, RosterStore, StoreCorrupt
 from cleverwizard.store import storage as storage_module
 from tests.store.conftest import files_in, make_student, make_teacher, start_python
 
@@ -203,8 +203,11 @@ def test_the_file_is_a_plain_tinydb_database(store: RosterStore) -> None:
         tx.put_students([make_student(2, grade="5"), make_student(3, grade="6")])
     db = TinyDB(store.path, access_mode="r")
     try:
-        assert db.tables() == {"meta", "site", "teachers", "students", "matches", "runs", "sections", "courses"}
-        assert db.table("meta").get(doc_id=1)["schema_version"] == 1  # type: ignore[index]
+        assert db.tables() == {
+            *("meta", "site", "teachers", "students", "matches", "runs", "sections", "courses"),
+            *("journals", "problems"),
+        }
+        assert db.table("meta").get(doc_id=1)["schema_version"] == SCHEMA_VERSION  # type: ignore[index]
         assert db.table("students").get(doc_id=3)["grade"] == "6"  # type: ignore[index]
         assert [doc.doc_id for doc in db.table("students").search(Query().grade == "5")] == [2]
         assert db.table("teachers").all()[0]["email"] == "rosa1@school.example"

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from cleverwizard.store import (
+    SCHEMA_VERSION,
     AtomicJSONStorage,
     MatchDecision,
     RosterStore,
@@ -77,7 +78,7 @@ def test_revision_goes_up_by_one_per_transaction_even_if_meta_is_edited(store: R
         tx.meta.revision = 999
         tx.meta.schema_version = 42
     assert store.revision == 2
-    assert store.meta().revision == 2 and store.meta().schema_version == 1
+    assert store.meta().revision == 2 and store.meta().schema_version == SCHEMA_VERSION
 
 
 def test_a_transaction_reloads_what_another_writer_saved(store: RosterStore, data_dir: Path) -> None:
