@@ -1,4 +1,4 @@
-"""The commands that keep a set-up school in sync: sync, history, undo.
+"""The commands that keep a set-up school in sync: sync and undo (history, read-only, is in ``setup``).
 
 ``sync`` is what cron or a systemd timer runs every day, so everything it prints is meant
 for a mailbox or a log: a line saying how Clever was read, a line per kind (teachers,
@@ -14,7 +14,6 @@ import click
 
 from cleverwizard.cli.main import EXIT_FAILED, EXIT_USAGE, Held, fail, run, with_sync
 from cleverwizard.daily.run import DEFAULT_WAIT
-from cleverwizard.runs.history import history_lines, run_row
 from cleverwizard.runs.undo import UnknownRun
 from cleverwizard.service.roster_sync import RosterSync
 
@@ -66,18 +65,6 @@ def sync(sync: RosterSync, dry_run: bool, force: bool, as_json: bool, full: bool
         click.echo("\n".join(report.lines()))
     if report.held and not dry_run:
         raise Held(report.guard_text())
-
-
-@click.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the runs as JSON.")
-@with_sync
-def history(sync: RosterSync, as_json: bool) -> None:
-    """The applied imports, syncs and undos, newest first: id, when, what started it, counts."""
-    runs = sync.history(problems=as_json)
-    if as_json:
-        click.echo(json.dumps([run_row(r) for r in runs], indent=2, ensure_ascii=False))
-    else:
-        click.echo("\n".join(history_lines(runs)))
 
 
 @click.command()

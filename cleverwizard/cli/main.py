@@ -7,7 +7,6 @@ one line on standard error with what to do, and an exit code from INTERFACE.md.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import importlib
 import sys
@@ -22,6 +21,7 @@ from cleverwizard import config
 
 if TYPE_CHECKING:
     from cleverwizard.service.roster_sync import CleverLink
+    from cleverwizard.store import RosterStore
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -40,28 +40,39 @@ def fail(message: str, code: int = EXIT_FAILED) -> None:
     sys.exit(code)
 
 
+def _loaded(error: BaseException, module: str, *names: str) -> bool:
+    """``error`` is one of ``module``'s exception classes. A module that was never imported
+    raised nothing, so it is not imported here just to be checked (``status`` stays light)."""
+    found = sys.modules.get(module)
+    return found is not None and isinstance(error, tuple(getattr(found, name) for name in names))
+
+
 @contextmanager
 def clear_errors() -> Iterator[None]:
     """Turn every expected failure into one line and the right exit code."""
-    from cleverwizard.clever.errors import CleverError
-    from cleverwizard.runs.steps import StalePlan
-    from cleverwizard.service.roster_sync import EmailRejected, StepOutOfOrder
-    from cleverwizard.store.errors import StoreError
-
     try:
         yield
-    except StepOutOfOrder as error:
-        fail(str(error), EXIT_USAGE)
     except Held as error:
         fail(str(error), EXIT_HELD)
-    except CleverError as error:
-        fail(error.message)
-    except (StoreError, StalePlan, EmailRejected, config.SettingsError) as error:
-        fail(str(error))
-    except OSError as error:
-        fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "))
     except KeyboardInterrupt:
         fail("stopped; nothing was written", EXIT_FAILED)
+    except Exception as error:
+        service = "cleverwizard.service.roster_sync"
+        if _loaded(error, service, "StepOutOfOrder"):
+            fail(str(error), EXIT_USAGE)
+        elif _loaded(error, "cleverwizard.clever.errors", "CleverError"):
+            fail(getattr(error, "message", str(error)))
+        elif (
+            _loaded(error, "cleverwizard.store.errors", "StoreError")
+            or _loaded(error, "cleverwizard.runs.steps", "StalePlan")
+            or _loaded(error, service, "EmailRejected")
+            or isinstance(error, config.SettingsError)
+        ):
+            fail(str(error))
+        elif isinstance(error, OSError):
+            fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "))
+        else:
+            raise
 
 
 def common_options(command: F) -> F:
@@ -95,6 +106,8 @@ def link_from(ctx: click.Context) -> CleverLink | None:
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:
+    import asyncio  # only the commands that talk to Clever pay for it
+
     return asyncio.run(coro)
 
 
@@ -115,6 +128,28 @@ def with_sync(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def with_store(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Open the store alone for a command that only reads it (``status``, ``history``).
+
+    They never reach Clever, so they skip the service and its client, models and planners:
+    a scheduled check or a prompt that shows the status starts in tens of milliseconds.
+    """
+
+    @common_options
+    @click.pass_context
+    @functools.wraps(func)
+    def wrapper(ctx: click.Context, /, data_dir: Path | None, clever_url: str | None, **kwargs: Any) -> Any:
+        from cleverwizard.store import RosterStore
+
+        with clear_errors():
+            settings = settings_from(ctx, data_dir, clever_url)
+            store: RosterStore = RosterStore.open(settings.data_dir)
+            with store:
+                return func(store, **kwargs)
+
+    return wrapper
+
+
 COMMANDS: dict[str, str] = {
     "connect": "cleverwizard.cli.setup:connect",
     "schools": "cleverwizard.cli.setup:schools",
@@ -122,12 +157,26 @@ COMMANDS: dict[str, str] = {
     "import": "cleverwizard.cli.people:import_people",
     "export": "cleverwizard.cli.people:export",
     "sync": "cleverwizard.cli.daily:sync",
-    "history": "cleverwizard.cli.daily:history",
+    "history": "cleverwizard.cli.setup:history",
     "undo": "cleverwizard.cli.daily:undo",
     "sandbox": "cleverwizard.cli.sandbox:sandbox",
     "demo": "cleverwizard.cli.sandbox:demo",
 }
 """Every command, listed once: name -> ``module:attribute`` of its click command."""
+SHORT_HELP: dict[str, str] = {
+    "connect": "Check DISTRICT_ID with Clever and save the connection (and the school).",
+    "schools": "List the connected district's schools: id, name, grades.",
+    "status": "The Notifications checklist as text: district, school, teachers, students, sections.",
+    "import": "Import the connected school's teachers, students or sections from Clever.",
+    "export": "Write the platform's teacher or student accounts to standard output.",
+    "sync": "The daily sync: the connected school's teachers, students and sections in one run.",
+    "history": "The applied imports, syncs and undos, newest first: id, when, what started it, counts.",
+    "undo": "Revert RUN_ID's changes where nothing later depends on them.",
+    "sandbox": "The built-in sandbox Clever district.",
+    "demo": "Open the wizard on the sandbox district, in a demo data folder of its own.",
+}
+"""The first paragraph of each command's help, so ``--help`` lists the commands without
+importing them (a test keeps it equal to the commands' own help)."""
 
 
 class CommandTable(click.Group):
@@ -148,6 +197,21 @@ class CommandTable(click.Group):
         command = getattr(importlib.import_module(module_name), attribute)
         assert isinstance(command, click.Command), target
         return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of ``--help`` from ``SHORT_HELP``; a command missing there is imported."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows: list[tuple[str, str]] = []
+        for name in names:
+            if name in SHORT_HELP:
+                rows.append((name, click.Command(name, help=SHORT_HELP[name]).get_short_help_str(limit)))
+            elif (command := self.get_command(ctx, name)) is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 @click.group(cls=CommandTable, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})

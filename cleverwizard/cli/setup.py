@@ -1,13 +1,17 @@
-"""Commands that set the site up and report on it: connect, schools, status."""
+"""Commands that set the site up and report on it: connect, schools, status, history."""
 
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
-from cleverwizard.cli.main import run, with_sync
-from cleverwizard.service.roster_sync import RosterSync
+from cleverwizard.cli.main import run, with_store, with_sync
+
+if TYPE_CHECKING:  # status and history must not import the service (see ``with_store``)
+    from cleverwizard.service.roster_sync import RosterSync
+    from cleverwizard.store import RosterStore
 
 
 @click.command()
@@ -41,11 +45,28 @@ def schools(sync: RosterSync) -> None:
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
-@with_sync
-def status(sync: RosterSync, as_json: bool) -> None:
+@with_store
+def status(store: RosterStore, as_json: bool) -> None:
     """The Notifications checklist as text: district, school, teachers, students, sections."""
-    checklist = sync.checklist()
+    from cleverwizard.service.status import build_checklist
+
+    checklist = build_checklist(store)
     if as_json:
         click.echo(json.dumps(checklist.as_dict(), indent=2))
     else:
         click.echo("\n".join(checklist.lines()))
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the runs as JSON.")
+@with_store
+def history(store: RosterStore, as_json: bool) -> None:
+    """The applied imports, syncs and undos, newest first: id, when, what started it, counts."""
+    from cleverwizard.runs.history import history_lines, run_row
+    from cleverwizard.service.status import run_history
+
+    runs = run_history(store, problems=as_json)
+    if as_json:
+        click.echo(json.dumps([run_row(r) for r in runs], indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n".join(history_lines(runs)))

@@ -30,7 +30,7 @@ from cleverwizard.sections import apply as section_apply
 from cleverwizard.sections import build as section_build
 from cleverwizard.sections.build import SectionData
 from cleverwizard.sections.plan import SectionPlan
-from cleverwizard.service.status import Checklist, build_checklist
+from cleverwizard.service.status import Checklist, build_checklist, run_history
 from cleverwizard.store import RosterStore
 from cleverwizard.store.models import Account, Course, PersonKind, Run, Site, Student, Teacher, now_iso
 from cleverwizard.text import counted, one_line
@@ -355,8 +355,7 @@ class RosterSync:
         Without their undo journals (``before``/``after`` are empty: only undo reads
         them), and without their problem lists when ``problems`` is false.
         """
-        self.store.refresh()
-        return self.store.runs(journal=False, problems=problems)
+        return run_history(self.store, problems=problems)
 
     def undo(self, run_id: int) -> UndoReport:
         """Revert one run where nothing since depends on it; the report lists what stayed."""

@@ -6,12 +6,11 @@ text an administrator sees in a terminal and in the wizard always agree.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from cleverwizard.store import RosterStore
-from cleverwizard.store.models import Meta, Run, Student, Teacher
+from cleverwizard.store.models import Meta, Run, section_flagged
 
 StepState = Literal["not started", "needs review", "done", "waiting"]
 StepKey = Literal["district", "school", "teachers", "students", "sections"]
@@ -59,6 +58,38 @@ def _latest(runs: list[Run], kind: str) -> Run | None:
     return next((run for run in runs if run.kind == kind), None)
 
 
+def run_history(store: RosterStore, *, problems: bool = True) -> list[Run]:
+    """Applied imports, syncs and undos, newest first, as saved on disk now.
+
+    Without their undo journals (``before``/``after`` are empty: only undo reads them),
+    and without their problem lists unless ``problems``: both can hold a school's worth of
+    records per run, so history costs the same after 30 runs as after one.
+    """
+    store.refresh()
+    return store.runs(journal=False, problems=problems)
+
+
+@dataclass(frozen=True)
+class _People:
+    active: int
+    linked: int
+    without_email: int
+
+
+def _people(store: RosterStore, table: str) -> _People:
+    """Counts over the stored records, not models: a school's worth of validation would
+    cost far more than ``status`` itself."""
+    rows = [(clever_id, email) for status, clever_id, email in store.peek(table, _PEOPLE_FIELDS) if status == "active"]
+    return _People(
+        active=len(rows),
+        linked=sum(1 for clever_id, _ in rows if clever_id),
+        without_email=sum(1 for clever_id, email in rows if clever_id and not email),
+    )
+
+
+_PEOPLE_FIELDS = ("status", "clever_id", "email")
+
+
 def build_checklist(store: RosterStore) -> Checklist:
     """Read the store once and say, for each step, its state and what to do next."""
     site = store.site()
@@ -92,19 +123,19 @@ def build_checklist(store: RosterStore) -> Checklist:
             when=site.school_selected_at if site else None,
         )
     )
-    teachers = [t for t in store.teachers() if t.status == "active"]
-    students = [s for s in store.students() if s.status == "active"]
-    imports: tuple[tuple[StepKey, str, Sequence[Teacher | Student], str | None], ...] = (
+    teachers = _people(store, "teachers")
+    students = _people(store, "students")
+    imports: tuple[tuple[StepKey, str, _People, str | None], ...] = (
         ("teachers", "Teachers", teachers, meta.teachers_imported_at),
         ("students", "Students", students, meta.students_imported_at),
     )
     for key, title, people, stamp in imports:
         run = _latest(runs, f"import {key}")
-        linked = sum(1 for p in people if p.clever_id)
-        no_email = sum(1 for p in people if p.clever_id and not p.email)
+        linked = people.linked
+        no_email = people.without_email
         if stamp is None:
             state: StepState = "not started" if has_school else "waiting"
-            detail = f"{len(people)} on the platform, not imported from Clever yet"
+            detail = f"{people.active} on the platform, not imported from Clever yet"
         else:
             state = "needs review" if no_email or (run and run.counts.flagged) else "done"
             detail = f"{linked} from Clever"
@@ -123,16 +154,23 @@ def build_checklist(store: RosterStore) -> Checklist:
                 when=stamp,
             )
         )
-    checklist.items.append(_sections_item(store, meta, len(teachers), len(students)))
+    checklist.items.append(_sections_item(store, meta, teachers.active, students.active))
     return checklist
+
+
+_SECTION_FIELDS = ("status", "course_id", "missing_teacher_ids", "missing_student_ids", "teacher_ids")
 
 
 def _sections_item(store: RosterStore, meta: Meta, teachers: int, students: int) -> ChecklistItem:
     """Waiting for both people imports, then not started, needs review while any is flagged."""
     both = bool(meta.teachers_imported_at and meta.students_imported_at)
-    sections = [s for s in store.sections() if s.status == "active"]
-    flagged = sum(1 for s in sections if s.flagged)
-    without_course = sum(1 for s in sections if s.course_id is None)
+    sections = [row[1:] for row in store.peek("sections", _SECTION_FIELDS) if row[0] == "active"]
+    flagged = sum(
+        1
+        for _, missing_teachers, missing_students, teachers in sections
+        if section_flagged(missing_teachers, missing_students, teachers)
+    )
+    without_course = sum(1 for course_id, *_ in sections if course_id is None)
     state: StepState
     if meta.sections_imported_at is None:
         state = "not started" if both else "waiting"

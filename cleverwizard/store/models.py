@@ -220,4 +220,9 @@ class Section(StoreModel):
     @property
     def flagged(self) -> bool:
         """Teachers or students are missing here, or Clever gives the section no teacher."""
-        return bool(self.missing_teacher_ids or self.missing_student_ids or not self.teacher_ids)
+        return section_flagged(self.missing_teacher_ids, self.missing_student_ids, self.teacher_ids)
+
+
+def section_flagged(missing_teacher_ids: object, missing_student_ids: object, teacher_ids: object) -> bool:
+    """``Section.flagged`` from the three lists alone, for counts taken without building models."""
+    return bool(missing_teacher_ids or missing_student_ids or not teacher_ids)
