@@ -21,8 +21,7 @@ from cleverwizard.service.roster_sync import RosterSync, StepOutOfOrder
 def import_sections(sync: RosterSync, dry_run: bool, on_progress: Callable[[int], None] | None) -> None:
     """Fetch, plan and (unless ``dry_run``) apply the connected school's sections."""
     sync.require_site(school=True)
-    meta = sync.store.meta()
-    if not (meta.teachers_imported_at and meta.students_imported_at):
+    if sync.waiting_for("sections"):
         raise StepOutOfOrder(
             "Import teachers and students before sections (`cleverwizard import teachers`, "
             "then `cleverwizard import students`), so classes can be filled with their people."

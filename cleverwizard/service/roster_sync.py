@@ -31,6 +31,7 @@ from cleverwizard.sections import build as section_build
 from cleverwizard.sections.build import SectionData
 from cleverwizard.sections.plan import SectionPlan
 from cleverwizard.service.status import Checklist, build_checklist, run_history
+from cleverwizard.service.steps import StepKey, missing
 from cleverwizard.store import RosterStore
 from cleverwizard.store.models import Account, Course, PersonKind, Run, Site, Student, Teacher, now_iso
 from cleverwizard.text import counted, one_line
@@ -289,6 +290,10 @@ class RosterSync:
 
     def checklist(self) -> Checklist:
         return build_checklist(self.store)
+
+    def waiting_for(self, key: StepKey) -> str | None:
+        """What must be done before step ``key`` (``service/steps.py``), or ``None``."""
+        return missing(key, self.store.site(), self.store.meta())
 
     # -- sections -------------------------------------------------------------------
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from cleverwizard.service.steps import StepKey, missing, step
 from cleverwizard.store import RosterStore
-from cleverwizard.store.models import Meta, Run, section_flagged
+from cleverwizard.store.models import Meta, Run, Site, section_flagged
 
 StepState = Literal["not started", "needs review", "done", "waiting"]
-StepKey = Literal["district", "school", "teachers", "students", "sections"]
+
+__all__ = ["Checklist", "ChecklistItem", "StepKey", "StepState", "build_checklist"]
 
 
 @dataclass
@@ -101,40 +103,41 @@ def build_checklist(store: RosterStore) -> Checklist:
     checklist.items.append(
         ChecklistItem(
             key="district",
-            title="Clever district",
+            title=step("district").title,
             state="done" if connected else "not started",
             detail=f"Connected to {site.district_name} ({site.district_id})" if site else "Not connected to Clever",
-            action="Change District" if connected else "Connect your District",
+            action="Change District" if connected else step("district").start,
             when=site.connected_at if site else None,
         )
     )
     checklist.items.append(
         ChecklistItem(
             key="school",
-            title="School",
+            title=step("school").title,
             state="done" if has_school else ("not started" if connected else "waiting"),
             detail=(
                 f"{site.school_name} ({site.school_grades or 'grades not given'})"
                 if site and site.school_id
                 else "This site is not connected to a Clever school"
             ),
-            action="Change School" if has_school else "Select your School",
-            needs=None if connected else "Connect your District",
+            action="Change School" if has_school else step("school").start,
+            needs=missing("school", site, meta),
             when=site.school_selected_at if site else None,
         )
     )
     teachers = _people(store, "teachers")
     students = _people(store, "students")
-    imports: tuple[tuple[StepKey, str, _People, str | None], ...] = (
-        ("teachers", "Teachers", teachers, meta.teachers_imported_at),
-        ("students", "Students", students, meta.students_imported_at),
+    imports: tuple[tuple[StepKey, _People, str | None], ...] = (
+        ("teachers", teachers, meta.teachers_imported_at),
+        ("students", students, meta.students_imported_at),
     )
-    for key, title, people, stamp in imports:
+    for key, people, stamp in imports:
+        needs = missing(key, site, meta)
         run = _latest(runs, f"import {key}")
         linked = people.linked
         no_email = people.without_email
         if stamp is None:
-            state: StepState = "not started" if has_school else "waiting"
+            state: StepState = "waiting" if needs else "not started"
             detail = f"{people.active} on the platform, not imported from Clever yet"
         else:
             state = "needs review" if no_email or (run and run.counts.flagged) else "done"
@@ -146,24 +149,24 @@ def build_checklist(store: RosterStore) -> Checklist:
         checklist.items.append(
             ChecklistItem(
                 key=key,
-                title=title,
+                title=step(key).title,
                 state=state,
                 detail=detail,
-                action=f"Go to {title}",
-                needs=None if has_school else "Select your School",
+                action=step(key).start,
+                needs=needs,
                 when=stamp,
             )
         )
-    checklist.items.append(_sections_item(store, meta, teachers.active, students.active))
+    checklist.items.append(_sections_item(store, site, meta, teachers.active, students.active))
     return checklist
 
 
 _SECTION_FIELDS = ("status", "course_id", "missing_teacher_ids", "missing_student_ids", "teacher_ids")
 
 
-def _sections_item(store: RosterStore, meta: Meta, teachers: int, students: int) -> ChecklistItem:
+def _sections_item(store: RosterStore, site: Site | None, meta: Meta, teachers: int, students: int) -> ChecklistItem:
     """Waiting for both people imports, then not started, needs review while any is flagged."""
-    both = bool(meta.teachers_imported_at and meta.students_imported_at)
+    needs = missing("sections", site, meta)
     sections = [row[1:] for row in store.peek("sections", _SECTION_FIELDS) if row[0] == "active"]
     flagged = sum(
         1
@@ -173,7 +176,7 @@ def _sections_item(store: RosterStore, meta: Meta, teachers: int, students: int)
     without_course = sum(1 for course_id, *_ in sections if course_id is None)
     state: StepState
     if meta.sections_imported_at is None:
-        state = "not started" if both else "waiting"
+        state = "waiting" if needs else "not started"
         detail = f"{teachers} teachers and {students} students on the platform, no sections imported yet"
     else:
         state = "needs review" if flagged else "done"
@@ -184,10 +187,10 @@ def _sections_item(store: RosterStore, meta: Meta, teachers: int, students: int)
             detail += f", {without_course} without a platform course"
     return ChecklistItem(
         key="sections",
-        title="Sections",
+        title=step("sections").title,
         state=state,
         detail=detail,
-        action="Go to Sections",
-        needs=None if both else "Import Teachers and Students",
+        action=step("sections").start,
+        needs=needs,
         when=meta.sections_imported_at,
     )

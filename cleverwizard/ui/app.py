@@ -9,8 +9,7 @@ any moment loses nothing that was saved.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import ClassVar, Literal, cast
+from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -18,13 +17,15 @@ from textual.screen import Screen
 
 from cleverwizard.config import Settings
 from cleverwizard.service.roster_sync import CleverLink, RosterSync
-from cleverwizard.service.status import Checklist, StepKey
+from cleverwizard.service.status import Checklist
+from cleverwizard.service.steps import STEP_KEYS
 from cleverwizard.store import RosterStore
 from cleverwizard.store.errors import StoreError
 from cleverwizard.ui.commands import WizardCommands
-from cleverwizard.ui.screens.notifications import NotificationsScreen, has_sections_screen
+from cleverwizard.ui.screens.notifications import NotificationsScreen
+from cleverwizard.ui.steps import STEP_SCREENS, Destination, history_screen
 
-Destination = Literal["home", "district", "school", "teachers", "students", "sections", "history", "help"]
+__all__ = ["CleverWizardApp", "Destination"]
 
 
 class CleverWizardApp(App[None]):
@@ -112,16 +113,14 @@ class CleverWizardApp(App[None]):
         Pass a ``checklist`` already read when asking about several steps: building one
         reads every account, which adds up with thousands of students.
         """
-        if key in ("home", "help"):
+        if key == "home" or key == "help":
             return None
         if key == "history":
             return None if self.sync is not None else self.store_problem or "The roster store cannot be read."
-        if key == "sections" and not has_sections_screen():
-            return "Sections are the next step and are not available in the wizard yet."
         checklist = checklist or self.checklist()
         if checklist is None:
             return self.store_problem or "The roster store cannot be read."
-        item = checklist.item(cast(StepKey, key))
+        item = checklist.item(key)
         return f"{item.title} needs {item.needs} first." if item.needs else None
 
     def open_step(self, key: Destination) -> None:
@@ -133,39 +132,11 @@ class CleverWizardApp(App[None]):
         if key == "help":
             self.action_help()
             return
-        screen = self._screen_for(key)
-        if screen is None and key != "home":
-            return
+        home = self.screen_stack[0]
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        if screen is not None:
-            self.push_screen(screen)
-
-    def _screen_for(self, key: Destination) -> Screen[None] | None:
-        if key == "district":
-            from cleverwizard.ui.screens.connect import ConnectScreen
-
-            return ConnectScreen()
-        if key == "school":
-            from cleverwizard.ui.screens.school import SchoolScreen
-
-            return SchoolScreen()
-        if key == "students":
-            from cleverwizard.ui.screens.students import StudentsScreen
-
-            return StudentsScreen()
-        if key == "history":
-            from cleverwizard.ui.screens.history import HistoryScreen
-
-            return HistoryScreen()
-        if key == "sections":
-            sections = import_module("cleverwizard.ui.screens.sections")
-            return cast("Screen[None]", sections.SectionsScreen())
-        if key == "teachers":
-            try:
-                from cleverwizard.ui.screens.teachers import TeachersScreen
-            except ImportError:
-                self.notify("The Teachers step is not ready yet in this build.", severity="warning")
-                return None
-            return TeachersScreen()
-        return None
+        if key == "home":
+            return
+        if key in STEP_KEYS and isinstance(home, NotificationsScreen):
+            home.came_from = key  # back on Notifications, focus moves on from this step
+        self.push_screen(history_screen() if key == "history" else STEP_SCREENS[key].screen())

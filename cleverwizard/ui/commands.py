@@ -8,17 +8,15 @@ from typing import TYPE_CHECKING, cast
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from cleverwizard.service.status import Checklist
+from cleverwizard.service.steps import STEPS
+from cleverwizard.ui.steps import Destination
 
 if TYPE_CHECKING:
-    from cleverwizard.ui.app import CleverWizardApp, Destination
+    from cleverwizard.ui.app import CleverWizardApp
 
 JUMPS: tuple[tuple[str, Destination, str], ...] = (
     ("Notifications", "home", "The checklist: where this site stands with Clever"),
-    ("Connect your District", "district", "Check a Clever district id and connect to it"),
-    ("Select your School", "school", "Choose the Clever school this site belongs to"),
-    ("Teachers", "teachers", "Import teachers from Clever and choose their matches"),
-    ("Students", "students", "Import students from Clever, grouped by grade"),
-    ("Sections", "sections", "Import sections from Clever and choose their platform courses"),
+    *((step.name, step.key, step.about) for step in STEPS),
     ("History", "history", "Every import, sync and undo; undo a run"),
     ("Help", "help", "The steps and the keys"),
 )

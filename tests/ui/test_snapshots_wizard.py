@@ -66,9 +66,9 @@ def test_notifications_large_terminal_after_students(
 ) -> None:
     async def scene(pilot: Pilot[Any]) -> None:
         await students_preview(pilot, district)
-        await pilot.click("#apply")
+        await pilot.click("#apply-button")
         await settle(pilot.app, pilot)  # type: ignore[arg-type]
-        await pilot.click("#done")
+        await pilot.click("#students-back")
         await pilot.pause()
         await still(pilot)
 

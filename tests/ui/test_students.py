@@ -65,9 +65,9 @@ async def test_import_students_by_grade_then_import(
         await pilot.press("escape")
         await pilot.pause()
         screen = await fetch_students(app, pilot)
-        assert screen.pane == "students-preview"
-        assert text(screen, "#plan-summary").startswith(f"{len(clever)} students in Clever:")
-        assert "Nothing is deleted." in text(screen, "#plan-summary")
+        assert screen.stage == "preview"
+        assert text(screen, "#students-summary").startswith(f"Import will: {len(clever)} students in Clever:")
+        assert "Nothing is deleted." in text(screen, "#students-summary")
 
         preview = screen.query_one(GradePreview)
         counts = preview.counts()
@@ -98,10 +98,10 @@ async def test_import_students_by_grade_then_import(
 
         await pilot.press("i")
         await settle(app, pilot)
-        assert screen.pane == "students-imported"
+        assert screen.stage == "done"
         assert text(screen, "#imported-message").startswith(f"Imported {len(clever)} students from Clever")
-        assert app.focused is screen.query_one("#view-students")
-        home = await click_to(pilot, "#done", screen=NotificationsScreen)
+        assert app.focused is screen.query_one("#view-button")
+        home = await click_to(pilot, "#students-back", screen=NotificationsScreen)
         assert "without a login email" in str(home.query_one("#step-students .step-detail", Static).content)
 
     with open_store(demo_settings) as store:
@@ -126,19 +126,19 @@ async def test_a_503_during_the_fetch_is_explained_and_nothing_changes(
             revision = store.revision
         sandbox.faults.server_error_next = 100
         screen = await fetch_students(app, pilot)
-        assert screen.pane == "students-failed"
-        failed = text(screen, "#failed-message")
+        assert screen.stage == "failed"
+        failed = text(screen, "#students-error")
         assert "Clever is not working right now (error 503" in failed
-        assert "Nothing was written." in failed
+        assert "Nothing was saved." in text(screen, "#students-status")
         assert not screen.query_one("#reconnect").display
-        assert app.is_running and app.focused is screen.query_one("#retry-fetch")
+        assert app.is_running and app.focused is screen.query_one("#retry-button")
         with open_store(demo_settings) as store:
             assert store.revision == revision and store.students() == []
 
         sandbox.faults.clear()
-        await pilot.click("#retry-fetch")
+        await pilot.click("#retry-button")
         await settle(app, pilot)
-        assert screen.pane == "students-preview"
+        assert screen.stage == "preview"
 
 
 async def test_a_revoked_token_is_explained_with_a_way_to_reconnect(
@@ -149,8 +149,8 @@ async def test_a_revoked_token_is_explained_with_a_way_to_reconnect(
         await connect_and_select(app, pilot, district)
         sandbox.faults.revoked = True
         screen = await fetch_students(app, pilot)
-        assert screen.pane == "students-failed"
-        assert "Clever refused the token" in text(screen, "#failed-message")
+        assert screen.stage == "failed"
+        assert "Clever refused the token" in text(screen, "#students-error")
         assert screen.query_one("#reconnect").display
         await pilot.click("#reconnect")
         await pilot.pause()
@@ -168,13 +168,13 @@ async def test_cancel_stops_the_fetch_and_writes_nothing(
         await connect_and_select(app, pilot, district)
         sandbox.faults.latency = 5.0
         screen = await fetch_students(app, pilot, wait=False)
-        assert screen.pane == "students-fetching"
+        assert screen.stage == "fetching"
         assert app.focused is screen.query_one("#fetch-cancel-button")
         assert "0 students so far" in str(screen.query_one(".fetch-count", Static).content)
         await pilot.click("#fetch-cancel-button")
         await settle(app, pilot)
-        assert screen.pane == "students-intro"
-        assert text(screen, "#intro-message") == "Import cancelled: nothing was written."
+        assert screen.stage == "intro"
+        assert text(screen, "#students-status").startswith("Import cancelled: nothing was fetched or saved.")
     with open_store(demo_settings) as store:
         assert store.students() == []
 
@@ -201,14 +201,14 @@ async def test_a_changed_roster_makes_a_new_preview_before_importing(
         screen = await fetch_students(app, pilot)
         with open_store(demo_settings) as other, other.transaction() as tx:  # a scheduled sync
             tx.put_students([Student(id=tx.next_account_id(), first_name="Hand", last_name="Made")])
-        await pilot.click("#apply")
+        await pilot.click("#apply-button")
         await settle(app, pilot)
-        assert screen.pane == "students-preview"
-        assert "changed since this preview" in text(screen, "#preview-message")
-        assert screen.query_one("#apply", Button).disabled is False
-        await pilot.click("#apply")
+        assert screen.stage == "preview"
+        assert "changed since this preview" in text(screen, "#students-status")
+        assert screen.query_one("#apply-button", Button).disabled is False
+        await pilot.click("#apply-button")
         await settle(app, pilot)
-        assert screen.pane == "students-imported"
+        assert screen.stage == "done"
     with open_store(demo_settings) as store:
         names = {s.full_name for s in store.students()}
         assert "Hand Made" in names and len(names) > 100
@@ -220,9 +220,9 @@ async def test_view_imported_students_opens_the_accounts_list(make_app: AppFacto
     async with app.run_test(size=SIZE) as pilot:
         await connect_and_select(app, pilot, district)
         screen = await fetch_students(app, pilot)
-        await pilot.click("#apply")
+        await pilot.click("#apply-button")
         await settle(app, pilot)
-        await pilot.click("#view-students")
+        await pilot.click("#view-button")
         await settle(app, pilot)
         assert isinstance(app.screen, accounts.AccountsScreen)
         assert screen in app.screen_stack
@@ -241,11 +241,11 @@ async def test_a_busy_roster_at_import_is_explained_and_import_can_be_retried(
             raise StoreBusy(demo_settings.data_dir)
 
         monkeypatch.setattr(app.sync, "apply", busy)
-        await pilot.click("#apply")
+        await pilot.click("#apply-button")
         await settle(app, pilot)
-        assert screen.pane == "students-preview"
-        assert "Another cleverwizard is saving" in text(screen, "#preview-message")
-        assert screen.query_one("#apply", Button).disabled is False
+        assert screen.stage == "preview"
+        assert "Another cleverwizard is saving" in text(screen, "#students-summary")
+        assert screen.query_one("#apply-button", Button).disabled is False
     with open_store(demo_settings) as store:
         assert store.students() == []
 
@@ -277,17 +277,20 @@ async def test_importing_again_changes_nothing_that_is_already_there(
         await fetch_students(app, pilot)
         await pilot.press("i")
         await settle(app, pilot)
-        await pilot.click("#done")
+        await pilot.click("#students-back")
         await pilot.pause()
-        screen = await fetch_students(app, pilot)
-        assert text(screen, "#students-status").startswith(
+        intro = await press_to(pilot, "4", screen=StudentsScreen)
+        assert text(intro, "#students-status").startswith(
             f"Students on this platform now: {total} ({total} from Clever). Last import: "
         )
-        summary = text(screen, "#plan-summary")
+        await pilot.press("escape")
+        await pilot.pause()
+        screen = await fetch_students(app, pilot)
+        summary = text(screen, "#students-summary")
         assert "0 new accounts" in summary and f"{total} unchanged" in summary
         await pilot.press("i")
         await settle(app, pilot)
-        assert screen.pane == "students-imported"
+        assert screen.stage == "done"
     with open_store(demo_settings) as store:
         assert len(store.students()) == total
         assert [run.counts.created for run in store.runs()] == [0, total]
@@ -308,13 +311,13 @@ async def test_i_fetches_v_views_and_the_count_is_refreshed_after_entering_email
         assert footer["i"] == "Import Students" and "v" not in footer
         await pilot.press("i")  # like Teachers and Sections: i starts the fetch
         await settle(app, pilot)
-        assert screen.pane == "students-preview"
+        assert screen.stage == "preview"
         footer = {b.binding.key: b.binding.description for b in screen.active_bindings.values()}
         assert footer["i"] == "Import"
         await pilot.press("i")
         await settle(app, pilot)
-        assert screen.pane == "students-imported"
-        assert str(screen.query_one("#done", Button).label) == "Back to Notifications"
+        assert screen.stage == "done"
+        assert str(screen.query_one("#students-back", Button).label) == "Back to Notifications"
         with open_store(demo_settings) as store:
             missing = [s for s in store.students() if not s.email]
         assert len(missing) >= 1
@@ -340,7 +343,7 @@ async def test_i_fetches_v_views_and_the_count_is_refreshed_after_entering_email
             assert f"{left} student{'s' if left != 1 else ''} can't log in" in message
         else:
             assert "Every imported student has a login email." in message
-        assert app.focused is screen.query_one("#view-students")
+        assert app.focused is screen.query_one("#view-button")
 
 
 def test_counts_read_singular_for_one() -> None:

@@ -184,7 +184,7 @@ async def connect_and_select(
 async def fetch_students(app: CleverWizardApp, pilot: Pilot[Any], *, wait: bool = True) -> StudentsScreen:
     """Notifications → 4 → Import Students; waits for the preview (or the failure) if ``wait``."""
     screen = await press_to(pilot, "4", screen=StudentsScreen)
-    await pilot.click("#fetch-students")
+    await pilot.click("#fetch-button")
     if wait:
         await settle(app, pilot)
     else:

@@ -9,23 +9,15 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Markdown
 
-HELP_TEXT = """\
+from cleverwizard.service.steps import STEPS
+from cleverwizard.ui.steps import help_steps
+
+HELP_TEXT_TEMPLATE = """\
 # Help
 
 Set this site up with Clever in order; every step returns to **Notifications**.
 
-1. **Connect your District** – type the Clever district id (and the district token when none
-   is configured). The wizard checks it with Clever before saving it.
-2. **Select your School** – one Clever school connects to this site. For another school, run
-   the wizard for that site with its own data folder (`--data-dir`).
-3. **Teachers** – *Import Teachers* fetches Clever's teachers; choose the match for each
-   platform teacher, then *Import*. *View Imported Teachers* lets you fix login emails.
-4. **Students** – *Import Students* fetches Clever's students and shows them by grade;
-   students without an email can't log in until one is entered. *Import*, then
-   *View Imported Students* to enter emails.
-5. **Sections** – *Import Sections* fetches Clever's sections (classes); choose each one's
-   platform course (our suggestion is pre-selected and says why, or *not in the list*),
-   then *Import*. Sections whose teacher or students are not imported yet are flagged.
+{steps}
 
 **History** (`h` on Notifications) lists every import, sync and undo with its counts and
 problems; *Undo this run* (`u`) reverts one run where nothing later depends on it.
@@ -35,7 +27,7 @@ any time. Emails edited here are kept by later imports and syncs.
 
 ## Keys
 
-- `1` – `5`: open a step from Notifications
+- `1` – `{last}`: open a step from Notifications
 - `tab`, `shift+tab`, `↑` `↓`: move between steps, fields, buttons and rows
 - `enter`: press the focused button, choose the highlighted row
 - `escape`: back to Notifications, or to the step a list was opened from (cancels a fetch
@@ -51,6 +43,8 @@ any time. Emails edited here are kept by later imports and syncs.
 - `F1`, `?`: this help
 - `q`: quit (when no text field has the cursor); `ctrl+q` always quits
 """
+
+HELP_TEXT = HELP_TEXT_TEMPLATE.format(steps=help_steps(), last=len(STEPS))
 
 
 class HelpScreen(ModalScreen[None]):

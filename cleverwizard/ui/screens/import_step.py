@@ -1,4 +1,4 @@
-"""What the fetch → preview → *Import* steps (Teachers, Sections) share.
+"""What the fetch → preview → *Import* steps (Teachers, Students, Sections) share.
 
 Both steps move through the same stages: *intro* (a table of what the platform has and
 *Import …*), *fetching* (progress and Cancel; nothing is written), *failed* (Clever's
@@ -28,8 +28,9 @@ from textual.widget import Widget
 from textual.widgets import Button, ContentSwitcher, DataTable, Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
+from cleverwizard.clever.errors import CleverAuthError
 from cleverwizard.runs.steps import StalePlan
-from cleverwizard.store.models import Run
+from cleverwizard.store.models import PersonKind, Run
 from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain
 from cleverwizard.ui.widgets.progress import FetchProgress
 
@@ -64,11 +65,15 @@ class Fetched(Message, Generic[FetchedT]):
 
 
 class FetchFailed(Message):
-    """The fetch failed; ``text`` is the sentence to show (Clever's admin-ready message)."""
+    """The fetch failed; ``text`` is the sentence to show (Clever's admin-ready message).
 
-    def __init__(self, text: str) -> None:
+    ``auth``: Clever refused the token, so the way on is Connect your District.
+    """
+
+    def __init__(self, text: str, *, auth: bool = False) -> None:
         super().__init__()
         self.text = text
+        self.auth = auth
 
 
 class FetchCounted(Message):
@@ -95,7 +100,11 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
     RESULT_ID: ClassVar[str]
     """Id of the *done* pane's message; each step keeps the id it always had."""
     VIEW_LABEL: ClassVar[str | None] = None
-    """A *View Imported …* button offered when done (its handler is the step's own)."""
+    """A *View Imported …* button offered when done: the imported list of ``ACCOUNTS``."""
+    ACCOUNTS: ClassVar[PersonKind | None] = None
+    """Whose accounts *View Imported …* (``v``) lists."""
+    PREVIEW_SCROLLS: ClassVar[bool] = True
+    """Whether the preview pane scrolls as a whole (False: its own lists scroll inside it)."""
     APPLY_BLOCKERS: ClassVar[tuple[type[Exception], ...]] = ()
     """Errors that mean "change the choices first": said in the summary, without a toast."""
     CHOICE: ClassVar[type[Widget]]
@@ -166,6 +175,17 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
         """The *done* message; its second line is also the toast."""
         raise NotImplementedError
 
+    def toast_text(self, lines: list[str]) -> str:
+        """The toast once imported (default: the result's second line)."""
+        return lines[1]
+
+    def summary_note(self) -> str:
+        """A line under *Import will: …* (default: none)."""
+        return ""
+
+    def back_from_accounts(self) -> None:
+        """Back from *View Imported …*: redraw what the edits there change (default: nothing)."""
+
     # -- layout and stages ------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -174,20 +194,21 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
         with Vertical(classes="step-body"):
             yield Static(self.title_word, classes="screen-title")
             yield Static("", id=f"{kind}-status", classes="intro")
-            with ContentSwitcher(initial=f"{kind}-intro", id=f"{kind}-stages"):
-                yield DataTable(id=f"{kind}-intro", cursor_type="row", zebra_stripes=True)
-                with Vertical(id=f"{kind}-fetching"):
+            with ContentSwitcher(initial=f"{kind}-intro", id=f"{kind}-stages", classes="import-stages"):
+                yield DataTable(id=f"{kind}-intro", classes="import-intro", cursor_type="row", zebra_stripes=True)
+                with Vertical(id=f"{kind}-fetching", classes="import-fetching"):
                     yield FetchProgress(f"Fetching {kind} from Clever…", noun=kind)
                 with Vertical(id=f"{kind}-failed"):
                     yield Static("", id=f"{kind}-error", classes="message -error")
-                with VerticalScroll(id=f"{kind}-preview"):
+                with (VerticalScroll if self.PREVIEW_SCROLLS else Vertical)(id=f"{kind}-preview"):
                     yield from self.compose_preview()
                 with VerticalScroll(id=f"{kind}-done"):
                     yield Static("", id=self.RESULT_ID, classes="message -success")
-            yield Static("", id=f"{kind}-summary")
+            yield Static("", id=f"{kind}-summary", classes="import-summary")
             with Horizontal(classes="buttons", id=f"{kind}-actions"):
                 yield Button(f"Import {self.title_word}", id="fetch-button", variant="primary")
                 yield Button("Try again", id="retry-button", variant="primary")
+                yield Button("Connect your District", id="reconnect")
                 yield Button("Import", id="apply-button", variant="success")
                 if self.VIEW_LABEL:
                     yield Button(self.VIEW_LABEL, id="view-button", variant="primary")
@@ -210,6 +231,8 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
         }
         if self.VIEW_LABEL:
             visible["view-button"] = stage == "done"
+        reconnect = self.query_one("#reconnect", Button)
+        reconnect.display = reconnect.display and stage == "failed"
         for button_id, shown in visible.items():
             self.query_one(f"#{button_id}", Button).display = shown
         self.query_one(f"#{self.KIND}-summary", Static).display = stage == "preview"
@@ -227,6 +250,8 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
             if self.stage != "preview":
                 return False
             return True if self.can_apply() else None
+        if action == "view_imported":
+            return self.stage == "done" and self.ACCOUNTS is not None
         return True
 
     def action_scroll_stage(self, where: Literal["page_down", "page_up", "end", "home"]) -> None:
@@ -279,7 +304,7 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
         try:
             result = await self.fetch()
         except EXPECTED_ERRORS as error:
-            self.post_message(FetchFailed(explain(error)))
+            self.post_message(FetchFailed(explain(error), auth=isinstance(error, CleverAuthError)))
             return
         self.post_message(Fetched(result))
 
@@ -313,12 +338,18 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
     @on(FetchFailed)
     def _fetch_failed(self, message: FetchFailed) -> None:
         self.show_failure(message.text)
+        self.query_one("#reconnect", Button).display = message.auth
         self._status(f"Could not fetch the {self.KIND} from Clever. Nothing was saved.")
         self.notify(message.text, title=f"Import {self.title_word} failed", severity="error", timeout=10)
 
     def show_failure(self, message: str) -> None:
         self.stage = "failed"
         self.query_one(f"#{self.KIND}-error", Static).update(message)
+        self.query_one("#reconnect", Button).display = False
+
+    @on(Button.Pressed, "#reconnect")
+    def _reconnect(self) -> None:
+        self.wizard.open_step("district")
 
     @on(Button.Pressed, "#fetch-button, #retry-button")
     def _fetch_pressed(self) -> None:
@@ -351,7 +382,10 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
                 self._summary_error(explain(error))
             else:
                 summary = self.query_one(f"#{self.KIND}-summary", Static)
-                summary.update(Content.assemble(("Import will: ", "bold"), self.plan.summary()))
+                note = self.summary_note()
+                summary.update(
+                    Content.assemble(("Import will: ", "bold"), self.plan.summary(), f"\n{note}" if note else "")
+                )
         self.show_rows()
         self.query_one("#apply-button", Button).disabled = not self.can_apply()
         self.refresh_bindings()
@@ -397,4 +431,17 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
         self.query_one(f"#{self.RESULT_ID}", Static).update("\n".join(lines))
         self._status(self.DONE_TEXT)
         self.stage = "done"
-        self.notify(lines[1], title=f"{self.title_word} imported")
+        self.notify(self.toast_text(lines), title=f"{self.title_word} imported")
+
+    # -- the imported list ------------------------------------------------------------
+
+    def action_view_imported(self) -> None:
+        if self.ACCOUNTS is None:
+            return
+        from cleverwizard.ui.screens.accounts import AccountsScreen
+
+        self.app.push_screen(AccountsScreen(self.ACCOUNTS), callback=lambda _: self.back_from_accounts())
+
+    @on(Button.Pressed, "#view-button")
+    def _view_pressed(self) -> None:
+        self.action_view_imported()

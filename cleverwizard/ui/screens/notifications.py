@@ -7,7 +7,6 @@ as soon as the user returns.
 
 from __future__ import annotations
 
-from importlib.util import find_spec
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import events, on
@@ -17,28 +16,14 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
-from cleverwizard.service.status import Checklist, StepKey
+from cleverwizard.service.status import Checklist
+from cleverwizard.service.steps import STEP_KEYS, STEPS, StepKey
 from cleverwizard.store.errors import StoreError
 from cleverwizard.ui.widgets.step_item import StepItem, when_text
 
 if TYPE_CHECKING:
-    from cleverwizard.ui.app import CleverWizardApp, Destination
-
-
-def has_sections_screen() -> bool:
-    """The Sections step is wired in as soon as its screen exists; until then it waits."""
-    return find_spec("cleverwizard.ui.screens.sections") is not None
-
-
-STEPS: tuple[StepKey, ...] = ("district", "school", "teachers", "students", "sections")
-STEP_SCREENS: dict[str, StepKey] = {
-    "ConnectScreen": "district",
-    "SchoolScreen": "school",
-    "TeachersScreen": "teachers",
-    "StudentsScreen": "students",
-    "SectionsScreen": "sections",
-}
-"""Which step a screen pushed over Notifications is (by class name: no import cycle)."""
+    from cleverwizard.ui.app import CleverWizardApp
+    from cleverwizard.ui.steps import Destination
 
 
 def demo_hint(district_id: str) -> str:
@@ -50,11 +35,10 @@ class NotificationsScreen(Screen[None]):
     """The Student Information System Sync checklist."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "open('district')", "District", tooltip="Connect your District", id="open-district"),
-        Binding("2", "open('school')", "School", tooltip="Select your School", id="open-school"),
-        Binding("3", "open('teachers')", "Teachers", tooltip="Go to Teachers", id="open-teachers"),
-        Binding("4", "open('students')", "Students", tooltip="Go to Students", id="open-students"),
-        Binding("5", "open('sections')", "Sections", tooltip="Go to Sections", id="open-sections"),
+        *(
+            Binding(str(step.number), f"open('{step.key}')", step.label, tooltip=step.start, id=f"open-{step.key}")
+            for step in STEPS
+        ),
         Binding("h", "open('history')", "History", tooltip="Imports, syncs and undo", id="open-history"),
         Binding("up,k", "app.focus_previous", "Previous step", show=False),
         Binding("down,j", "app.focus_next", "Next step", show=False),
@@ -80,18 +64,12 @@ class NotificationsScreen(Screen[None]):
             yield Static("Student Information System Sync", classes="screen-title")
             yield Static("", id="demo-hint")
             yield Static("", id="home-problem", classes="message -error")
-            for number, key in enumerate(STEPS, start=1):
-                yield StepItem(number, key)
+            for step in STEPS:
+                yield StepItem(step.number, step.key)
             with Horizontal(id="home-links"):
                 yield Static("", id="last-sync")
                 yield Button("History", id="go-history", compact=True, tooltip="Imports, syncs and undo (h)")
         yield Footer(compact=True)
-
-    def on_screen_suspend(self) -> None:
-        """Remember which step is being opened, so coming back can move on to the next one."""
-        top = self.app.screen_stack[-1] if self.app.screen_stack else None
-        if top is not None and top is not self:
-            self.came_from = STEP_SCREENS.get(type(top).__name__, self.came_from)
 
     def on_screen_resume(self) -> None:
         """Shown first, or back from a step: re-read where things stand."""
@@ -139,7 +117,7 @@ class NotificationsScreen(Screen[None]):
             item_widget.display = checklist is not None
             if checklist is not None:
                 item = checklist.item(item_widget.key)
-                item_widget.show(item, actionable=item_widget.key != "sections" or has_sections_screen())
+                item_widget.show(item)
         last = self.query_one("#last-sync", Static)
         if checklist is not None:
             last.update(f"Last sync: {when_text(checklist.last_sync) or 'never'}")
@@ -153,7 +131,7 @@ class NotificationsScreen(Screen[None]):
         checklist = self.checklist
         if checklist is None:
             return
-        for key in STEPS:
+        for key in STEP_KEYS:
             item = checklist.item(key)
             button = self.query_one(f"#go-{key}")
             if item.state != "done" and not button.disabled:
@@ -170,9 +148,9 @@ class NotificationsScreen(Screen[None]):
         checklist = self.checklist
         if checklist is None:
             return
-        index = STEPS.index(key)
-        after = STEPS[index:] if checklist.item(key).state == "not started" else STEPS[index + 1 :]
-        not_started = [k for k in STEPS if checklist.item(k).state == "not started"]
+        index = STEP_KEYS.index(key)
+        after = STEP_KEYS[index:] if checklist.item(key).state == "not started" else STEP_KEYS[index + 1 :]
+        not_started = [k for k in STEP_KEYS if checklist.item(k).state == "not started"]
         for candidate in [*after, *not_started]:
             button = self.query_one(f"#go-{candidate}")
             if checklist.item(candidate).state != "done" and not button.disabled:

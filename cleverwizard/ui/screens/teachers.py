@@ -17,7 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Static
+from textual.widgets import Static
 
 from cleverwizard.clever.models import User
 from cleverwizard.people.build import MatchConflict, find_conflicts
@@ -46,6 +46,7 @@ class TeachersScreen(ImportStepScreen[TeachersFetch, Plan]):
     DONE_TEXT = "Done. View Imported Teachers to check or edit login emails."
     RESULT_ID = "import-result"
     VIEW_LABEL = "View Imported Teachers"
+    ACCOUNTS = "teacher"
     APPLY_BLOCKERS = (MatchConflict,)
     CHOICE = MatchSelect
 
@@ -67,11 +68,6 @@ class TeachersScreen(ImportStepScreen[TeachersFetch, Plan]):
         self.conflicts: dict[str, list[int]] = {}
         self.chosen: set[int] = set()
         """Platform teachers whose row the administrator chose in, this preview."""
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "view_imported":
-            return self.stage == "done"
-        return super().check_action(action, parameters)
 
     def intro_table(self) -> IntroTable:
         """How many teachers the platform has, each with their link state."""
@@ -201,15 +197,6 @@ class TeachersScreen(ImportStepScreen[TeachersFetch, Plan]):
         lines.append("Your match choices are saved and will be pre-selected next time.")
         return lines
 
-    def action_view_imported(self) -> None:
-        from cleverwizard.ui.screens.accounts import AccountsScreen
-
-        self.app.push_screen(AccountsScreen("teacher"), callback=self._home_after_accounts)
-
-    def _home_after_accounts(self, _: object) -> None:
+    def back_from_accounts(self) -> None:
         """Leaving the list goes on to Notifications: this import is finished."""
         self.dismiss(None)
-
-    @on(Button.Pressed, "#view-button")
-    def _view_pressed(self) -> None:
-        self.action_view_imported()

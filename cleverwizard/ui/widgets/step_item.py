@@ -67,7 +67,7 @@ class StepItem(Horizontal):
             yield Static("", classes="step-note")
         yield Button("", id=f"go-{self.key}", classes="step-button", compact=False)
 
-    def show(self, item: ChecklistItem, *, actionable: bool = True) -> None:
+    def show(self, item: ChecklistItem) -> None:
         """Render ``item``; the button is disabled when an earlier step is missing."""
         self.item = item
         self.query_one(".step-title", Label).update(item.title)
@@ -79,15 +79,13 @@ class StepItem(Horizontal):
         note = self.query_one(".step-note", Static)
         if item.needs:
             note.update(f"Needs {item.needs} first")
-        elif not actionable:
-            note.update("Not available in the wizard yet")
         elif item.when:
             note.update(f"Updated {when_text(item.when)}")
         else:
             note.update("")
         button = self.query_one(Button)
         button.label = item.action
-        button.disabled = bool(item.needs) or not actionable
+        button.disabled = bool(item.needs)
         button.tooltip = f"Needs {item.needs} first" if item.needs else None
         self.set_class(button.disabled, "-blocked")
 

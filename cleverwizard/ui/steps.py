@@ -1,0 +1,101 @@
+"""Where the wizard goes: each step's screen, beside the core registry of steps.
+
+``service/steps.py`` says which steps there are, in what order and what each needs first;
+this table adds only what the wizard needs to show one: its screen (imported when first
+opened, so Notifications starts without loading every step) and its paragraph in Help.
+The app's ``open_step``, the Notifications checklist and its number keys, the command
+palette and Help all read these two tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal, NamedTuple
+
+from textual.screen import Screen
+
+from cleverwizard.service.steps import STEPS, StepKey
+
+Destination = StepKey | Literal["home", "history", "help"]
+"""Anywhere ``CleverWizardApp.open_step`` can go: a step, or Notifications, History, Help."""
+
+
+class StepScreen(NamedTuple):
+    """A step as the wizard shows it."""
+
+    screen: Callable[[], Screen[None]]
+    help: str
+    """What the step does, for Help (Markdown)."""
+
+
+def _connect() -> Screen[None]:
+    from cleverwizard.ui.screens.connect import ConnectScreen
+
+    return ConnectScreen()
+
+
+def _school() -> Screen[None]:
+    from cleverwizard.ui.screens.school import SchoolScreen
+
+    return SchoolScreen()
+
+
+def _teachers() -> Screen[None]:
+    from cleverwizard.ui.screens.teachers import TeachersScreen
+
+    return TeachersScreen()
+
+
+def _students() -> Screen[None]:
+    from cleverwizard.ui.screens.students import StudentsScreen
+
+    return StudentsScreen()
+
+
+def _sections() -> Screen[None]:
+    from cleverwizard.ui.screens.sections import SectionsScreen
+
+    return SectionsScreen()
+
+
+def history_screen() -> Screen[None]:
+    from cleverwizard.ui.screens.history import HistoryScreen
+
+    return HistoryScreen()
+
+
+STEP_SCREENS: dict[StepKey, StepScreen] = {
+    "district": StepScreen(
+        _connect,
+        "type the Clever district id (and the district token when none\n"
+        "   is configured). The wizard checks it with Clever before saving it.",
+    ),
+    "school": StepScreen(
+        _school,
+        "one Clever school connects to this site. For another school, run\n"
+        "   the wizard for that site with its own data folder (`--data-dir`).",
+    ),
+    "teachers": StepScreen(
+        _teachers,
+        "*Import Teachers* fetches Clever's teachers; choose the match for each\n"
+        "   platform teacher, then *Import*. *View Imported Teachers* lets you fix login emails.",
+    ),
+    "students": StepScreen(
+        _students,
+        "*Import Students* fetches Clever's students and shows them by grade;\n"
+        "   students without an email can't log in until one is entered. *Import*, then\n"
+        "   *View Imported Students* to enter emails.",
+    ),
+    "sections": StepScreen(
+        _sections,
+        "*Import Sections* fetches Clever's sections (classes); choose each one's\n"
+        "   platform course (our suggestion is pre-selected and says why, or *not in the list*),\n"
+        "   then *Import*. Sections whose teacher or students are not imported yet are flagged.",
+    ),
+}
+assert tuple(STEP_SCREENS) == tuple(step.key for step in STEPS), "one screen per step, in the steps' order"
+
+
+def help_steps() -> str:
+    """Help's numbered list of the steps, in order."""
+    return "\n".join(f"{step.number}. **{step.name}** – {STEP_SCREENS[step.key].help}" for step in STEPS)
