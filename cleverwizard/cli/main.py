@@ -156,6 +156,8 @@ COMMANDS: dict[str, str] = {
     "status": "cleverwizard.cli.setup:status",
     "import": "cleverwizard.cli.people:import_people",
     "export": "cleverwizard.cli.people:export",
+    "add": "cleverwizard.cli.files:add",
+    "emails": "cleverwizard.cli.files:emails",
     "sync": "cleverwizard.cli.daily:sync",
     "history": "cleverwizard.cli.setup:history",
     "undo": "cleverwizard.cli.daily:undo",

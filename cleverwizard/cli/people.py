@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
 
 from cleverwizard.bulk import paused_gc
+from cleverwizard.cli.export import ROSTER_KINDS, export_oneroster, export_roster
 from cleverwizard.cli.main import run, with_sync
 from cleverwizard.cli.report import finish_import
 from cleverwizard.cli.sections import import_sections
@@ -61,11 +63,20 @@ def export_row(account: Account) -> dict[str, Any]:
 
 
 @click.command()
-@click.argument("kind", type=click.Choice(["teachers", "students"]))
+@click.argument("kind", type=click.Choice(["teachers", "students", *ROSTER_KINDS, "oneroster"]))
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("--zip", "as_zip", is_flag=True, help="oneroster: write DIRECTORY.zip instead of a folder.")
 @with_sync
-def export(sync: RosterSync, kind: str, fmt: str) -> None:
-    """Write the platform's teacher or student accounts to standard output."""
+def export(sync: RosterSync, kind: str, directory: Path | None, fmt: str, as_zip: bool) -> None:
+    """Write the platform's accounts, sections, courses or enrolments to standard output.
+
+    `export oneroster DIRECTORY [--zip]` writes the whole roster as a OneRoster 1.1 CSV bundle.
+    """
+    if kind == "oneroster":
+        return export_oneroster(sync, directory, as_zip)
+    if kind in ROSTER_KINDS:
+        return export_roster(sync, kind, fmt)
     accounts: list[Account] = list(sync.store.teachers() if kind == "teachers" else sync.store.students())
     rows = [export_row(account) for account in accounts]
     if fmt == "json":

@@ -314,7 +314,7 @@ def undo_run(store: RosterStore, run_id: int, *, started_by: str) -> UndoReport:
             )
             tx.add_run(undo)
             report.undo_run_id = undo.id
-            if run.kind != "undo":
+            if run.kind == "sync" or run.kind.startswith("import"):  # an add or a fill came from no Clever data
                 report.note = (
                     "Clever itself still says what that run applied: daily syncs leave it undone until "
                     "those people change in Clever, and `cleverwizard sync --full` would apply it again."

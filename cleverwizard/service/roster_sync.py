@@ -30,6 +30,8 @@ from cleverwizard.sections import apply as section_apply
 from cleverwizard.sections import build as section_build
 from cleverwizard.sections.build import SectionData
 from cleverwizard.sections.plan import SectionPlan
+from cleverwizard.service.files_in import FilesIn
+from cleverwizard.service.files_out import FilesOut
 from cleverwizard.service.status import Checklist, build_checklist, run_history
 from cleverwizard.service.steps import StepKey, missing
 from cleverwizard.store import RosterStore
@@ -73,8 +75,9 @@ class CleverLink:
     retry: RetryPolicy | None = None
 
 
-class RosterSync:
-    """Connect, fetch, plan and apply, on one data folder."""
+class RosterSync(FilesIn, FilesOut):
+    """Connect, fetch, plan and apply, on one data folder (adding from files and exporting
+    are in the ``FilesIn`` and ``FilesOut`` mixins)."""
 
     def __init__(
         self,

@@ -23,7 +23,17 @@ PersonKind = Literal["teacher", "student"]
 AccountSource = Literal["clever", "manual"]
 AccountStatus = Literal["active", "archived"]
 MatchMethod = Literal["clever_id", "email", "sis_id", "name", "manual", "not_in_list"]
-RunKind = Literal["import teachers", "import students", "import sections", "sync", "undo"]
+RunKind = Literal[
+    "import teachers",
+    "import students",
+    "import sections",
+    "sync",
+    "undo",
+    "add teachers",
+    "add students",
+    "add courses",
+    "fill emails",
+]
 
 
 def now_iso() -> str:
