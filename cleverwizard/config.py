@@ -2,21 +2,28 @@
 
 Each setting is resolved as INTERFACE.md fixes it: flag, then environment, then the
 setting saved in the data folder, then the default. The token is never a flag (it would
-land in shell history) and never goes into the roster store or an export: it lives in its
-own owner-only file beside the store.
+land in shell history) and never goes into the roster store or an export.
+
+Where the token comes from, in order: ``CLEVER_TOKEN``; else the platform's app credentials
+(``CLEVER_CLIENT_ID``/``CLEVER_CLIENT_SECRET``, environment only, never written by us), with
+which each command asks Clever for the district's token and keeps it in memory; else a
+token saved in its own owner-only file by an earlier version or typed in the wizard. A demo
+folder alone keeps the sandbox's own app credentials in its settings, so the demo walks the
+production path without environment variables.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from platformdirs import user_data_path
 
 DEFAULT_CLEVER_URL = "https://api.clever.com/v3.0"
+DEFAULT_OAUTH_URL = "https://clever.com"
 SANDBOX_URL = "https://sandbox.clever.invalid/v3.0"
 SETTINGS_FILE = "settings.json"
 TOKEN_FILE = "clever-token"
@@ -26,6 +33,21 @@ def default_data_dir() -> Path:
     return user_data_path("cleverwizard", appauthor=False)
 
 
+@dataclass(frozen=True)
+class AppCredentials:
+    """The platform's Clever app: its client id and secret (the secret never printed).
+
+    Plain data here, so reading settings costs no HTTP import (``status`` starts fast);
+    ``clever.oauth.AppTokens`` uses them.
+    """
+
+    client_id: str
+    client_secret: str = field(repr=False)
+
+    def __repr__(self) -> str:
+        return f"AppCredentials(client_id={self.client_id!r})"
+
+
 @dataclass
 class Settings:
     """Everything a command needs to reach Clever and the store."""
@@ -33,6 +55,11 @@ class Settings:
     data_dir: Path
     clever_url: str = DEFAULT_CLEVER_URL
     token: str | None = None
+    """``CLEVER_TOKEN``, or (without app credentials) the token saved in the data folder."""
+    app: AppCredentials | None = None
+    """The platform's Clever app credentials, when set: the district token is fetched with them."""
+    oauth_url: str = DEFAULT_OAUTH_URL
+    """Where Clever's ``/oauth/tokens`` lives (``--clever-oauth-url``/``CLEVER_OAUTH_URL``)."""
     sandbox_seed: int | None = None
     """Set in a demo folder: Clever is the built-in sandbox district, in this process."""
     demo_district_id: str | None = None
@@ -40,6 +67,11 @@ class Settings:
 
     def __repr__(self) -> str:
         return f"Settings(data_dir={str(self.data_dir)!r}, clever_url={self.clever_url!r})"
+
+    @property
+    def uses_app_credentials(self) -> bool:
+        """True when the district token comes from the app credentials (no fixed token)."""
+        return self.app is not None and not self.token
 
     @property
     def is_sandbox(self) -> bool:
@@ -90,7 +122,28 @@ class SettingsError(RuntimeError):
     """A saved setting cannot be read."""
 
 
-def resolve(data_dir: str | Path | None = None, clever_url: str | None = None) -> Settings:
+def default_oauth_url(clever_url: str) -> str:
+    """``https://clever.com`` for Clever's own API, else the API URL's origin (a sandbox, a proxy)."""
+    if clever_url.rstrip("/") == DEFAULT_CLEVER_URL:
+        return DEFAULT_OAUTH_URL
+    scheme, _, rest = clever_url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}" if rest else DEFAULT_OAUTH_URL
+
+
+def app_credentials(saved: dict[str, Any]) -> AppCredentials | None:
+    """The app credentials: a demo folder's saved sandbox ones, else the environment's."""
+    if saved.get("sandbox_seed") is not None:
+        client_id, secret = saved.get("sandbox_client_id"), saved.get("sandbox_client_secret")
+        if isinstance(client_id, str) and isinstance(secret, str) and client_id and secret:
+            return AppCredentials(client_id, secret)
+    client_id = os.environ.get("CLEVER_CLIENT_ID", "").strip()
+    secret = os.environ.get("CLEVER_CLIENT_SECRET", "").strip()
+    return AppCredentials(client_id, secret) if client_id and secret else None
+
+
+def resolve(
+    data_dir: str | Path | None = None, clever_url: str | None = None, oauth_url: str | None = None
+) -> Settings:
     """Settings from flags, then the environment, then the data folder, then defaults."""
     folder = Path(data_dir or os.environ.get("CLEVERWIZARD_DATA_DIR") or default_data_dir()).expanduser()
     saved = read_saved(folder)
@@ -101,11 +154,15 @@ def resolve(data_dir: str | Path | None = None, clever_url: str | None = None) -
         or saved.get("clever_url")
         or (SANDBOX_URL if seed is not None else DEFAULT_CLEVER_URL)
     )
-    token = os.environ.get("CLEVER_TOKEN") or read_token(folder)
+    app = app_credentials(saved)
+    token = os.environ.get("CLEVER_TOKEN", "").strip() or (None if app else read_token(folder))
+    oauth = oauth_url or os.environ.get("CLEVER_OAUTH_URL") or saved.get("clever_oauth_url") or default_oauth_url(url)
     return Settings(
         data_dir=folder,
         clever_url=url.rstrip("/"),
         token=token,
+        app=app,
+        oauth_url=oauth.rstrip("/"),
         sandbox_seed=seed,
         demo_district_id=saved.get("sandbox_district_id"),
     )

@@ -21,6 +21,11 @@ def prepare_demo(folder: Path, *, seed: int = 2026, fresh: bool = False) -> conf
 
     ``settings.json`` is written last: a folder without it is an unfinished demo and is
     made again from scratch, so a demo interrupted while being made never half-exists.
+
+    The folder keeps the sandbox app's client id and secret (never a token), so the demo gets
+    its district token from the sandbox's ``/oauth/tokens`` exactly as production gets one
+    from Clever. Only a demo folder ever holds app credentials: production reads them from
+    the environment and never writes them.
     """
     from cleverwizard.sandbox import demo_district, demo_platform_courses, demo_platform_teachers
 
@@ -30,8 +35,8 @@ def prepare_demo(folder: Path, *, seed: int = 2026, fresh: bool = False) -> conf
     is_new = not (folder / config.SETTINGS_FILE).exists()
     if is_new and folder.exists():
         shutil.rmtree(folder)
+    app = {"sandbox_client_id": district.client_id, "sandbox_client_secret": district.client_secret}
     if is_new:
-        config.save_token(folder, district.token)
         store = RosterStore.open(folder)
         try:
             first_school = next(iter(district.schools))
@@ -52,8 +57,8 @@ def prepare_demo(folder: Path, *, seed: int = 2026, fresh: bool = False) -> conf
         finally:
             store.close()
         config.save_settings(
-            folder, sandbox_seed=seed, clever_url=config.SANDBOX_URL, sandbox_district_id=district.district_id
+            folder, sandbox_seed=seed, clever_url=config.SANDBOX_URL, sandbox_district_id=district.district_id, **app
         )
-    elif "sandbox_district_id" not in config.read_saved(folder):
-        config.save_settings(folder, sandbox_district_id=district.district_id)  # a demo made by an older version
+    elif not app.items() <= config.read_saved(folder).items():  # a demo made by an older version
+        config.save_settings(folder, sandbox_district_id=district.district_id, **app)
     return config.resolve(folder)

@@ -82,23 +82,28 @@ class _Secret:
 
 
 class CleverClient:
-    """A Clever district-token session; use ``async with`` or call :meth:`aclose`."""
+    """A Clever district-token session; use ``async with`` or call :meth:`aclose`.
+
+    ``token`` is a fixed district token; ``auth`` (``clever.oauth.DistrictTokenAuth``) instead
+    fetches the district's token with the app's credentials and again when it rotates.
+    """
 
     def __init__(
         self,
-        token: str,
+        token: str | None,
         base_url: str = DEFAULT_BASE_URL,
         *,
+        auth: httpx.Auth | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         page_limit: int = DEFAULT_PAGE_LIMIT,
         retry: RetryPolicy | None = None,
         timeout: float = 30.0,
     ) -> None:
-        if not token or not token.strip():
-            raise ValueError("a Clever district token is required")
+        if auth is None and (not token or not token.strip()):
+            raise ValueError("a Clever district token (or an auth that fetches one) is required")
         if isinstance(page_limit, bool) or not 1 <= page_limit <= MAX_PAGE_LIMIT:
             raise ValueError(f"page_limit must be between 1 and {MAX_PAGE_LIMIT}")
-        self._token = _Secret(token.strip())
+        self._token = _Secret((token or "").strip())
         self._base_url = base_url.rstrip("/")
         self._base = httpx.URL(self._base_url + "/")
         if self._base.scheme not in ("http", "https") or not self._base.host:
@@ -110,11 +115,10 @@ class CleverClient:
             verify=_tls_context() if transport is None else True,
             timeout=timeout,
             follow_redirects=False,
-            headers={
-                "Authorization": f"Bearer {self._token.reveal()}",
-                "Accept": "application/json",
-            },
+            auth=auth,
+            headers={"Authorization": f"Bearer {self._token.reveal()}"} if auth is None else {},
         )
+        self._http.headers["Accept"] = "application/json"
 
     @property
     def base_url(self) -> str:
@@ -291,7 +295,7 @@ class CleverClient:
     async def _send(self, url: httpx.URL) -> httpx.Response:
         """GET ``url``, waiting out 429s and retrying 5xx/network failures within the policy."""
         policy = self.retry
-        secrets = (self._token.reveal(),)
+        secrets = tuple(filter(None, (self._token.reveal(),)))
         failures = rate_limited = 0
         waited = 0.0
         while True:

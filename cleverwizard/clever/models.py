@@ -191,6 +191,8 @@ class District(CleverModel):
     launch_date: str | None = None
     sis_type: str | None = None
     error: str | None = None
+    pause_start: str | None = None
+    pause_end: str | None = None
 
 
 class Section(CleverModel):

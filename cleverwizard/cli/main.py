@@ -76,7 +76,14 @@ def clear_errors() -> Iterator[None]:
 
 
 def common_options(command: F) -> F:
-    """``--data-dir`` and ``--clever-url`` on every command, as INTERFACE.md asks."""
+    """``--data-dir``, ``--clever-url`` and ``--clever-oauth-url`` on every command, as INTERFACE.md asks."""
+    command = click.option(
+        "--clever-oauth-url",
+        metavar="URL",
+        default=None,
+        help="Where Clever's /oauth/tokens is [env CLEVER_OAUTH_URL; default https://clever.com, "
+        "or the --clever-url origin when that is not Clever's].",
+    )(command)
     command = click.option(
         "--clever-url",
         metavar="URL",
@@ -92,9 +99,15 @@ def common_options(command: F) -> F:
     return command
 
 
-def settings_from(ctx: click.Context, data_dir: Path | None, clever_url: str | None) -> config.Settings:
+def settings_from(
+    ctx: click.Context, data_dir: Path | None, clever_url: str | None, clever_oauth_url: str | None = None
+) -> config.Settings:
     parent = ctx.find_root().params
-    return config.resolve(data_dir or parent.get("data_dir"), clever_url or parent.get("clever_url"))
+    return config.resolve(
+        data_dir or parent.get("data_dir"),
+        clever_url or parent.get("clever_url"),
+        clever_oauth_url or parent.get("clever_oauth_url"),
+    )
 
 
 def link_from(ctx: click.Context) -> CleverLink | None:
@@ -117,11 +130,18 @@ def with_sync(func: Callable[..., Any]) -> Callable[..., Any]:
     @common_options
     @click.pass_context
     @functools.wraps(func)
-    def wrapper(ctx: click.Context, /, data_dir: Path | None, clever_url: str | None, **kwargs: Any) -> Any:
+    def wrapper(
+        ctx: click.Context,
+        /,
+        data_dir: Path | None,
+        clever_url: str | None,
+        clever_oauth_url: str | None,
+        **kwargs: Any,
+    ) -> Any:
         from cleverwizard.wiring import open_sync
 
         with clear_errors():
-            settings = settings_from(ctx, data_dir, clever_url)
+            settings = settings_from(ctx, data_dir, clever_url, clever_oauth_url)
             with open_sync(settings, started_by="cli", link=link_from(ctx)) as sync:
                 return func(sync, **kwargs)
 
@@ -138,11 +158,18 @@ def with_store(func: Callable[..., Any]) -> Callable[..., Any]:
     @common_options
     @click.pass_context
     @functools.wraps(func)
-    def wrapper(ctx: click.Context, /, data_dir: Path | None, clever_url: str | None, **kwargs: Any) -> Any:
+    def wrapper(
+        ctx: click.Context,
+        /,
+        data_dir: Path | None,
+        clever_url: str | None,
+        clever_oauth_url: str | None,
+        **kwargs: Any,
+    ) -> Any:
         from cleverwizard.store import RosterStore
 
         with clear_errors():
-            settings = settings_from(ctx, data_dir, clever_url)
+            settings = settings_from(ctx, data_dir, clever_url, clever_oauth_url)
             store: RosterStore = RosterStore.open(settings.data_dir)
             with store:
                 return func(store, **kwargs)
@@ -152,6 +179,7 @@ def with_store(func: Callable[..., Any]) -> Callable[..., Any]:
 
 COMMANDS: dict[str, str] = {
     "connect": "cleverwizard.cli.setup:connect",
+    "districts": "cleverwizard.cli.setup:districts",
     "schools": "cleverwizard.cli.setup:schools",
     "status": "cleverwizard.cli.setup:status",
     "import": "cleverwizard.cli.people:import_people",
@@ -221,7 +249,7 @@ class CommandTable(click.Group):
 @click.group(cls=CommandTable, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @common_options
 @click.pass_context
-def cli(ctx: click.Context, data_dir: Path | None, clever_url: str | None) -> None:
+def cli(ctx: click.Context, data_dir: Path | None, clever_url: str | None, clever_oauth_url: str | None) -> None:
     """Connect this learning platform to Clever and keep it in sync.
 
     With no command, opens the wizard on the configured data folder.
@@ -230,7 +258,7 @@ def cli(ctx: click.Context, data_dir: Path | None, clever_url: str | None) -> No
         with clear_errors():
             from cleverwizard.wiring import run_wizard
 
-            run_wizard(config.resolve(data_dir, clever_url), link=link_from(ctx))
+            run_wizard(config.resolve(data_dir, clever_url, clever_oauth_url), link=link_from(ctx))
 
 
 def main() -> None:

@@ -31,14 +31,20 @@ def serve(
     students: int,
     data_dir: Path | None,
     clever_url: str | None,
+    clever_oauth_url: str | None,
 ) -> None:
-    """Serve the sandbox district over HTTP; prints `URL DISTRICT_ID TOKEN` first."""
+    """Serve the sandbox district over HTTP; prints `URL DISTRICT_ID TOKEN` first.
+
+    The second line is the sandbox app's `CLIENT_ID CLIENT_SECRET`: set them as
+    CLEVER_CLIENT_ID and CLEVER_CLIENT_SECRET to fetch the token as a real app does.
+    """
     from cleverwizard.sandbox import SandboxAPI, SandboxDistrict
     from cleverwizard.sandbox import serve as serve_http
 
     district = SandboxDistrict.generate(seed=seed, schools=schools, teachers=teachers, students=students)
     server, base_url = serve_http(SandboxAPI(district), host=host, port=port)
     click.echo(f"{base_url} {district.district_id} {district.token}", nl=True)
+    click.echo(f"{district.client_id} {district.client_secret}", nl=True)
     click.echo(f"Sandbox district {district.district['name']!r} is being served; ctrl+c stops it.", err=True)
     try:
         server.serve_forever()
@@ -53,7 +59,14 @@ def serve(
 @click.option("--seed", default=2026, type=int, hidden=True)
 @common_options
 @click.pass_context
-def demo(ctx: click.Context, fresh: bool, seed: int, data_dir: Path | None, clever_url: str | None) -> None:
+def demo(
+    ctx: click.Context,
+    fresh: bool,
+    seed: int,
+    data_dir: Path | None,
+    clever_url: str | None,
+    clever_oauth_url: str | None,
+) -> None:
     """Open the wizard on the sandbox district, in a demo data folder of its own."""
     from cleverwizard.demo import prepare_demo
 

@@ -1,4 +1,4 @@
-"""Commands that set the site up and report on it: connect, schools, status, history."""
+"""Commands that set the site up and report on it: connect, districts, schools, status, history."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from cleverwizard.cli.main import run, with_store, with_sync
+from cleverwizard.text import one_line
 
 if TYPE_CHECKING:  # status and history must not import the service (see ``with_store``)
     from cleverwizard.service.roster_sync import RosterSync
@@ -30,6 +31,21 @@ def connect(sync: RosterSync, district_id: str, school_id: str | None, yes: bool
         click.echo(f"This site is now {school.name or school.id} ({school.id}).")
     else:
         click.echo("Next: `cleverwizard schools`, then `cleverwizard connect ID --school SCHOOL_ID`.")
+
+
+@click.command()
+@with_sync
+def districts(sync: RosterSync) -> None:
+    """List the districts connected to the platform's Clever app: id, name.
+
+    Needs the app credentials (CLEVER_CLIENT_ID, CLEVER_CLIENT_SECRET); the school admin
+    then connects with one of these ids.
+    """
+    found = run(sync.app_districts())
+    width = max((len(d.id) for d in found), default=2)
+    click.echo(f"{'ID':<{width}}  NAME")
+    for district in found:
+        click.echo(f"{one_line(district.id):<{width}}  {one_line(district.name or '')}")
 
 
 @click.command()

@@ -15,6 +15,9 @@ Where Clever is vague, the sandbox chooses:
   to resync from the Data API. ``ending_before=last`` ends at the newest event.
 - ``/events?school=<id>`` keeps events whose record names that school (a user's role
   ``school``/``schools``, a section's ``school``, or the school itself).
+- ``GET /oauth/tokens?owner_type=district[&district=ID]`` on the origin (outside the version
+  path) answers the district's current token for the district's own app credentials (HTTP
+  Basic ``client_id:client_secret``), 401 for any other; ``Faults.rotate_token_after`` rotates it.
 - Rate-limit headers report a real per-minute window of 1200 but never refuse on their own;
   only ``Faults.rate_limit_next`` produces 429s.
 
@@ -25,6 +28,8 @@ method bumps it), so a page costs a bisect and a slice, never a walk over the di
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
 import json
 import threading
 import time
@@ -48,6 +53,9 @@ SCHOOL_USER_ROLES = ("teacher", "student", "staff")
 USER_ROLES = ("contact", "district_admin", "staff", "student", "teacher")
 SECTION_USER_ROLES = ("student", "teacher")
 _PAGING = ("limit", "starting_after", "ending_before")
+OAUTH_TOKENS = "/oauth/tokens"
+"""Clever's district-token list, served on the origin beside the versioned Data API."""
+TOKEN_SCOPES = ("read:district_admins", "read:school_admins", "read:sis", "read:user_id")
 
 
 class _Reply(Exception):
@@ -146,6 +154,8 @@ class SandboxAPI:
     def _answer(self, request: httpx.Request, path: str) -> tuple[int, bytes, str]:
         faults = self.faults
         try:
+            if path == OAUTH_TOKENS:
+                return 200, _encode(self._tokens(request)), "application/json"
             if faults.revoked:
                 raise _Reply(401, "Unauthorized: this token has been revoked")
             scheme, _, token = request.headers.get("authorization", "").partition(" ")
@@ -170,10 +180,46 @@ class SandboxAPI:
         body = payload if isinstance(payload, bytes) else _encode(payload)
         if faults.fail_after_pages is not None:
             faults.fail_after_pages -= 1
+        if faults.rotate_token_after is not None:
+            faults.rotate_token_after -= 1
+            if faults.rotate_token_after <= 0:
+                faults.rotate_token_after = None
+                self.district.rotate_token()
         marker = faults.malformed_page_at
         if marker is not None and marker in str(request.url.raw_path, "ascii", "replace"):
             body = body[: max(1, len(body) // 2)]
         return 200, body, "application/json"
+
+    def _tokens(self, request: httpx.Request) -> Record:
+        """``GET /oauth/tokens``: the sandbox app's district token, for its own credentials only.
+
+        The entry has the shape Clever's docs give: ``id``, ``created``, ``owner {type, id}``,
+        ``access_token`` and ``scopes``. ``district=`` another id answers an empty list.
+        """
+        d = self.district
+        scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
+        try:
+            given = base64.b64decode(encoded.strip(), validate=True).decode()
+        except (ValueError, UnicodeDecodeError):
+            given = ""
+        if scheme.lower() != "basic" or not d.client_id or given != f"{d.client_id}:{d.client_secret}":
+            raise _Reply(401, "invalid_client: the client id or secret is wrong")
+        if request.method != "GET":
+            raise _Reply(405, "Method not allowed")
+        params = request.url.params
+        if params.get("owner_type") != "district":
+            raise _Reply(400, "owner_type must be 'district'")
+        wanted = params.get("district")
+        if wanted is not None and wanted != d.district_id:
+            return {"data": []}
+        entry = {
+            "id": hashlib.sha256(f"sandbox-token-entry:{d.seed}:{d.rotations}".encode()).hexdigest()[:24],
+            "created": d.district.get("created") or "2025-07-01T08:00:00.000Z",
+            "owner": {"type": "district", "id": d.district_id},
+            "access_token": d.token,
+            "scopes": list(TOKEN_SCOPES),
+        }
+        return {"data": [entry]}
 
     def _rate_headers(self, limited: bool) -> dict[str, str]:
         now = time.time()

@@ -69,6 +69,11 @@ class SandboxDistrict:
     terms: dict[str, Record] = field(default_factory=dict)
     events: list[Record] = field(default_factory=list)
     events_enabled: bool = True
+    client_id: str = ""
+    """The sandbox app's client id: ``GET /oauth/tokens`` answers HTTP Basic with it and the secret."""
+    client_secret: str = ""
+    rotations: int = 0
+    """How many times the district token was rotated (``rotate_token``)."""
     expired_before: str | None = None
     version: int = 0
     clock: int = GENERATION_START
@@ -401,6 +406,17 @@ class SandboxDistrict:
             self.expired_before = event_id
         self.version += 1
         return dropped
+
+    def rotate_token(self) -> str:
+        """Give the district a new token, as Clever may at any time; the old one then gets 401.
+
+        The new token follows from the seed and the number of rotations, so runs repeat.
+        """
+        self.rotations += 1
+        self.token = (
+            "sandbox-" + hashlib.sha256(f"sandbox-token:{self.seed}:{self.rotations}".encode()).hexdigest()[:32]
+        )
+        return self.token
 
     def latest_event_id(self) -> str | None:
         return self.events[-1]["id"] if self.events else None

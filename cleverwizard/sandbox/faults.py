@@ -30,6 +30,8 @@ class Faults:
     - ``malformed_page_at``: any 200 response whose path and query contain this substring
       gets a truncated, invalid JSON body (still labelled ``application/json``).
     - ``latency``: seconds to wait before answering each request.
+    - ``rotate_token_after``: a budget of successful Data API answers; when it reaches 0 the
+      district's token rotates (the old one gets 401 from then on) and the budget is cleared.
     """
 
     rate_limit_next: int = 0
@@ -40,6 +42,7 @@ class Faults:
     revoked: bool = False
     latency: float = 0.0
     fail_after_pages: int | None = None
+    rotate_token_after: int | None = None
 
     def clear(self) -> None:
         """Switch every fault off."""
@@ -49,3 +52,4 @@ class Faults:
         self.revoked = False
         self.latency = 0.0
         self.fail_after_pages = None
+        self.rotate_token_after = None

@@ -106,6 +106,8 @@ class _Builder:
             seed=seed,
             district_id="",
             token=token,
+            client_id="sandbox-app-" + hashlib.sha256(f"sandbox-client:{seed}".encode()).hexdigest()[:16],
+            client_secret="sandbox-secret-" + hashlib.sha256(f"sandbox-secret:{seed}".encode()).hexdigest()[:32],
             domain=domain,
             district={},
             machine=SandboxDistrict.machine_for(seed),

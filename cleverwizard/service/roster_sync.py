@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 import httpx
 
-from cleverwizard.clever import CleverClient, CleverNotFound, District, School, User
+from cleverwizard.clever import CleverAuthError, CleverClient, CleverForbidden, CleverNotFound, District, School, User
 from cleverwizard.clever.client import DEFAULT_PAGE_LIMIT
+from cleverwizard.clever.oauth import AppCredentialsRefused, AppTokens, DistrictNotConnected, DistrictTokenAuth
 from cleverwizard.clever.retry import RetryPolicy
 from cleverwizard.config import Settings, save_token
 from cleverwizard.daily.report import SyncReport
@@ -95,33 +96,85 @@ class RosterSync(FilesIn, FilesOut):
         self.link = link or CleverLink()
         self.started_by = started_by
         self.page_limit = page_limit
+        self._app_tokens: AppTokens | None = None
+
+    @property
+    def app_tokens(self) -> AppTokens | None:
+        """The app's district tokens (in memory, this process only), when app credentials are set."""
+        if self._app_tokens is None and self.settings.app is not None:
+            self._app_tokens = AppTokens(
+                self.settings.app, self.settings.oauth_url, transport=self.link.transport, retry=self.link.retry
+            )
+        return self._app_tokens
 
     @asynccontextmanager
-    async def client(self, token: str | None = None) -> AsyncIterator[CleverClient]:
-        """A Clever client for one step; explains what to do when there is no token."""
+    async def client(self, token: str | None = None, *, district_id: str | None = None) -> AsyncIterator[CleverClient]:
+        """A Clever client for one step, with the token INTERFACE.md says to use.
+
+        ``token`` (typed in the wizard) or ``CLEVER_TOKEN`` first; else, with app credentials,
+        the token Clever gives the app for ``district_id`` (default: the connected district),
+        fetched again once when it rotates; else the token saved by an earlier version.
+        """
         use = token or self.settings.token
-        if not use:
+        tokens = None if use else self.app_tokens
+        if not use and tokens is None:
             raise StepOutOfOrder(
-                "No Clever token: set CLEVER_TOKEN to your district-app token "
-                "(from the Clever dashboard), or enter it when connecting in the wizard."
+                "No Clever credentials: set CLEVER_CLIENT_ID and CLEVER_CLIENT_SECRET (the platform's "
+                "Clever app), or CLEVER_TOKEN to a district-app token, or enter a token when connecting "
+                "in the wizard."
             )
+        auth = None
+        if tokens is not None:
+            auth = DistrictTokenAuth(tokens, district_id or self.require_site().district_id)
         async with CleverClient(
             use,
             self.settings.clever_url,
+            auth=auth,
             transport=self.link.transport,
             retry=self.link.retry,
             page_limit=self.page_limit,
         ) as client:
-            yield client
+            try:
+                yield client
+            except CleverAuthError as error:
+                if auth is None or isinstance(error, AppCredentialsRefused):
+                    raise
+                raise CleverAuthError(
+                    f"Clever refused the token it gives this app for district {auth.district_id}, even "
+                    "fetched again: check in the Clever dashboard that the district still shares its "
+                    "data with the app.",
+                    status=error.status,
+                ) from error
+
+    async def app_districts(self) -> list[District]:
+        """The districts connected to the platform's Clever app, by name (needs app credentials)."""
+        tokens = self.app_tokens
+        if tokens is None:
+            raise StepOutOfOrder(
+                "No app credentials: set CLEVER_CLIENT_ID and CLEVER_CLIENT_SECRET to the platform's "
+                "Clever app (whoever runs the platform has them)."
+            )
+        found: list[District] = []
+        for entry in await tokens.district_tokens():
+            async with CleverClient(
+                entry.access_token, self.settings.clever_url, transport=self.link.transport, retry=self.link.retry
+            ) as clever:
+                try:
+                    found.append(await clever.get_district(entry.district_id))
+                except (CleverAuthError, CleverForbidden, CleverNotFound):
+                    found.append(District(id=entry.district_id))
+        return sorted(found, key=lambda district: ((district.name or "").casefold(), district.id))
 
     # -- connecting -----------------------------------------------------------------
 
     async def check_district(self, district_id: str, token: str | None = None) -> District:
         """The district, or a ``CleverNotFound`` that names the id the person typed."""
         wanted = district_id.strip()
-        async with self.client(token) as clever:
+        async with self.client(token, district_id=wanted) as clever:
             try:
                 return await clever.get_district(wanted)
+            except DistrictNotConnected:
+                raise
             except CleverNotFound as error:
                 raise CleverNotFound(
                     f"Clever has no district {wanted!r} for this token: check the district id "
@@ -131,7 +184,8 @@ class RosterSync(FilesIn, FilesOut):
                 ) from error
 
     async def connect(self, district_id: str, token: str | None = None) -> District:
-        """Check the district with Clever, then save it (and a newly given token)."""
+        """Check the district with Clever, then save it (and a token typed in the wizard;
+        a token fetched with the app credentials is never saved)."""
         district = await self.check_district(district_id, token)
         if token:
             save_token(self.settings.data_dir, token)

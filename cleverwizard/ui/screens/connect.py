@@ -1,25 +1,37 @@
 """Connect your District: check a Clever district id (and token) and save the connection.
 
-The check runs in a worker so the screen stays responsive; any failure is shown inline in
-Clever's words (wrong id, refused token, no network) and the user can fix it and retry.
-The token field appears only when no token is configured, or when Clever refused the one
-in use, and it is masked.
+With the platform's app credentials set, the screen lists the districts connected to the
+app (fetched in a worker) to pick from, one key for a one-district app, or takes a typed id;
+the admin never sees a token. The check runs in a worker so the screen stays responsive;
+any failure is shown inline in Clever's words (wrong id, refused token or app credentials,
+no network) and the user can fix it and retry. The token field appears only when there are
+no app credentials and no token is configured, or when Clever refused the one in use, and
+it is masked.
 """
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
 from cleverwizard.clever import CleverAuthError, District
+from cleverwizard.clever.oauth import AppCredentialsRefused
+from cleverwizard.text import one_line
 from cleverwizard.ui.screens.base import EXPECTED_ERRORS, StepFailed, WizardScreen, explain
 
 INTRO = (
     "Enter the id of your district as Clever shows it (Clever dashboard → the district's "
     "page). The wizard checks it with Clever before saving anything."
+)
+APP_INTRO = (
+    "Pick your district from those connected to your platform's Clever app, or enter the "
+    "district id your platform's team gave you. The wizard checks it with Clever before "
+    "saving anything; you never need a token."
 )
 
 
@@ -31,6 +43,13 @@ class ConnectScreen(WizardScreen):
             self.district = district
             super().__init__()
 
+    class DistrictsLoaded(Message):
+        """The districts connected to the platform's Clever app arrived."""
+
+        def __init__(self, districts: list[District]) -> None:
+            self.districts = districts
+            super().__init__()
+
     def __init__(self) -> None:
         super().__init__(id="connect-screen")
 
@@ -39,10 +58,15 @@ class ConnectScreen(WizardScreen):
         yield Header()
         with VerticalScroll(classes="step-body"):
             yield Static("Connect your District", classes="screen-title")
-            yield Static(INTRO, classes="intro")
+            yield Static(APP_INTRO if self.with_app else INTRO, classes="intro")
             if site is not None:
                 yield Static(f"Connected now: {site.district_name} ({site.district_id})", id="connected-now")
-            yield Label("Clever district id", classes="field-label")
+            with Vertical(id="app-districts"):
+                yield Label("Districts connected to the platform's Clever app", classes="field-label")
+                yield Static("Asking Clever…", id="districts-message", classes="message -busy")
+                yield OptionList(id="district-list")
+                yield Label("…or type another district's Clever id", classes="field-label")
+            yield Label("Clever district id", classes="field-label", id="district-id-label")
             yield Input(
                 value=site.district_id if site else "",
                 placeholder="e.g. 5b2ad81a709e300001e2cd7a",
@@ -62,11 +86,59 @@ class ConnectScreen(WizardScreen):
                 yield Button("Back to Notifications", classes="back-button")
         yield Footer()
 
+    @property
+    def with_app(self) -> bool:
+        """The platform's app credentials are set: Clever gives the token, no field for one."""
+        return self.sync.settings.uses_app_credentials
+
     def on_mount(self) -> None:
-        self.query_one("#token-field").display = not self.sync.settings.token
+        settings = self.sync.settings
+        self.query_one("#token-field").display = not settings.token and settings.app is None
         self.query_one("#next-school").display = False
         self.query_one("#connect-message").display = False
+        self.query_one("#app-districts").display = self.with_app
+        self.query_one("#district-list").display = False
+        self.query_one("#district-id-label").display = not self.with_app
         self.query_one("#district-id", Input).focus()
+        if self.with_app:
+            self.load_districts()
+
+    @work(exclusive=True, group="districts", exit_on_error=False)
+    async def load_districts(self) -> None:
+        try:
+            districts = await self.sync.app_districts()
+        except EXPECTED_ERRORS as error:
+            self.post_message(StepFailed(error, "districts"))
+        else:
+            self.post_message(self.DistrictsLoaded(districts))
+
+    @on(DistrictsLoaded)
+    def _districts_loaded(self, event: DistrictsLoaded) -> None:
+        districts = event.districts
+        picker = self.query_one("#district-list", OptionList)
+        picker.set_options(Option(Text(one_line(f"{d.name or '(no name)'}  ({d.id})")), id=d.id) for d in districts)
+        if not districts:
+            self.say(
+                "#districts-message",
+                "No district has connected to the app yet: ask the district to add it in Clever, or type its id below.",
+                "warning",
+            )
+            return
+        self.say("#districts-message", "")
+        picker.display = True
+        site = self.sync.store.site()
+        ids = [d.id for d in districts]
+        picker.highlighted = ids.index(site.district_id) if site and site.district_id in ids else 0
+        typed = self.query_one("#district-id", Input)
+        if len(districts) == 1 or not typed.value.strip() or typed.value.strip() in ids:
+            picker.focus()
+
+    @on(OptionList.OptionSelected, "#district-list")
+    def _district_picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.query_one("#district-id", Input).value = event.option.id
+            self.check()
 
     def show_failure(self, message: str) -> None:
         self.say("#connect-message", message, "error")
@@ -118,11 +190,15 @@ class ConnectScreen(WizardScreen):
     def _failed(self, event: StepFailed) -> None:
         error = event.error
         text = explain(error)
-        if isinstance(error, CleverAuthError):
+        if event.during == "districts":
+            self.say("#districts-message", text, "error")
+            return
+        if isinstance(error, CleverAuthError) and not isinstance(error, AppCredentialsRefused) and not self.with_app:
             self.query_one("#token-field").display = True
             self.query_one("#token-label", Label).update("District token (Clever refused the one in use)")
         self.show_failure(text)
-        focus = "#token" if isinstance(error, CleverAuthError) else "#district-id"
+        token_shown = self.query_one("#token-field").display
+        focus = "#token" if isinstance(error, CleverAuthError) and token_shown else "#district-id"
         self.query_one(focus, Input).focus()
 
     @on(Button.Pressed, "#next-school")
