@@ -123,11 +123,13 @@ class SettingsError(RuntimeError):
 
 
 def default_oauth_url(clever_url: str) -> str:
-    """``https://clever.com`` for Clever's own API, else the API URL's origin (a sandbox, a proxy)."""
-    if clever_url.rstrip("/") == DEFAULT_CLEVER_URL:
-        return DEFAULT_OAUTH_URL
+    """``https://clever.com`` for Clever's own API (any version), else the API URL's origin
+    (a sandbox, a proxy), where ``/oauth/tokens`` is then looked for."""
     scheme, _, rest = clever_url.partition("://")
-    return f"{scheme}://{rest.split('/', 1)[0]}" if rest else DEFAULT_OAUTH_URL
+    host = rest.split("/", 1)[0]
+    if not rest or host.lower() == "api.clever.com":
+        return DEFAULT_OAUTH_URL
+    return f"{scheme}://{host}"
 
 
 def app_credentials(saved: dict[str, Any]) -> AppCredentials | None:

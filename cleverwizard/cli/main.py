@@ -195,6 +195,7 @@ COMMANDS: dict[str, str] = {
 """Every command, listed once: name -> ``module:attribute`` of its click command."""
 SHORT_HELP: dict[str, str] = {
     "connect": "Check DISTRICT_ID with Clever and save the connection (and the school).",
+    "districts": "List the districts connected to the platform's Clever app: id, name.",
     "schools": "List the connected district's schools: id, name, grades.",
     "status": "The Notifications checklist as text: district, school, teachers, students, sections.",
     "import": "Import the connected school's teachers, students or sections from Clever.",
