@@ -5,6 +5,7 @@ into the submodules.
 """
 
 from .client import DEFAULT_BASE_URL, MAX_PAGE_LIMIT, CleverClient, TokenMaskFilter
+from .decode import CleverUser, RosterUser
 from .errors import (
     CleverAuthError,
     CleverBadRequest,
@@ -44,6 +45,8 @@ from .models import (
 from .retry import RETRYABLE_STATUSES, RetryPolicy
 
 __all__ = [
+    "CleverUser",
+    "RosterUser",
     "DEFAULT_BASE_URL",
     "GRADES",
     "MAX_PAGE_LIMIT",

@@ -18,7 +18,7 @@ import logging
 import ssl
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Final, Self, TypeVar
+from typing import Any, Final, Self, TypeVar, cast
 from urllib.parse import quote
 
 import httpx
@@ -26,6 +26,7 @@ from pydantic import ValidationError
 
 from cleverwizard.bulk import paused_gc
 
+from .decode import CleverUser, RosterUser, decode_users_page, roster_user
 from .errors import (
     CleverDataError,
     CleverNetworkError,
@@ -43,7 +44,8 @@ DEFAULT_BASE_URL: Final = "https://api.clever.com/v3.0"
 MAX_PAGE_LIMIT: Final = 10_000
 DEFAULT_PAGE_LIMIT: Final = 1000
 
-M = TypeVar("M", bound=CleverModel)
+M = TypeVar("M", bound=CleverModel | RosterUser)
+V = TypeVar("V", bound=CleverModel)
 Progress = Callable[[int], None]
 QueryParams = Mapping[str, str | int | Sequence[str]]
 
@@ -166,10 +168,15 @@ class CleverClient:
         path = f"/schools/{_seg(school_id)}/users"
         return await self._collect(path, {"role": "teacher"}, User, on_progress)
 
-    async def school_students(self, school_id: str, on_progress: Progress | None = None) -> list[User]:
-        """Students of a school, including those linked only through enrollments."""
+    async def school_students(self, school_id: str, on_progress: Progress | None = None) -> list[CleverUser]:
+        """Students of a school, including those linked only through enrollments.
+
+        A school's students are the bulk of every import, so they are decoded fast and
+        keep only the fields the platform uses (``clever.decode``); teachers, a few hundred
+        at most, stay full ``User`` records.
+        """
         path = f"/schools/{_seg(school_id)}/users"
-        return await self._collect(path, {"role": "student"}, User, on_progress)
+        return list[CleverUser](await self._collect(path, {"role": "student"}, RosterUser, on_progress))
 
     async def school_sections(self, school_id: str, on_progress: Progress | None = None) -> list[Section]:
         path = f"/schools/{_seg(school_id)}/sections"
@@ -243,8 +250,7 @@ class CleverClient:
             where = f"page {number} of {path}"
             response = await self._send(url)
             with paused_gc():  # a page is thousands of records; see cleverwizard.bulk
-                payload = _json_object(response, where)
-                page = [_validate(model, item, where) for item in _list_items(payload, where)]
+                page, payload = _read_page(model, response, where)
             if not page:
                 return
             yield page
@@ -263,7 +269,7 @@ class CleverClient:
                 on_progress(len(records))
         return records
 
-    async def _get_one(self, path: str, model: type[M]) -> M:
+    async def _get_one(self, path: str, model: type[V]) -> V:
         payload = await self._get_json(self._url(path), path)
         record = payload.get("data")
         if not isinstance(record, dict):
@@ -399,7 +405,24 @@ def _next_uri(payload: Mapping[str, Any], where: str) -> str | None:
     return None
 
 
-def _validate(model: type[M], record: dict[str, Any], where: str) -> M:
+def _read_page(model: type[M], response: httpx.Response, where: str) -> tuple[list[M], Mapping[str, Any]]:
+    """One page's records and the page itself (for its links).
+
+    ``RosterUser`` pages take the fast decoder; a page it cannot vouch for is read the
+    fully checked way, so its errors name the page, the record and the field as before.
+    """
+    if issubclass(model, RosterUser):
+        fast = decode_users_page(response.content)
+        if fast is not None:
+            return cast("list[M]", fast[0]), fast[1]
+        payload = _json_object(response, where)
+        users = [roster_user(_validate(User, item, where)) for item in _list_items(payload, where)]
+        return cast("list[M]", users), payload
+    payload = _json_object(response, where)
+    return [_validate(model, item, where) for item in _list_items(payload, where)], payload
+
+
+def _validate(model: type[V], record: dict[str, Any], where: str) -> V:
     """Parse one record, naming it (by id when it has one) if Clever sent something odd."""
     try:
         return model.model_validate(record)

@@ -53,6 +53,13 @@ def _list_or_empty(value: Any) -> Any:
     return [] if value is None else value
 
 
+def full_name(first: str | None, last: str | None) -> str:
+    """First and last name joined, skipping the missing parts."""
+    if first and last:
+        return f"{first} {last}"
+    return first or last or ""
+
+
 class Name(CleverModel):
     first: str | None = None
     middle: str | None = None
@@ -61,10 +68,7 @@ class Name(CleverModel):
     @property
     def full(self) -> str:
         """First and last name joined, skipping the missing parts."""
-        first, last = self.first, self.last
-        if first and last:
-            return f"{first} {last}"
-        return first or last or ""
+        return full_name(self.first, self.last)
 
 
 class Credentials(CleverModel):

@@ -12,6 +12,7 @@ import json
 
 import click
 
+from cleverwizard.bulk import keep_until_exit
 from cleverwizard.cli.main import EXIT_FAILED, EXIT_USAGE, Held, fail, run, with_sync
 from cleverwizard.daily.run import DEFAULT_WAIT
 from cleverwizard.runs.undo import UnknownRun
@@ -59,6 +60,7 @@ def sync(sync: RosterSync, dry_run: bool, force: bool, as_json: bool, full: bool
     """
     sync.started_by = started_by
     report = run(sync.daily_sync(dry_run=dry_run, force=force, full=full, wait=wait))
+    keep_until_exit(report)
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:

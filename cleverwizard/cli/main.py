@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
 import sys
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
@@ -263,4 +264,23 @@ def cli(ctx: click.Context, data_dir: Path | None, clever_url: str | None, cleve
 
 
 def main() -> None:
-    cli(prog_name="cleverwizard")
+    """Run the command; after a batch command (import, sync), end the process at once.
+
+    By the time ``cli`` returns, the command's store is closed, its locks released and its
+    report printed; what is left is freeing every record it built, object by object, which
+    the operating system does for free at exit (``bulk.keep_until_exit``). Output is
+    flushed first, so nothing printed is lost.
+    """
+    try:
+        cli(prog_name="cleverwizard")
+    except SystemExit as done:
+        from cleverwizard.bulk import exit_skipping_teardown_requested
+
+        if not exit_skipping_teardown_requested():
+            raise
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        if done.code is not None and not isinstance(done.code, int):
+            print(done.code, file=sys.stderr)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from cleverwizard.bulk import paused_gc
+from cleverwizard.bulk import keep_until_exit, paused_gc
 from cleverwizard.cli.export import ROSTER_KINDS, export_oneroster, export_roster
 from cleverwizard.cli.main import run, with_sync
 from cleverwizard.cli.report import finish_import
@@ -51,6 +51,7 @@ def import_people(sync: RosterSync, kind: str, dry_run: bool) -> None:
     if sys.stderr.isatty():
         click.echo("", err=True)
     plan = sync.plan(person, people)
+    keep_until_exit(people, plan)
     finish_import(plan, dry_run, lambda: sync.apply(plan))
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from cleverwizard.clever import CleverClient, CleverForbidden, CleverNotFound, Event, User
+from cleverwizard.clever import CleverClient, CleverForbidden, CleverNotFound, CleverUser, Event, User
 from cleverwizard.clever.models import Section as CleverSection
 from cleverwizard.rules.emails import SIS_FIX
 from cleverwizard.store.models import PersonKind, Problem
@@ -118,7 +118,7 @@ class UserChanges:
     ``gone`` the Clever ids of people deleted or no longer at the school in that role.
     """
 
-    present: dict[PersonKind, list[User]] = field(default_factory=lambda: {kind: [] for kind in KINDS})
+    present: dict[PersonKind, list[CleverUser]] = field(default_factory=lambda: {kind: [] for kind in KINDS})
     gone: dict[PersonKind, set[str]] = field(default_factory=lambda: {kind: set() for kind in KINDS})
     problems: list[Problem] = field(default_factory=list)
     records: int = 0

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from cleverwizard.clever import CleverClient, User
+from cleverwizard.clever import CleverClient, CleverUser
 from cleverwizard.daily.events import (
     KINDS,
     RETENTION_DAYS,
@@ -115,7 +115,7 @@ class CleverSide:
     mode: SyncMode
     reason: str
     position: str | None
-    people: dict[PersonKind, list[User]] | None = None
+    people: dict[PersonKind, list[CleverUser]] | None = None
     """Full mode: every teacher and student of the school."""
     changes: UserChanges = field(default_factory=UserChanges)
     """Events mode: the people the events name."""
@@ -169,8 +169,8 @@ async def read_clever(
                 "events", said, newest, changes=changes, events_read=count, batch=batch, sections=sections
             )
     position = await current_position(client)  # before the fetch: nothing can slip between
-    people: dict[PersonKind, list[User]] = {
-        "teacher": await client.school_teachers(school_id),
+    people: dict[PersonKind, list[CleverUser]] = {
+        "teacher": list[CleverUser](await client.school_teachers(school_id)),
         "student": await client.school_students(school_id),
     }
     sections = await read_all_sections(client, school_id, people) if with_sections else None

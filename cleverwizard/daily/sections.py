@@ -42,7 +42,7 @@ from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 
-from cleverwizard.clever import CleverClient, CleverNotFound, User
+from cleverwizard.clever import CleverClient, CleverNotFound, CleverUser
 from cleverwizard.clever.models import Course as CleverCourse
 from cleverwizard.clever.models import Section as CleverSection
 from cleverwizard.clever.models import Term
@@ -96,7 +96,7 @@ class SectionSide:
 
 
 async def read_all_sections(
-    client: CleverClient, school_id: str, people: Mapping[PersonKind, list[User]]
+    client: CleverClient, school_id: str, people: Mapping[PersonKind, list[CleverUser]]
 ) -> SectionSide:
     """Full or fallback: the school's sections, courses and terms."""
     sections = await client.school_sections(school_id)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cleverwizard.bulk import paused_gc
-from cleverwizard.clever.models import User
+from cleverwizard.clever.decode import CleverUser
 from cleverwizard.people.plan import FieldChange, KeptEdit, Plan, PlannedChange
 from cleverwizard.rules.emails import EmailBook, clever_problems
 from cleverwizard.rules.names import normalise_email
@@ -65,7 +65,7 @@ def find_conflicts(choices: Mapping[int, str | None]) -> dict[str, list[int]]:
 
 def plan_teachers(
     view: PlatformView,
-    clever: Sequence[User],
+    clever: Sequence[CleverUser],
     school_id: str,
     choices: Mapping[int, str | None] | None = None,
     *,
@@ -116,7 +116,7 @@ def plan_teachers(
 
 def plan_students(
     view: PlatformView,
-    clever: Sequence[User],
+    clever: Sequence[CleverUser],
     school_id: str,
     *,
     archive_missing: bool = False,
@@ -168,7 +168,7 @@ def _decision(account_id: int, clever_id: str | None, reason: str) -> MatchDecis
     return MatchDecision(account_id=account_id, clever_id=clever_id, method=method)
 
 
-def clever_values(kind: PersonKind, user: User, school_id: str) -> dict[str, Any]:
+def clever_values(kind: PersonKind, user: CleverUser, school_id: str) -> dict[str, Any]:
     """The platform fields a Clever record sets, before the login email is decided."""
     role = user.roles.teacher if kind == "teacher" else user.roles.student
     values: dict[str, Any] = {
@@ -190,7 +190,7 @@ def clever_values(kind: PersonKind, user: User, school_id: str) -> dict[str, Any
 def _plan(
     kind: PersonKind,
     view: PlatformView,
-    clever: Sequence[User],
+    clever: Sequence[CleverUser],
     school_id: str,
     pairs: Mapping[str, int],
     archive_missing: bool,

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from cleverwizard.clever.models import User
+from cleverwizard.clever.decode import CleverUser
 from cleverwizard.rules.names import is_valid_email, normalise_email
 from cleverwizard.store.models import Account, PersonKind, Problem
 
@@ -28,7 +28,7 @@ class EmailBook:
     clever_counts: Counter[str] = field(default_factory=Counter)
 
     @classmethod
-    def build(cls, teachers: Iterable[Account], students: Iterable[Account], clever: Sequence[User]) -> EmailBook:
+    def build(cls, teachers: Iterable[Account], students: Iterable[Account], clever: Sequence[CleverUser]) -> EmailBook:
         book = cls()
         for account in [*teachers, *students]:
             email = normalise_email(account.email)
@@ -38,7 +38,7 @@ class EmailBook:
         book.clever_counts.update(email for user in clever if (email := normalise_email(user.email)))
         return book
 
-    def shared_in_clever(self, user: User) -> int:
+    def shared_in_clever(self, user: CleverUser) -> int:
         email = normalise_email(user.email)
         return self.clever_counts[email] if email else 0
 
@@ -49,7 +49,7 @@ class EmailBook:
             return set()
         return owners - {owner} if owner is not None else set(owners)
 
-    def login_email(self, user: User, owner: int | None) -> str | None:
+    def login_email(self, user: CleverUser, owner: int | None) -> str | None:
         """Clever's email as a login email, or ``None`` when giving it would be a guess."""
         email = normalise_email(user.email)
         if not email or not is_valid_email(email) or self.clever_counts[email] > 1:
@@ -59,7 +59,7 @@ class EmailBook:
         return (user.email or "").strip()
 
 
-def clever_problems(kind: PersonKind, user: User, book: EmailBook, *, has_login_email: bool) -> list[Problem]:
+def clever_problems(kind: PersonKind, user: CleverUser, book: EmailBook, *, has_login_email: bool) -> list[Problem]:
     """What is wrong with one Clever record, in words an administrator can act on."""
     if has_login_email and user.name.first and user.name.last:
         return []  # the usual case, answered without building anything

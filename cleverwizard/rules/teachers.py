@@ -15,7 +15,7 @@ from typing import Literal, Protocol, TypeVar
 
 from rapidfuzz import fuzz, process
 
-from cleverwizard.clever.models import User
+from cleverwizard.clever.decode import CleverUser
 from cleverwizard.rules.names import (
     first_name_variants,
     fold,
@@ -62,7 +62,7 @@ class TeacherMatchRow:
         return next((c for c in self.candidates if c.clever_id == self.suggested), None)
 
 
-def display_name(user: User) -> str:
+def display_name(user: CleverUser) -> str:
     return user.name.full or "(no name in Clever)"
 
 
@@ -74,11 +74,11 @@ class NameIndex:
     looks at the Clever teachers sharing the surname.
     """
 
-    def __init__(self, clever_teachers: Sequence[User], cutoff: int = 50) -> None:
+    def __init__(self, clever_teachers: Sequence[CleverUser], cutoff: int = 50) -> None:
         self.cutoff = cutoff
         self.ids = [user.id for user in clever_teachers]
         self.texts = [" ".join(name_words(u.name.first, u.name.last)) for u in clever_teachers]
-        self.by_last: dict[str, list[User]] = {}
+        self.by_last: dict[str, list[CleverUser]] = {}
         for user in clever_teachers:
             last = fold(user.name.last or "")
             if last:
@@ -98,7 +98,7 @@ class NameIndex:
         return result
 
 
-def name_score(account: Teacher, user: User) -> int:
+def name_score(account: Teacher, user: CleverUser) -> int:
     """0-100 likeness of two names, forgiving accents, order, middle names and nicknames."""
     theirs = name_words(user.name.first, user.name.last)
     ours = name_words(account.first_name, account.last_name)
@@ -134,7 +134,7 @@ def unique_values(values: Iterable[str | None]) -> set[str]:
 
 def suggest_teacher_matches(
     accounts: Sequence[Teacher],
-    clever_teachers: Sequence[User],
+    clever_teachers: Sequence[CleverUser],
     decisions: Mapping[int, MatchDecision],
 ) -> list[TeacherMatchRow]:
     """A row per platform teacher, best guesses first, each Clever teacher suggested once.
@@ -226,7 +226,7 @@ class SearchOption:
     key: str
 
 
-def search_options(clever_teachers: Sequence[User]) -> list[SearchOption]:
+def search_options(clever_teachers: Sequence[CleverUser]) -> list[SearchOption]:
     """Prepare the dropdown once per import so each keystroke only compares strings."""
     options = []
     for user in clever_teachers:

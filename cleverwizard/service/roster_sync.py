@@ -13,7 +13,15 @@ from dataclasses import dataclass
 
 import httpx
 
-from cleverwizard.clever import CleverAuthError, CleverClient, CleverForbidden, CleverNotFound, District, School, User
+from cleverwizard.clever import (
+    CleverAuthError,
+    CleverClient,
+    CleverForbidden,
+    CleverNotFound,
+    CleverUser,
+    District,
+    School,
+)
 from cleverwizard.clever.client import DEFAULT_PAGE_LIMIT
 from cleverwizard.clever.oauth import AppCredentialsRefused, AppTokens, DistrictNotConnected, DistrictTokenAuth
 from cleverwizard.clever.retry import RetryPolicy
@@ -274,13 +282,13 @@ class RosterSync(FilesIn, FilesOut):
 
     # -- importing ------------------------------------------------------------------
 
-    async def fetch(self, kind: PersonKind, on_progress: Progress | None = None) -> list[User]:
+    async def fetch(self, kind: PersonKind, on_progress: Progress | None = None) -> list[CleverUser]:
         """The connected school's teachers or students, every page."""
         site = self.require_site(school=True)
         assert site.school_id is not None
         async with self.client() as clever:
             if kind == "teacher":
-                return await clever.school_teachers(site.school_id, on_progress=on_progress)
+                return list[CleverUser](await clever.school_teachers(site.school_id, on_progress=on_progress))
             return await clever.school_students(site.school_id, on_progress=on_progress)
 
     def view(self) -> PlatformView:
@@ -295,14 +303,14 @@ class RosterSync(FilesIn, FilesOut):
             courses=self.store.courses(),
         )
 
-    def teacher_rows(self, clever: Sequence[User]) -> list[TeacherMatchRow]:
+    def teacher_rows(self, clever: Sequence[CleverUser]) -> list[TeacherMatchRow]:
         view = self.view()
         return suggest_teacher_matches(view.teachers, clever, view.decisions)
 
     def plan(
         self,
         kind: PersonKind,
-        clever: Sequence[User],
+        clever: Sequence[CleverUser],
         choices: dict[int, str | None] | None = None,
         *,
         rows: Sequence[TeacherMatchRow] | None = None,

@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 
 from cleverwizard.cli.main import COMMANDS, SHORT_HELP
+from cleverwizard.demo import prepare_demo
+from cleverwizard.sandbox import demo_district
+from cleverwizard.store import RosterStore
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("httpx", "rich", "pygments", "cleverwizard.service.roster_sync", "cleverwizard.clever", "asyncio")
@@ -43,3 +46,26 @@ def test_the_help_listing_matches_every_command_s_own_help() -> None:
         module, _, attribute = target.partition(":")
         command = getattr(importlib.import_module(module), attribute)
         assert command.help.split("\n\n")[0].strip() == SHORT_HELP[name], name
+
+
+def test_a_batch_command_ending_without_teardown_still_prints_and_saves_everything(tmp_path: Path) -> None:
+    """``import`` ends its process with ``os._exit`` once saved: the output and the file are complete."""
+    folder = tmp_path / "demo"
+    prepare_demo(folder, seed=2026)
+    district = demo_district(2026)
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+
+    def cw(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "cleverwizard", *args, "--data-dir", str(folder)]
+        return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+
+    connected = cw("connect", district.district_id, "--school", next(iter(district.schools)))
+    assert connected.returncode == 0, connected.stderr
+    result = cw("import", "students")
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    assert result.stdout.splitlines()[-1].startswith("Saved as run ")
+    with RosterStore.open(folder) as store:
+        assert store.runs()[0].kind == "import students" and len(store.students()) > 0
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []  # no temp file left
+    again = cw("import", "students", "--dry-run")
+    assert again.returncode == 0 and again.stdout.startswith("Dry run: nothing was written.")

@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Checkbox, OptionList, Static
 
-from cleverwizard.clever.models import User
+from cleverwizard.clever.decode import CleverUser
 from cleverwizard.people.plan import Plan
 from cleverwizard.rules.grades import group_by_grade
 from cleverwizard.store.models import Run
@@ -41,7 +41,7 @@ def students(count: int) -> str:
 class StudentsFetch(NamedTuple):
     """Clever's students for the connected school, every page, planned and grouped by grade."""
 
-    users: list[User]
+    users: list[CleverUser]
     plan: Plan
     groups: list[GradeGroup]
 
@@ -69,7 +69,7 @@ class StudentsScreen(ImportStepScreen[StudentsFetch, Plan]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.users: list[User] = []
+        self.users: list[CleverUser] = []
         self.fetched_plan: Plan | None = None
         """The plan made off the event loop with the fetch (students have no choices to re-plan)."""
         self.groups: list[GradeGroup] = []
@@ -107,7 +107,7 @@ class StudentsScreen(ImportStepScreen[StudentsFetch, Plan]):
         plan, groups = await asyncio.to_thread(self._plan, users)
         return StudentsFetch(users, plan, groups)
 
-    def _plan(self, users: list[User]) -> tuple[Plan, list[GradeGroup]]:
+    def _plan(self, users: list[CleverUser]) -> tuple[Plan, list[GradeGroup]]:
         plan = self.sync.plan("student", users)
         return plan, group_rows(student_rows(plan, users, self.sync.view().students))
 

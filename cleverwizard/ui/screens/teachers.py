@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from cleverwizard.clever.models import User
+from cleverwizard.clever.decode import CleverUser
 from cleverwizard.people.build import MatchConflict, find_conflicts
 from cleverwizard.people.plan import Plan
 from cleverwizard.rules.teachers import TeacherMatchRow
@@ -33,7 +33,7 @@ from cleverwizard.ui.widgets.teacher_row import TeacherRow
 class TeachersFetch(NamedTuple):
     """Clever's teachers for the connected school, every page, with our suggestions."""
 
-    users: list[User]
+    users: list[CleverUser]
     rows: list[TeacherMatchRow]
     book: MatchBook
 
@@ -60,7 +60,7 @@ class TeachersScreen(ImportStepScreen[TeachersFetch, Plan]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.users: list[User] = []
+        self.users: list[CleverUser] = []
         self.rows: list[TeacherMatchRow] = []
         self.book: MatchBook | None = None
         self.choices: dict[int, str | None] = {}
@@ -108,7 +108,7 @@ class TeachersScreen(ImportStepScreen[TeachersFetch, Plan]):
         rows, book = await asyncio.to_thread(self._suggest, users)
         return TeachersFetch(users, rows, book)
 
-    def _suggest(self, users: list[User]) -> tuple[list[TeacherMatchRow], MatchBook]:
+    def _suggest(self, users: list[CleverUser]) -> tuple[list[TeacherMatchRow], MatchBook]:
         """Rank every platform teacher's candidates (seconds for 100 x 1,000: off the loop)."""
         return self.sync.teacher_rows(users), MatchBook.build(users)
 

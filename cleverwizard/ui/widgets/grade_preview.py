@@ -18,7 +18,7 @@ from textual.reactive import reactive
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
-from cleverwizard.clever.models import User
+from cleverwizard.clever.decode import CleverUser
 from cleverwizard.people.plan import ChangeAction, Plan
 from cleverwizard.rules.grades import group_by_grade
 from cleverwizard.rules.teachers import display_name
@@ -57,7 +57,7 @@ class StudentRow:
 GradeGroup = tuple[str, list[StudentRow]]
 
 
-def student_rows(plan: Plan, users: Sequence[User], accounts: Sequence[Student]) -> list[StudentRow]:
+def student_rows(plan: Plan, users: Sequence[CleverUser], accounts: Sequence[Student]) -> list[StudentRow]:
     """Join Clever's students with the plan: the login email each will have, and why not."""
     changes = {change.clever_id: change for change in plan.changes if change.clever_id}
     linked = {account.clever_id: account for account in accounts if account.clever_id}

@@ -36,7 +36,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from cleverwizard.clever.models import User
+from cleverwizard.clever.decode import CleverUser
 from cleverwizard.rules.names import fold
 from cleverwizard.rules.teachers import Candidate, SearchOption, TeacherMatchRow, search, search_options
 
@@ -65,7 +65,7 @@ class MatchBook:
     """Names of the other platform teachers a Clever teacher is chosen for (set by the screen)."""
 
     @classmethod
-    def build(cls, clever_teachers: Sequence[User]) -> MatchBook:
+    def build(cls, clever_teachers: Sequence[CleverUser]) -> MatchBook:
         options = search_options(clever_teachers)
         return cls(options=options, by_id={o.clever_id: o for o in options}, total=len(options))
 
