@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from cleverwizard.config import Settings
@@ -21,6 +22,7 @@ from cleverwizard.service.status import Checklist
 from cleverwizard.service.steps import STEP_KEYS
 from cleverwizard.store import RosterStore
 from cleverwizard.store.errors import StoreError
+from cleverwizard.text import one_line
 from cleverwizard.ui.commands import WizardCommands
 from cleverwizard.ui.screens.notifications import NotificationsScreen
 from cleverwizard.ui.steps import STEP_SCREENS, Destination, history_screen
@@ -90,7 +92,21 @@ class CleverWizardApp(App[None]):
             where = f"{site.district_name} · {site.school_name}"
         else:
             where = site.district_name
-        self.sub_title = f"Demo · {where}" if self.settings.is_sandbox else where
+        self.sub_title = one_line(f"Demo · {where}" if self.settings.is_sandbox else where)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast, from any screen or worker, is literal and on one line: toasts carry
+        Clever's names and error messages, and Textual would read them as markup. ``markup``
+        is accepted (screens pass it through) and ignored."""
+        super().notify(one_line(message), title=one_line(title), severity=severity, timeout=timeout, markup=False)
 
     def action_help(self) -> None:
         from cleverwizard.ui.screens.help import HelpScreen

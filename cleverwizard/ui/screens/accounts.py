@@ -29,6 +29,7 @@ from cleverwizard.rules.grades import grade_label, grade_rank
 from cleverwizard.rules.names import fold
 from cleverwizard.service.roster_sync import EmailRejected
 from cleverwizard.store.models import Account, Student
+from cleverwizard.ui.literal import literal, literal_cell
 from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain
 
 Kind = Literal["teacher", "student"]
@@ -40,10 +41,10 @@ DEBOUNCE_FROM = 1000
 def email_cell(account: Account) -> Text:
     """The login email as the table shows it; an edited one is marked, since syncs keep it."""
     if not account.email:
-        return Text(NO_LOGIN, style="italic")
+        return literal_cell(NO_LOGIN, style="italic")
     if "email" in account.edited:
         return Text.assemble(account.email, "  ", ("✎ edited", "bold"))
-    return Text(account.email)
+    return literal_cell(account.email)
 
 
 def search_text(account: Account) -> str:
@@ -82,12 +83,11 @@ class EmailEditor(ModalScreen[Account | None]):
     def compose(self) -> ComposeResult:
         account = self.account
         with Vertical(id="email-editor"):
-            yield Static(f"Login email for {account.full_name or '(no name)'}", id="email-editor-title", markup=False)
+            yield Static(literal(f"Login email for {account.full_name or '(no name)'}"), id="email-editor-title")
             clever = account.clever_email or "no email" if account.clever_id else "not linked to Clever"
             yield Static(
-                f"Clever has: {clever}. Your edit is kept through later imports and syncs.",
+                literal(f"Clever has: {clever}. Your edit is kept through later imports and syncs."),
                 id="email-editor-hint",
-                markup=False,
             )
             yield Input(account.email or "", placeholder="name@school.org", id="email-input")
             yield Static("", id="email-error", classes="message -error")
@@ -113,7 +113,7 @@ class EmailEditor(ModalScreen[Account | None]):
 
     def _refuse(self, text: str) -> None:
         error = self.query_one("#email-error", Static)
-        error.update(text)
+        error.update(literal(text))
         error.display = True
         self.query_one("#email-input", Input).focus()
 
@@ -195,7 +195,7 @@ class AccountsScreen(WizardScreen):
         try:
             view = self.sync.view()
         except EXPECTED_ERRORS as error:
-            self.query_one("#accounts-status", Static).update(explain(error))
+            self.query_one("#accounts-status", Static).update(literal(explain(error)))
             return
         people: Sequence[Account] = view.teachers if self.kind == "teacher" else view.students
         self.accounts = {account.id: account for account in people}
@@ -225,14 +225,14 @@ class AccountsScreen(WizardScreen):
         self._show_status(len(shown))
 
     def _cells(self, account: Account) -> list[Text]:
-        cells: list[Text] = [Text(account.full_name or "(no name)")]
+        cells: list[Text] = [literal_cell(account.full_name or "(no name)")]
         if isinstance(account, Student):
-            cells.append(Text(grade_label(account.grade)))
+            cells.append(literal_cell(grade_label(account.grade)))
         cells += [
             email_cell(account),
-            Text("linked" if account.clever_id else "not linked"),
-            Text("Clever" if account.source == "clever" else "made by hand"),
-            Text(account.status),
+            literal_cell("linked" if account.clever_id else "not linked"),
+            literal_cell("Clever" if account.source == "clever" else "made by hand"),
+            literal_cell(account.status),
         ]
         return cells
 

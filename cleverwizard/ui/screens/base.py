@@ -21,6 +21,7 @@ from cleverwizard.clever.errors import CleverError
 from cleverwizard.runs.steps import StalePlan
 from cleverwizard.service.roster_sync import EmailRejected, RosterSync, StepOutOfOrder
 from cleverwizard.store.errors import StoreError
+from cleverwizard.ui.literal import literal
 
 if TYPE_CHECKING:
     from cleverwizard.ui.app import CleverWizardApp
@@ -84,9 +85,11 @@ class WizardScreen(Screen[None]):
         self.action_back()
 
     def say(self, selector: str, text: str, kind: str = "") -> None:
-        """Put ``text`` in a ``.message`` line, styled by ``kind``; no text hides the line."""
+        """Put ``text`` in a ``.message`` line, styled by ``kind``; no text hides the line.
+
+        Shown literally: these lines carry Clever's names and error messages."""
         message = self.query_one(selector, Static)
-        message.update(text)
+        message.update(literal(text))
         message.display = bool(text)
         for css in ("-error", "-success", "-warning", "-busy"):
             message.set_class(css == f"-{kind}", css)

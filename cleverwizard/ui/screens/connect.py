@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 from cleverwizard.clever import CleverAuthError, District
 from cleverwizard.clever.oauth import AppCredentialsRefused
 from cleverwizard.text import one_line
+from cleverwizard.ui.literal import literal
 from cleverwizard.ui.screens.base import EXPECTED_ERRORS, StepFailed, WizardScreen, explain
 
 INTRO = (
@@ -60,7 +61,7 @@ class ConnectScreen(WizardScreen):
             yield Static("Connect your District", classes="screen-title")
             yield Static(APP_INTRO if self.with_app else INTRO, classes="intro")
             if site is not None:
-                yield Static(f"Connected now: {site.district_name} ({site.district_id})", id="connected-now")
+                yield Static(literal(f"Connected now: {site.district_name} ({site.district_id})"), id="connected-now")
             with Vertical(id="app-districts"):
                 yield Label("Districts connected to the platform's Clever app", classes="field-label")
                 yield Static("Asking Clever…", id="districts-message", classes="message -busy")

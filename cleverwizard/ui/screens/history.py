@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -22,6 +21,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Static
 from cleverwizard.runs.history import already_undone, undone_by
 from cleverwizard.runs.undo import UndoReport, UnknownRun
 from cleverwizard.store.models import Run
+from cleverwizard.ui.literal import literal, literal_cell, literal_lines
 from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain
 from cleverwizard.ui.widgets.step_item import when_text
 
@@ -40,7 +40,7 @@ def details_text(run: Run, undone: int | None = None) -> Content:
     """A run's counts, its detail line and its problems, as the details panel shows them."""
     c = run.counts
     parts: list[Content] = [
-        Content.styled(f"Run {run.id}: {run.kind}, {when_text(run.at)}, started by {run.started_by}", "bold"),
+        literal(f"Run {run.id}: {run.kind}, {when_text(run.at)}, started by {run.started_by}", "bold"),
     ]
     if undone is not None:
         parts.append(Content.styled(f"Undone by run {undone}: there is nothing left to undo.", "bold $text-warning"))
@@ -52,14 +52,18 @@ def details_text(run: Run, undone: int | None = None) -> Content:
     ]
     for kind, counts in run.parts.items():
         parts.append(
-            Content(f"  {kind}: {counts.created} created, {counts.updated} updated, {counts.archived} archived")
+            literal(f"  {kind}: {counts.created} created, {counts.updated} updated, {counts.archived} archived")
         )
     if run.detail:
-        parts.append(Content.styled(run.detail, "italic"))
+        parts.append(literal(run.detail, "italic"))
     if run.problems:
         parts.append(Content.styled(f"Problems ({len(run.problems)}):", "bold $text-warning"))
         for problem in run.problems[:PROBLEMS_SHOWN]:
-            parts.append(Content.assemble(("  ! ", "bold $text-warning"), (problem.name, "bold"), f": {problem.issue}"))
+            parts.append(
+                Content.assemble(
+                    ("  ! ", "bold $text-warning"), literal(problem.name, "bold"), literal(f": {problem.issue}")
+                )
+            )
         if len(run.problems) > PROBLEMS_SHOWN:
             parts.append(Content.styled(f"  … and {len(run.problems) - PROBLEMS_SHOWN} more", "italic"))
     else:
@@ -78,7 +82,7 @@ class ConfirmUndo(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="undo-confirm-box"):
-            yield Static(f"Undo run {self.run_record.id} ({self.run_record.kind})?", id="undo-confirm-title")
+            yield Static(literal(f"Undo run {self.run_record.id} ({self.run_record.kind})?"), id="undo-confirm-title")
             yield Static(
                 "Records this run created are removed and records it changed are put back, unless "
                 "something later changed them. The undo is saved as a run of its own, so it can be undone too.",
@@ -164,18 +168,21 @@ class HistoryScreen(WizardScreen):
             self.runs = self.sync.history()
         except EXPECTED_ERRORS as error:
             self.runs = []
-            self.query_one("#history-status", Static).update(explain(error))
+            self.query_one("#history-status", Static).update(literal(explain(error)))
         self.undone = undone_by(self.runs)
         table.clear(columns=True)
         table.add_columns("Run", "When", "What", "By", "Created", "Linked", "Updated", "Archived", "Flagged")
         for run in self.runs:
             c = run.counts
             table.add_row(
-                Text(str(run.id)),
-                Text(when_text(run.at)),
-                Text(kind_text(run, self.undone.get(run.id))),
-                Text(run.started_by),
-                *(Text(str(n), justify="right") for n in (c.created, c.linked, c.updated, c.archived, c.flagged)),
+                literal_cell(str(run.id)),
+                literal_cell(when_text(run.at)),
+                literal_cell(kind_text(run, self.undone.get(run.id))),
+                literal_cell(run.started_by),
+                *(
+                    literal_cell(str(n), justify="right")
+                    for n in (c.created, c.linked, c.updated, c.archived, c.flagged)
+                ),
                 key=str(run.id),
             )
         if not self.runs:
@@ -250,7 +257,7 @@ class HistoryScreen(WizardScreen):
         result = self.query_one("#undo-result", Static)
         for name in ("-success", "-warning", "-error"):
             result.set_class(name == state, name)
-        result.update(text)
+        result.update(literal_lines(text.splitlines()))
         self.result_for = run_id
         box = self.query_one("#undo-result-box")
         box.display = True

@@ -31,6 +31,7 @@ from textual.worker import Worker, WorkerState
 from cleverwizard.clever.errors import CleverAuthError
 from cleverwizard.runs.steps import StalePlan
 from cleverwizard.store.models import PersonKind, Run
+from cleverwizard.ui.literal import literal, literal_lines
 from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain
 from cleverwizard.ui.widgets.progress import FetchProgress
 
@@ -270,10 +271,10 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
         return self.stage == "preview" and self.plan is not None
 
     def _status(self, text: str | Content) -> None:
-        self.query_one(f"#{self.KIND}-status", Static).update(text)
+        self.query_one(f"#{self.KIND}-status", Static).update(literal(text) if isinstance(text, str) else text)
 
     def _summary_error(self, text: str) -> None:
-        self.query_one(f"#{self.KIND}-summary", Static).update(Content.styled(text, "bold $text-error"))
+        self.query_one(f"#{self.KIND}-summary", Static).update(literal(text, "bold $text-error"))
 
     def _show_intro(self) -> None:
         """The intro table; without a school (or store) say why and offer no fetch."""
@@ -344,7 +345,7 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
 
     def show_failure(self, message: str) -> None:
         self.stage = "failed"
-        self.query_one(f"#{self.KIND}-error", Static).update(message)
+        self.query_one(f"#{self.KIND}-error", Static).update(literal(message))
         self.query_one("#reconnect", Button).display = False
 
     @on(Button.Pressed, "#reconnect")
@@ -428,7 +429,7 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
 
     def _imported(self, run: Run) -> None:
         lines = self.result_lines(run)
-        self.query_one(f"#{self.RESULT_ID}", Static).update("\n".join(lines))
+        self.query_one(f"#{self.RESULT_ID}", Static).update(literal_lines(lines))
         self._status(self.DONE_TEXT)
         self.stage = "done"
         self.notify(self.toast_text(lines), title=f"{self.title_word} imported")

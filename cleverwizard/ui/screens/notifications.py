@@ -19,6 +19,7 @@ from textual.widgets import Button, Footer, Header, Static
 from cleverwizard.service.status import Checklist
 from cleverwizard.service.steps import STEP_KEYS, STEPS, StepKey
 from cleverwizard.store.errors import StoreError
+from cleverwizard.ui.literal import literal
 from cleverwizard.ui.widgets.step_item import StepItem, when_text
 
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ class NotificationsScreen(Screen[None]):
             self.checklist = None
             problem_text = str(error)
         problem = self.query_one("#home-problem", Static)
-        problem.update(problem_text)
+        problem.update(literal(problem_text))
         problem.display = self.checklist is None
         self._show_items()
         came_from, self.came_from = self.came_from, None
@@ -112,7 +113,7 @@ class NotificationsScreen(Screen[None]):
         connected = checklist is not None and checklist.item("district").state == "done"
         hint.display = settings.is_sandbox and checklist is not None and not connected
         if hint.display and settings.demo_district_id is not None:
-            hint.update(demo_hint(settings.demo_district_id))
+            hint.update(literal(demo_hint(settings.demo_district_id)))
         for item_widget in self.query(StepItem):
             item_widget.display = checklist is not None
             if checklist is not None:

@@ -13,6 +13,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
+from cleverwizard.ui.literal import literal
+
 
 class ProblemScreen(ModalScreen[None]):
     """A titled message with a Quit button (and escape to look at the empty checklist)."""
@@ -29,8 +31,8 @@ class ProblemScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="problem-box"):
-            yield Static(self.title_text, id="problem-title")
-            yield Static(self.message, id="problem-message")
+            yield Static(literal(self.title_text), id="problem-title")
+            yield Static(literal(self.message), id="problem-message")
             with Horizontal(classes="buttons"):
                 yield Button("Quit", id="problem-quit-button", variant="error")
                 yield Button("Close", id="problem-close-button")

@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Header, LoadingIndicator, Static
 
 from cleverwizard.clever import School
+from cleverwizard.ui.literal import literal, literal_cell
 from cleverwizard.ui.screens.base import EXPECTED_ERRORS, StepFailed, WizardScreen, explain
 
 ONE_SCHOOL = (
@@ -47,7 +48,7 @@ class ConfirmSwitch(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="switch-box"):
             yield Static("Switch this site to another school?", id="switch-title")
-            yield Static(self.text, id="switch-text", markup=False)
+            yield Static(literal(self.text), id="switch-text")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="switch-cancel-button", variant="primary")
                 yield Button("Switch anyway", id="switch-confirm-button", variant="error")
@@ -104,7 +105,7 @@ class SchoolScreen(WizardScreen):
         site = self.sync.store.site()
         if site is not None:
             self.query_one("#school-district", Static).update(
-                f"Schools of {site.district_name} ({site.district_id}) that Clever shares with this app."
+                literal(f"Schools of {site.district_name} ({site.district_id}) that Clever shares with this app.")
             )
         table = self.query_one("#schools", DataTable)
         table.add_column("School", key="name")
@@ -147,7 +148,12 @@ class SchoolScreen(WizardScreen):
             name = school.name or "(no name in Clever)"
             if school.id == current:
                 name += "  (connected now)"
-            table.add_row(name, school.grade_span or "not given", school.id, key=school.id)
+            table.add_row(
+                literal_cell(name),
+                literal_cell(school.grade_span or "not given"),
+                literal_cell(school.id),
+                key=school.id,
+            )
         self.query_one("#schools-loading").display = False
         table.display = True
         if not self.schools:

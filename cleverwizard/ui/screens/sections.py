@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import ClassVar, NamedTuple
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -22,6 +21,7 @@ from cleverwizard.rules.grades import grade_label
 from cleverwizard.sections.build import SectionData
 from cleverwizard.sections.plan import SectionPlan
 from cleverwizard.store.models import Course, Run
+from cleverwizard.ui.literal import literal, literal_cell
 from cleverwizard.ui.screens.import_step import ImportStepScreen, IntroTable
 from cleverwizard.ui.widgets.section_row import NOT_IN_LIST, SectionRow
 
@@ -68,10 +68,10 @@ class SectionsScreen(ImportStepScreen[SectionsFetch, SectionPlan]):
             ("Platform course", "Subject", "Grades", "Number"),
             [
                 (
-                    Text(course.name),
-                    Text(course.subject or ""),
-                    Text(", ".join(grade_label(g) for g in course.grades) or "any"),
-                    Text(course.number or ""),
+                    literal_cell(course.name),
+                    literal_cell(course.subject or ""),
+                    literal_cell(", ".join(grade_label(g) for g in course.grades) or "any"),
+                    literal_cell(course.number or ""),
                 )
                 for course in self.courses
             ],
@@ -104,7 +104,9 @@ class SectionsScreen(ImportStepScreen[SectionsFetch, SectionPlan]):
         facts = [f"period {section.period}" if section.period else "no period", f"{len(section.students)} students"]
         facts.append(teachers.get(section.teacher or "", "teacher not imported") if section.teacher else "no teacher")
         facts.append(terms.get(section.term_id or "", "no term"))
-        return Content.assemble((section.name or "(no name)", "bold"), "\n", (" · ".join(facts), "$foreground-muted"))
+        return Content.assemble(
+            literal(section.name or "(no name)", "bold"), "\n", literal(" · ".join(facts), "$foreground-muted")
+        )
 
     async def mount_rows(self) -> None:
         assert self.data is not None

@@ -22,6 +22,7 @@ from cleverwizard.clever.decode import CleverUser
 from cleverwizard.people.plan import Plan
 from cleverwizard.rules.grades import group_by_grade
 from cleverwizard.store.models import Run
+from cleverwizard.ui.literal import literal_cell, literal_lines
 from cleverwizard.ui.screens.base import EXPECTED_ERRORS, explain
 from cleverwizard.ui.screens.import_step import ImportStepScreen, IntroTable
 from cleverwizard.ui.widgets.grade_preview import NO_EMAIL_NOTE, GradeGroup, GradePreview, group_rows, student_rows
@@ -89,7 +90,7 @@ class StudentsScreen(ImportStepScreen[StudentsFetch, Plan]):
         status += f" Last import: {when_text(item.when)}." if item.when else " Not imported from Clever yet."
         by_grade = group_by_grade(active, lambda s: s.grade, lambda s: s.full_name.casefold())
         rows = [
-            (Text(label), Text(f"{len(people):,}"), Text(f"{sum(1 for p in people if p.clever_id):,}"))
+            (literal_cell(label), Text(f"{len(people):,}"), Text(f"{sum(1 for p in people if p.clever_id):,}"))
             for label, people in by_grade
         ]
         return IntroTable(f"{status} {INTRO}", ("Grade", "Students", "From Clever"), rows)
@@ -182,7 +183,7 @@ class StudentsScreen(ImportStepScreen[StudentsFetch, Plan]):
         """Emails entered in the list change how many students can't log in: recount."""
         try:
             line = self._email_line(self._still_without_email())
-            self.query_one(f"#{self.RESULT_ID}", Static).update(f"{self.imported_text}\n{line}")
+            self.query_one(f"#{self.RESULT_ID}", Static).update(literal_lines([self.imported_text, line]))
         except EXPECTED_ERRORS as error:
             self.notify(explain(error), title="Could not re-read the students", severity="error")
         self.query_one("#view-button").focus()

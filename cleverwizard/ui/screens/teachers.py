@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 from typing import ClassVar, NamedTuple
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -24,6 +23,7 @@ from cleverwizard.people.build import MatchConflict, find_conflicts
 from cleverwizard.people.plan import Plan
 from cleverwizard.rules.teachers import TeacherMatchRow
 from cleverwizard.store.models import Run
+from cleverwizard.ui.literal import literal_cell
 from cleverwizard.ui.screens.import_step import ImportStepScreen, IntroTable
 from cleverwizard.ui.widgets.match_select import MatchBook, MatchSelect
 from cleverwizard.ui.widgets.teacher_plan import SIS_FIX, TeacherPlanLists
@@ -81,9 +81,9 @@ class TeachersScreen(ImportStepScreen[TeachersFetch, Plan]):
             ("Platform teacher", "Login email", "Clever"),
             [
                 (
-                    Text(t.full_name or "(no name)"),
-                    Text(t.email or "(none: can't log in)"),
-                    Text("linked to Clever" if t.clever_id else "not linked"),
+                    literal_cell(t.full_name or "(no name)"),
+                    literal_cell(t.email or "(none: can't log in)"),
+                    literal_cell("linked to Clever" if t.clever_id else "not linked"),
                 )
                 for t in teachers
             ],

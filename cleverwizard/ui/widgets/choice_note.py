@@ -12,6 +12,8 @@ from typing import Protocol
 
 from textual.content import Content
 
+from cleverwizard.ui.literal import literal
+
 
 class SuggestedRow(Protocol):
     """A preview row as the note reads it (``TeacherMatchRow``, ``SectionMatchRow``)."""
@@ -42,16 +44,16 @@ def choice_note(
     ``not_listed``: what *not in the list* will do, said once the administrator chose it.
     """
     if value is None and not_listed is not None and (chosen or value != row.suggested):
-        return Content.styled(f"Chosen by you: {not_listed}", "$text-accent")
+        return literal(f"Chosen by you: {not_listed}", "$text-accent")
     if value == row.suggested and not chosen:
         if row.decided:
             return Content.styled(saved if value else "Saved: not in the list", "$text-success")
         if reason is not None:
-            return Content.assemble(("Suggested: ", "bold $text-success"), (reason, "$text-success"))
+            return Content.assemble(("Suggested: ", "bold $text-success"), literal(reason, "$text-success"))
         if row.candidates:
             return Content.styled("No confident match: choose one if listed", "$text-warning")
         return Content.styled(nothing_similar, "$foreground-muted")
     if value is None:
         return Content.styled("Chosen by you: not in the list", "$text-accent")
     why = f" ({reason})" if reason is not None else ""
-    return Content.styled(f"Chosen by you{why}", "$text-accent")
+    return literal(f"Chosen by you{why}", "$text-accent")

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -23,6 +22,7 @@ from cleverwizard.people.plan import ChangeAction, Plan
 from cleverwizard.rules.grades import group_by_grade
 from cleverwizard.rules.teachers import display_name
 from cleverwizard.store.models import Student
+from cleverwizard.ui.literal import literal, literal_cell
 
 NO_EMAIL = "⚠ none (can't log in)"
 NO_EMAIL_NOTE = "they can't log in until an email is entered"
@@ -142,7 +142,7 @@ class GradePreview(Horizontal):
         for label, rows in shown:
             missing = sum(1 for row in rows if not row.has_email)
             flag = f" ⚠{missing}" if missing and not self.only_no_email else ""
-            options.append(Option(f"{label}  {len(rows)}{flag}", id=label))
+            options.append(Option(literal(f"{label}  {len(rows)}{flag}"), id=label))
         grade_list.set_options(options)
         labels = [label for label, _ in shown]
         if not shown:
@@ -189,9 +189,15 @@ class GradePreview(Horizontal):
         text = f"{label}: {count}"
         if missing and not self.only_no_email:
             text += f", {missing} without a login email (⚠)"
-        heading.update(text)
+        heading.update(literal(text))
         table.add_rows(
-            (Text(row.name), Text(row.login_email or NO_EMAIL), Text(row.action), Text(row.notes)) for row in rows
+            (
+                literal_cell(row.name),
+                literal_cell(row.login_email or NO_EMAIL),
+                literal_cell(row.action),
+                literal_cell(row.notes),
+            )
+            for row in rows
         )  # Text, not str: Clever's names are never read as markup, and cells measure faster
 
     def counts(self) -> dict[str, int]:

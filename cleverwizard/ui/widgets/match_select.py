@@ -39,6 +39,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from cleverwizard.clever.decode import CleverUser
 from cleverwizard.rules.names import fold
 from cleverwizard.rules.teachers import Candidate, SearchOption, TeacherMatchRow, search, search_options
+from cleverwizard.ui.literal import literal
 
 NOT_IN_LIST = "not-in-list"
 """Option id of *This teacher is not in the list* (Clever ids are hex, so no clash)."""
@@ -115,12 +116,12 @@ def dropdown_options(book: MatchBook, row: TeacherMatchRow, query: str, limit: i
 
 
 def _option(book: MatchBook, option: SearchOption, account_id: int, why: str) -> Option:
-    parts: list[str | tuple[str, str]] = [option.label]
+    parts: list[str | Content] = [literal(option.label)]
     if why:
-        parts += ["  ", (why, "bold $text-success")]
+        parts += ["  ", literal(why, "bold $text-success")]
     taken = book.taken(option.clever_id, account_id)
     if taken:
-        parts += ["  ", (f"chosen for {', '.join(taken)}", "italic $text-warning")]
+        parts += ["  ", literal(f"chosen for {', '.join(taken)}", "italic $text-warning")]
     return Option(Content.assemble(*parts), id=option.clever_id)
 
 
@@ -345,7 +346,7 @@ class MatchSelect(Widget, can_focus=True):
         arrow = "▲ " if self.expanded else "▼ "
         if self.value is None:
             return Content.assemble(arrow, (NOT_IN_LIST_LABEL, "italic"))
-        return Content.assemble(arrow, self.book.label(self.value))
+        return Content.assemble(arrow, literal(self.book.label(self.value)))
 
     def watch_value(self) -> None:
         self.refresh()

@@ -23,6 +23,8 @@ from textual.widgets import Select, Static
 
 from cleverwizard.rules.courses import CourseCandidate, SectionMatchRow, course_label
 from cleverwizard.store.models import Course
+from cleverwizard.text import one_line
+from cleverwizard.ui.literal import literal
 from cleverwizard.ui.widgets.choice_note import choice_note
 
 NOT_IN_LIST = -1
@@ -39,7 +41,8 @@ def course_reason(candidate: CourseCandidate) -> str:
 
 def _one_line(*parts: str | tuple[str, str]) -> Text:
     """An option prompt that never wraps: too long for the list, it ends in "…"."""
-    return Text.assemble(*parts, no_wrap=True, overflow="ellipsis", end="")
+    safe = [one_line(part) if isinstance(part, str) else (one_line(part[0]), part[1]) for part in parts]
+    return Text.assemble(*safe, no_wrap=True, overflow="ellipsis", end="")
 
 
 def course_options(row: SectionMatchRow, courses: Sequence[Course]) -> list[tuple[Text, int]]:
@@ -133,5 +136,5 @@ class SectionRow(Widget):
         self.set_class(problem is not None, "-flagged")
         if problem is not None:
             self.query_one(".section-flag", Static).update(
-                Content.assemble(("! Flagged: ", "bold $text-warning"), (problem, "$text-warning"))
+                Content.assemble(("! Flagged: ", "bold $text-warning"), literal(problem, "$text-warning"))
             )

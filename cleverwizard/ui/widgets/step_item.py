@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widgets import Button, Label, Static
 
 from cleverwizard.service.status import ChecklistItem, StepKey, StepState
+from cleverwizard.ui.literal import literal
 
 STATE_BADGES: dict[StepState, str] = {
     "not started": "○ Not started",
@@ -70,12 +71,12 @@ class StepItem(Horizontal):
     def show(self, item: ChecklistItem) -> None:
         """Render ``item``; the button is disabled when an earlier step is missing."""
         self.item = item
-        self.query_one(".step-title", Label).update(item.title)
+        self.query_one(".step-title", Label).update(literal(item.title))
         badge = self.query_one(".badge", Label)
         badge.update(STATE_BADGES[item.state])
         for state, css in STATE_CLASSES.items():
             badge.set_class(state == item.state, css)
-        self.query_one(".step-detail", Static).update(item.detail)
+        self.query_one(".step-detail", Static).update(literal(item.detail))
         note = self.query_one(".step-note", Static)
         if item.needs:
             note.update(f"Needs {item.needs} first")
@@ -84,7 +85,7 @@ class StepItem(Horizontal):
         else:
             note.update("")
         button = self.query_one(Button)
-        button.label = item.action
+        button.label = literal(item.action)
         button.disabled = bool(item.needs)
         button.tooltip = f"Needs {item.needs} first" if item.needs else None
         self.set_class(button.disabled, "-blocked")

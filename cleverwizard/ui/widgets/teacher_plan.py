@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from cleverwizard.people.plan import Plan
+from cleverwizard.ui.literal import literal
 
 SIS_FIX = "Update the data your SIS shares with Clever."
 LISTED = 100
@@ -53,8 +54,8 @@ class TeacherPlanLists(Vertical):
             _capped(
                 [
                     Content.assemble(
-                        f"  + {change.name or '(no name)'}  ",
-                        (change.values.get("email") or "(no login email)", "$foreground-muted"),
+                        literal(f"  + {change.name or '(no name)'}  "),
+                        literal(change.values.get("email") or "(no login email)", "$foreground-muted"),
                     )
                     for change in created
                 ],
@@ -72,9 +73,9 @@ class TeacherPlanLists(Vertical):
                 [
                     Content.assemble(
                         ("  ! ", "bold $text-warning"),
-                        (problem.name, "bold"),
-                        f": {problem.issue}. ",
-                        (problem.fix or SIS_FIX, "italic"),
+                        literal(problem.name, "bold"),
+                        literal(f": {problem.issue}. "),
+                        literal(problem.fix or SIS_FIX, "italic"),
                     )
                     for problem in problems
                 ],

@@ -16,6 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from cleverwizard.rules.teachers import TeacherMatchRow
+from cleverwizard.ui.literal import literal
 from cleverwizard.ui.widgets.choice_note import choice_note
 from cleverwizard.ui.widgets.match_select import MatchBook, MatchSelect, reason_text
 
@@ -30,7 +31,7 @@ def match_note(
     if also_chosen_for:
         return Content.assemble(
             ("Conflict: ", "bold $text-error"),
-            (f"also chosen for {', '.join(also_chosen_for)}", "$text-error"),
+            literal(f"also chosen for {', '.join(also_chosen_for)}", "$text-error"),
         )
     candidate = next((c for c in row.candidates if c.clever_id == value), None)
     reason = reason_text(candidate) if candidate is not None else None
@@ -78,9 +79,9 @@ class TeacherRow(Widget):
         account = self.row.account
         yield Static(
             Content.assemble(
-                (account.full_name or "(no name)", "bold"),
+                literal(account.full_name or "(no name)", "bold"),
                 "\n",
-                (account.email or "(no login email)", "$foreground-muted"),
+                literal(account.email or "(no login email)", "$foreground-muted"),
             ),
             classes="teacher-who",
         )
