@@ -13,7 +13,7 @@ import json
 import click
 
 from cleverwizard.bulk import keep_until_exit
-from cleverwizard.cli.main import EXIT_FAILED, EXIT_USAGE, Held, fail, run, with_sync
+from cleverwizard.cli.main import EXIT_FAILED, EXIT_USAGE, Held, fail, run, say, with_sync
 from cleverwizard.daily.run import DEFAULT_WAIT
 from cleverwizard.runs.undo import UnknownRun
 from cleverwizard.service.roster_sync import RosterSync
@@ -64,7 +64,7 @@ def sync(sync: RosterSync, dry_run: bool, force: bool, as_json: bool, full: bool
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:
-        click.echo("\n".join(report.lines()))
+        say(*report.lines())
     if report.held and not dry_run:
         raise Held(report.guard_text())
 
@@ -89,6 +89,6 @@ def undo(sync: RosterSync, run_id: int, as_json: bool, started_by: str) -> None:
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:
-        click.echo("\n".join(report.lines()))
+        say(*report.lines())
     if report.refused and not report.reverted:
         fail(f"nothing was reverted: every change of run {run_id} has been built on since", EXIT_FAILED)

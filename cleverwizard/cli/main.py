@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from cleverwizard import config
+from cleverwizard.text import one_line
 
 if TYPE_CHECKING:
     from cleverwizard.service.roster_sync import CleverLink
@@ -37,7 +38,8 @@ class Held(Exception):
 
 
 def fail(message: str, code: int = EXIT_FAILED) -> None:
-    click.echo(f"cleverwizard: {message}", err=True)
+    """One line on standard error (Clever's own words in it made one printable line), then exit."""
+    click.echo(f"cleverwizard: {one_line(message)}", err=True)
     sys.exit(code)
 
 
@@ -46,6 +48,12 @@ def _loaded(error: BaseException, module: str, *names: str) -> bool:
     raised nothing, so it is not imported here just to be checked (``status`` stays light)."""
     found = sys.modules.get(module)
     return found is not None and isinstance(error, tuple(getattr(found, name) for name in names))
+
+
+def say(*lines: str) -> None:
+    """Print ``lines`` to standard output, each one printable line: they carry Clever's names,
+    and a name with a newline or an escape sequence must not forge or colour a line of its own."""
+    click.echo("\n".join(one_line(line) for line in lines))
 
 
 @contextmanager

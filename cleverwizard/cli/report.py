@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-import click
-
+from cleverwizard.cli.main import say
 from cleverwizard.store.models import Problem, Run
 
 
@@ -24,10 +23,11 @@ class PrintablePlan(Protocol):
 def finish_import(plan: PrintablePlan, dry_run: bool, apply: Callable[[], Run]) -> None:
     """Print the plan (``--dry-run``) or apply it and print its summary and flags."""
     if dry_run:
-        click.echo("\n".join(["Dry run: nothing was written.", *plan.lines()]))
+        say("Dry run: nothing was written.", *plan.lines())
         return
     result = apply()
-    click.echo(plan.summary())
-    for problem in plan.problems:
-        click.echo(f"flag: {problem.name}: {problem.issue}. {problem.fix}")
-    click.echo(f"Saved as run {result.id}.")
+    say(
+        plan.summary(),
+        *(f"flag: {problem.name}: {problem.issue}. {problem.fix}" for problem in plan.problems),
+        f"Saved as run {result.id}.",
+    )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cleverwizard.cli.main import run, with_store, with_sync
+from cleverwizard.cli.main import run, say, with_store, with_sync
 from cleverwizard.text import one_line
 
 if TYPE_CHECKING:  # status and history must not import the service (see ``with_store``)
@@ -25,10 +25,10 @@ def connect(sync: RosterSync, district_id: str, school_id: str | None, yes: bool
     if school_id and not yes:
         sync.check_school_switch(school_id)  # before anything is written
     district = run(sync.connect(district_id))
-    click.echo(f"Connected to {district.name or district.id} ({district.id}).")
+    say(f"Connected to {district.name or district.id} ({district.id}).")
     if school_id:
         school = run(sync.select_school(school_id, switch_confirmed=yes))
-        click.echo(f"This site is now {school.name or school.id} ({school.id}).")
+        say(f"This site is now {school.name or school.id} ({school.id}).")
     else:
         click.echo("Next: `cleverwizard schools`, then `cleverwizard connect ID --school SCHOOL_ID`.")
 
@@ -53,10 +53,12 @@ def districts(sync: RosterSync) -> None:
 def schools(sync: RosterSync) -> None:
     """List the connected district's schools: id, name, grades."""
     found = run(sync.schools())
-    width = max((len(s.name or "") for s in found), default=4)
-    click.echo(f"{'ID':<24}  {'NAME':<{width}}  GRADES")
-    for school in found:
-        click.echo(f"{school.id:<24}  {school.name or '':<{width}}  {school.grade_span}")
+    names = [one_line(s.name) for s in found]
+    width = max((len(name) for name in names), default=4)
+    say(
+        f"{'ID':<24}  {'NAME':<{width}}  GRADES",
+        *(f"{school.id:<24}  {name:<{width}}  {school.grade_span}" for school, name in zip(found, names, strict=True)),
+    )
 
 
 @click.command()
@@ -70,7 +72,7 @@ def status(store: RosterStore, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(checklist.as_dict(), indent=2))
     else:
-        click.echo("\n".join(checklist.lines()))
+        say(*checklist.lines())
 
 
 @click.command()
@@ -85,4 +87,4 @@ def history(store: RosterStore, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps([run_row(r) for r in runs], indent=2, ensure_ascii=False))
     else:
-        click.echo("\n".join(history_lines(runs)))
+        say(*history_lines(runs))

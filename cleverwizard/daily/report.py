@@ -13,6 +13,7 @@ from cleverwizard.daily.guard import GuardFinding, explain
 from cleverwizard.people.plan import KeptEdit, Plan
 from cleverwizard.sections.plan import SectionPlan
 from cleverwizard.store.models import Problem
+from cleverwizard.text import one_line
 
 SyncMode = Literal["full", "events", "fallback"]
 KindPlan = Plan | SectionPlan
@@ -30,7 +31,7 @@ def problem_line(problem: Problem) -> str:
     who = f"{problem.kind} {problem.name}"
     if problem.clever_id:
         who += f" (Clever id {problem.clever_id})"
-    return f"problem: {who}: {problem.issue}. {problem.fix}"
+    return one_line(f"problem: {who}: {problem.issue}. {problem.fix}")
 
 
 def kind_line(plan: KindPlan, mode: SyncMode) -> str:
@@ -118,7 +119,7 @@ class SyncReport:
             out.append("Would be held: " + "; ".join(f.describe() for f in self.findings) + ".")
         if self.run_id is not None:
             out.append(f"Saved as run {self.run_id}.")
-        return out
+        return [one_line(line) for line in out]  # a Clever value never breaks or colours a line
 
     def as_dict(self) -> dict[str, Any]:
         """The ``--json`` summary: stable keys a script can rely on."""

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, SkipValidation
 
 from cleverwizard.store.models import MatchDecision, PersonKind, Problem, RunCounts
+from cleverwizard.text import one_line
 
 ChangeAction = Literal["create", "link", "update", "archive", "restore", "unlink"]
 
@@ -119,7 +120,7 @@ class Plan(BaseModel):
         out += [f"  {change.describe()}" for change in self.changes]
         out += [f"  {kept.describe()}" for kept in self.kept_edits]
         out += [f"  flag: {p.name}: {p.issue}. {p.fix}" for p in self.problems]
-        return out
+        return [one_line(line) for line in out]  # a Clever value never breaks or colours a line
 
 
 def tally_sentence(head: str, lead: list[str], counts: RunCounts, tail: str = "") -> str:

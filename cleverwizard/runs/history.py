@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from cleverwizard.store.models import Run
+from cleverwizard.text import one_line
 
 COUNT_COLUMNS = ("created", "linked", "updated", "archived", "restored", "flagged")
 UNDO_DETAIL = re.compile(r"^undo of run (\d+):")
@@ -68,4 +69,4 @@ def history_lines(runs: Sequence[Run]) -> list[str]:
         out.append(f"{run.id:>4}  {run.at:<20}  {run.started_by:<10}  {run.kind:<15}  {counts}")
         if run.detail:
             out.append(f"{'':>4}  {run.detail}")
-    return out
+    return [one_line(line) for line in out]  # a Clever value never breaks or colours a line

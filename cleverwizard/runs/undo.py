@@ -30,6 +30,7 @@ from cleverwizard.rules.names import normalise_email
 from cleverwizard.runs.journal import TABLES, Doc, Journal, dump, fingerprint
 from cleverwizard.store import RosterStore, StoreTransaction
 from cleverwizard.store.models import Run, RunCounts
+from cleverwizard.text import one_line
 
 PEOPLE = ("teachers", "students")
 
@@ -77,7 +78,7 @@ class UndoReport:
             out.append(f"Saved as run {self.undo_run_id} (it can be undone too).")
             if self.note:
                 out.append(self.note)
-        return out
+        return [one_line(line) for line in out]  # a Clever value never breaks or colours a line
 
     def as_dict(self) -> dict[str, Any]:
         return {

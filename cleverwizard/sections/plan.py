@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from cleverwizard.people.plan import FieldChange, show_value, tally_sentence
 from cleverwizard.store.models import Problem, RunCounts
+from cleverwizard.text import one_line
 
 SectionAction = Literal["create", "update", "archive", "restore"]
 
@@ -118,4 +119,4 @@ class SectionPlan(BaseModel):
         out = [self.summary()]
         out += [f"  {change.describe()}" for change in self.changes]
         out += [f"  flag: {p.name}: {p.issue}. {p.fix}" for p in self.problems]
-        return out
+        return [one_line(line) for line in out]  # a Clever value never breaks or colours a line

@@ -12,6 +12,7 @@ from typing import Literal
 from cleverwizard.service.steps import StepKey, missing, step
 from cleverwizard.store import RosterStore
 from cleverwizard.store.models import Meta, Run, Site, section_flagged
+from cleverwizard.text import one_line
 
 StepState = Literal["not started", "needs review", "done", "waiting"]
 
@@ -47,7 +48,7 @@ class Checklist:
                 line += f" (needs: {item.needs})"
             out.append(line)
         out.append(f"  Last sync: {self.last_sync or 'never'}")
-        return out
+        return [one_line(line) for line in out]  # a Clever value never breaks or colours a line
 
     def as_dict(self) -> dict[str, object]:
         return {
