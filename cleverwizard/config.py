@@ -22,6 +22,8 @@ from typing import Any
 
 from platformdirs import user_data_path
 
+from cleverwizard.store.storage import atomic_write_bytes, private_folder
+
 DEFAULT_CLEVER_URL = "https://api.clever.com/v3.0"
 DEFAULT_OAUTH_URL = "https://clever.com"
 SANDBOX_URL = "https://sandbox.clever.invalid/v3.0"
@@ -90,15 +92,14 @@ def read_saved(data_dir: Path) -> dict[str, Any]:
 
 
 def write_private(path: Path, text: str) -> None:
-    """Write a file only its owner can read, replacing it atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    temp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, path)
+    """Write a file only its owner can read (0600, in a 0700 folder), replacing it atomically.
+
+    The store's atomic write makes a fresh temp name with ``O_EXCL | O_NOFOLLOW``: a symlink
+    planted in the folder (at the old fixed ``.NAME.tmp`` or any other name) is never
+    followed, so the token cannot be written into a file of someone else's choosing.
+    """
+    private_folder(path.parent)
+    atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def save_settings(data_dir: Path, **values: Any) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from cleverwizard.cli.main import clear_errors, common_options, link_from, settings_from
+from cleverwizard.cli.main import EXIT_USAGE, clear_errors, common_options, fail, link_from, settings_from
 
 
 @click.group()
@@ -41,8 +41,15 @@ def serve(
     from cleverwizard.sandbox import SandboxAPI, SandboxDistrict
     from cleverwizard.sandbox import serve as serve_http
 
+    if not 0 <= port <= 65535:
+        fail(f"--port {port} is not a port: use 1-65535, or 0 to pick a free one.", EXIT_USAGE)
     district = SandboxDistrict.generate(seed=seed, schools=schools, teachers=teachers, students=students)
-    server, base_url = serve_http(SandboxAPI(district), host=host, port=port)
+    try:
+        server, base_url = serve_http(SandboxAPI(district), host=host, port=port)
+    except (OSError, OverflowError) as error:  # in use, not ours to bind, or a host that is not here
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        fail(f"cannot serve on {host}:{port} ({reason}): choose another --port or --host.", EXIT_USAGE)
+        return
     click.echo(f"{base_url} {district.district_id} {district.token}", nl=True)
     click.echo(f"{district.client_id} {district.client_secret}", nl=True)
     click.echo(f"Sandbox district {district.district['name']!r} is being served; ctrl+c stops it.", err=True)

@@ -55,12 +55,12 @@ class SandboxServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, api: SandboxAPI, host: str, port: int) -> None:
+        self._thread: threading.Thread | None = None  # first: a failed bind calls server_close()
         super().__init__((host, port), _Handler)
         self.api = api
         self.host = host
         self.port = int(self.server_address[1])
         self.base_url = f"http://{host}:{self.port}{api.base_path}"
-        self._thread: threading.Thread | None = None
 
     def start(self) -> None:
         """Serve from a daemon thread; returns at once."""

@@ -37,6 +37,17 @@ class StoreCorrupt(StoreError):
         )
 
 
+class FolderNotPrivate(StoreError):
+    """The data folder cannot be made owner-only: it is another user's, or not a folder."""
+
+    def __init__(self, folder: Path, reason: str) -> None:
+        self.folder = folder
+        super().__init__(
+            f"The data folder {folder} {reason}, so it cannot be kept private: "
+            "use a folder of your own (--data-dir or CLEVERWIZARD_DATA_DIR)."
+        )
+
+
 class StoreSchemaError(StoreError):
     """The file was written by a different (usually newer) version of cleverwizard."""
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from cleverwizard.store.errors import StoreBusy
+from cleverwizard.store.errors import StoreBusy, StoreError
 
 LOCK_FILE_NAME = "roster.lock"
 
@@ -36,7 +36,11 @@ class StoreLock:
 
     @contextmanager
     def hold(self) -> Iterator[None]:
-        """Hold the lock for the body; raise ``StoreBusy`` if it stays taken too long."""
+        """Hold the lock for the body; raise ``StoreBusy`` if it stays taken too long.
+
+        A symlink at the lock's name is refused: opening it would truncate its target."""
+        if self.path.is_symlink():
+            raise StoreError(f"{self.path} is a link, not cleverwizard's lock file: remove it, then try again.")
         try:
             self._lock.acquire(timeout=self.timeout)
         except Timeout:

@@ -26,7 +26,7 @@ from cleverwizard.bulk import paused_gc
 from cleverwizard.store.errors import StoreCorrupt, StoreError
 from cleverwizard.store.lock import StoreLock
 from cleverwizard.store.models import Course, MatchDecision, Meta, Run, Section, Site, Student, Teacher
-from cleverwizard.store.storage import AtomicJSONStorage, remove_stale_temp_files
+from cleverwizard.store.storage import AtomicJSONStorage, private_folder, remove_stale_temp_files
 from cleverwizard.store.tables import (
     COURSES,
     MATCHES,
@@ -39,6 +39,7 @@ from cleverwizard.store.tables import (
     RawDatabase,
     by_id,
     check_database,
+    check_records,
     empty_database,
     to_model,
     to_models,
@@ -65,29 +66,28 @@ class RosterStore:
         self._data: RawDatabase = {}
         self._loaded_from: tuple[int, int, int] | None = None
         """The file's (inode, size, mtime) when ``_data`` was read or written."""
+        self._existed = False
+        """The file was there when opened or has been written since: from then on a missing file is damage."""
         self._closed = False
 
     @classmethod
     def open(cls, data_dir: Path, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> RosterStore:
-        """Open the roster in ``data_dir``, creating the folder (0700) and an empty roster if missing.
+        """Open the roster in ``data_dir``; the folder is made owner-only (0700) first.
 
-        Raises ``StoreCorrupt`` for an unreadable file and ``StoreSchemaError`` for one
-        written by another version; neither touches the file.
+        A missing roster reads as an empty one and the file is created by the first
+        transaction, so a command that fails before it writes leaves no roster behind.
+        Raises ``StoreCorrupt`` for an unreadable (or empty) file, ``StoreSchemaError`` for
+        one written by another version, ``FolderNotPrivate`` for a folder we do not own;
+        none of them touches the file.
         """
         data_dir = Path(data_dir).expanduser()
-        if not data_dir.exists():
-            data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-            os.chmod(data_dir, 0o700)  # mkdir's mode is filtered by the umask
+        private_folder(data_dir)
         store = cls(data_dir, lock_timeout)
         data = store._storage.read()
-        if data is None:
-            with store._lock.hold():
-                data = store._storage.read()  # someone may have initialised it meanwhile
-                if data is None:
-                    remove_stale_temp_files(store.path)
-                    data = empty_database()
-                    store._storage.write(data)
-        store._data = check_database(store.path, data)
+        store._existed = data is not None
+        store._data = check_database(store.path, data if data is not None else empty_database())
+        check_records(store.path, store._data)
+        read_runs(store._data, store.path, journal=False, problems=True)  # undo checks a journal it reads
         store._loaded_from = store._file_signature()
         store._restrict_file_mode()
         return store
@@ -148,13 +148,14 @@ class RosterStore:
         """
         self._committed()
         signature = self._file_signature()
-        if signature is not None and signature == self._loaded_from:
+        if signature == self._loaded_from and (signature is not None or not self._existed):
             return
         data = self._storage.read()
         if data is None:
-            raise StoreCorrupt(self.path, "the file is missing or empty; it was removed while cleverwizard was open")
+            raise StoreCorrupt(self.path, "the file is missing; it was removed while cleverwizard was open")
         self._data = check_database(self.path, data)
         self._loaded_from = signature
+        self._existed = True
 
     # -- reads ----------------------------------------------------------------------
 
@@ -256,16 +257,17 @@ class RosterStore:
             try:
                 remove_stale_temp_files(self.path)  # left by a writer that was killed
                 data = self._storage.read()
-                if data is None:
-                    raise StoreCorrupt(
-                        self.path, "the file is missing or empty; it was removed while cleverwizard was open"
-                    )
-                tx = StoreTransaction(self.path, check_database(self.path, data))
+                if data is None and self._existed:
+                    raise StoreCorrupt(self.path, "the file is missing; it was removed while cleverwizard was open")
+                tx = StoreTransaction(
+                    self.path, check_database(self.path, data if data is not None else empty_database())
+                )
                 yield tx
                 final = tx._finish()
                 self._storage.write(final)
                 self._data = final
                 self._loaded_from = self._file_signature()
+                self._existed = True
             finally:
                 if tx is not None:
                     tx._abandon()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import stat
 import tempfile
 from contextlib import suppress
 from pathlib import Path
@@ -23,7 +24,7 @@ import pydantic_core
 from tinydb.storages import Storage
 
 from cleverwizard.bulk import paused_gc
-from cleverwizard.store.errors import StoreCorrupt
+from cleverwizard.store.errors import FolderNotPrivate, StoreCorrupt
 
 TEMP_SUFFIX = ".tmp"
 
@@ -56,11 +57,42 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+def private_folder(folder: Path) -> None:
+    """Make ``folder`` owner-only (0700), creating it if missing; refuse one we cannot own.
+
+    The folder holds student data and the Clever token. A folder that already exists with
+    looser modes (made by hand, copied, unpacked) is tightened, and so is any file of ours
+    directly in it; a folder another user owns is refused rather than trusted.
+    """
+    try:
+        info = folder.stat()
+    except FileNotFoundError:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(folder, 0o700)  # mkdir's mode is filtered by the umask
+        return
+    if not stat.S_ISDIR(info.st_mode):
+        raise FolderNotPrivate(folder, "is not a folder")
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        raise FolderNotPrivate(folder, "belongs to another user")
+    if stat.S_IMODE(info.st_mode) & 0o077:
+        os.chmod(folder, 0o700)
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_file(follow_symlinks=False):
+                mode = stat.S_IMODE(entry.stat(follow_symlinks=False).st_mode)
+                if mode & 0o077:
+                    with suppress(OSError):  # not ours to fix: reading it still works
+                        os.chmod(entry.path, mode & 0o700)
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` all at once; on any failure ``path`` is untouched.
 
-    The temp file is created by ``mkstemp`` (mode 0600) in the same folder so the
-    final ``os.replace`` is a same-filesystem rename, and the result keeps 0600.
+    The temp file is created by ``mkstemp``: a fresh random name, opened with
+    ``O_CREAT | O_EXCL | O_NOFOLLOW`` and mode 0600, so a file or symlink planted at any
+    name is never written through. It sits in the same folder so the final ``os.replace``
+    is a same-filesystem rename (which replaces a link at ``path``, never its target), and
+    the result keeps 0600.
     """
     fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(path), suffix=TEMP_SUFFIX, dir=path.parent)
     try:
@@ -90,8 +122,8 @@ def remove_stale_temp_files(path: Path) -> list[Path]:
 class AtomicJSONStorage(Storage):
     """TinyDB storage: JSON on disk, read whole, replaced whole and atomically on write.
 
-    ``read`` never creates or changes the file; a missing or zero-length file reads as
-    ``None`` (TinyDB's "empty database"). Invalid JSON raises ``StoreCorrupt`` instead
+    ``read`` never creates or changes the file; a missing file reads as ``None`` (TinyDB's
+    "empty database"). A zero-length file or invalid JSON raises ``StoreCorrupt`` instead
     of being overwritten. Extra keyword arguments go to ``json.dumps`` as with
     TinyDB's ``JSONStorage``; without them the faster pydantic-core encoder is used. ``write_count`` counts physical writes (used by the store's
     tests and benchmarks to prove writes are batched).
@@ -110,8 +142,8 @@ class AtomicJSONStorage(Storage):
             raw = self.path.read_bytes()
         except FileNotFoundError:
             return None
-        if not raw:
-            return None
+        if not raw:  # atomic writes never leave an empty file: this one was damaged
+            raise StoreCorrupt(self.path, "the file is empty (0 bytes)")
         try:
             with paused_gc():  # one dict per stored record; see cleverwizard.bulk
                 data = pydantic_core.from_json(raw)

@@ -18,7 +18,16 @@ from pydantic import BaseModel, ValidationError
 
 from cleverwizard.bulk import paused_gc
 from cleverwizard.store.errors import StoreCorrupt, StoreSchemaError
-from cleverwizard.store.models import SCHEMA_VERSION, Meta
+from cleverwizard.store.models import (
+    SCHEMA_VERSION,
+    Course,
+    MatchDecision,
+    Meta,
+    Section,
+    Site,
+    Student,
+    Teacher,
+)
 from cleverwizard.store.run_rows import JOURNALS, PROBLEMS, migrate_v1
 
 RawTable = dict[str, dict[str, Any]]
@@ -37,6 +46,17 @@ MIGRATABLE_VERSIONS = (1,)
 """Older schema versions read (and saved in the current layout at the next write)."""
 SINGLE_DOC_ID = "1"
 """Doc id of the only document in ``meta`` and ``site``."""
+RECORD_MODELS: dict[str, type[BaseModel]] = {
+    META: Meta,
+    SITE: Site,
+    TEACHERS: Teacher,
+    STUDENTS: Student,
+    MATCHES: MatchDecision,
+    SECTIONS: Section,
+    COURSES: Course,
+}
+"""The model of each table whose documents are records of their own (runs are checked joined
+with their journals and problems, see ``RosterStore.open``)."""
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -52,8 +72,8 @@ def check_database(path: Path, data: RawDatabase) -> RawDatabase:
     """Check the shape and schema version of freshly read data; fill in missing empty tables.
 
     Raises ``StoreSchemaError`` for a file from another version (or not ours at all) and
-    ``StoreCorrupt`` for a structurally broken one. Records themselves are validated
-    lazily, when they are read.
+    ``StoreCorrupt`` for a structurally broken one. Records themselves are validated by
+    ``check_records`` when the store is opened, and again whenever they are read.
     """
     meta_table = data.get(META)
     meta_doc = meta_table.get(SINGLE_DOC_ID) if isinstance(meta_table, dict) else None
@@ -77,12 +97,18 @@ def check_database(path: Path, data: RawDatabase) -> RawDatabase:
     return data
 
 
+def _invalid(path: Path, table: str, exc: ValidationError) -> StoreCorrupt:
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "the record"
+    return StoreCorrupt(path, f"a record in table {table!r} is invalid: {where}: {first['msg']}")
+
+
 def to_model(model: type[M], doc: dict[str, Any], path: Path, table: str) -> M:
     """Validate one stored document into a fresh model; a bad record means a damaged file."""
     try:
         return model.model_validate(doc)
     except ValidationError as exc:
-        raise StoreCorrupt(path, f"a record in table {table!r} is invalid: {exc.errors()[0]['msg']}") from exc
+        raise _invalid(path, table, exc) from exc
 
 
 def to_models(model: type[M], docs: Iterable[dict[str, Any]], path: Path, table: str) -> list[M]:
@@ -91,9 +117,23 @@ def to_models(model: type[M], docs: Iterable[dict[str, Any]], path: Path, table:
         with paused_gc():  # a roster holds tens of thousands of records; see cleverwizard.bulk
             return [model.model_validate(doc) for doc in docs]
     except ValidationError as exc:
-        raise StoreCorrupt(path, f"a record in table {table!r} is invalid: {exc.errors()[0]['msg']}") from exc
+        raise _invalid(path, table, exc) from exc
+
+
+def check_records(path: Path, data: RawDatabase) -> None:
+    """Validate every stored record of ``RECORD_MODELS``' tables once, so a damaged field is one
+    ``StoreCorrupt`` naming the file wherever the roster is opened (every command, the wizard's
+    start), never a traceback later in whichever code first touches the record."""
+    for table, model in RECORD_MODELS.items():
+        to_models(model, data[table].values(), path, table)
 
 
 def by_id(table: RawTable, key: str = "id") -> list[dict[str, Any]]:
-    """Documents of a table sorted by their numeric id."""
-    return sorted(table.values(), key=lambda doc: doc.get(key, 0))
+    """Documents of a table sorted by their numeric id (a damaged, non-numeric id sorts last
+    instead of raising, so validation can name it)."""
+
+    def order(doc: dict[str, Any]) -> tuple[int, int | str]:
+        value = doc.get(key, 0)
+        return (0, value) if isinstance(value, int) else (1, str(value))
+
+    return sorted(table.values(), key=order)
