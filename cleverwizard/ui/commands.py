@@ -9,6 +9,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from cleverwizard.service.status import Checklist
 from cleverwizard.service.steps import STEPS
+from cleverwizard.ui.literal import markup_escaped
 from cleverwizard.ui.steps import Destination
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ class WizardCommands(Provider):
 
     def _help(self, key: Destination, help_text: str) -> str:
         reason = self.wizard.blocked_reason(key, self.checklist)
-        return f"{help_text} — {reason}" if reason else help_text
+        return markup_escaped(f"{help_text} — {reason}" if reason else help_text)  # the palette reads markup
 
     async def discover(self) -> Hits:
         for title, key, help_text in JUMPS:

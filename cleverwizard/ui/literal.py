@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from rich.console import JustifyMethod
 from rich.text import Text
 from textual.content import Content
+from textual.markup import escape
 
 from cleverwizard.text import one_line
 
@@ -28,6 +29,12 @@ def literal(value: object, style: str = "") -> Content:
 def literal_lines(lines: Iterable[object]) -> Content:
     """Several values, each on its own literal line: the line breaks are the wizard's, not the data's."""
     return Content("\n".join(one_line(line) for line in lines))
+
+
+def markup_escaped(value: object) -> str:
+    """For the few Textual APIs that take only a markup string (the command palette's help):
+    ``value`` on one line with every ``[`` escaped, so it still reads as written."""
+    return escape(one_line(value))
 
 
 def literal_cell(value: object, style: str = "", justify: JustifyMethod | None = None) -> Text:
