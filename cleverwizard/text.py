@@ -10,7 +10,7 @@ widgets that show these values render them as plain text (no markup parsing), wh
 module cannot do for them.
 
 ``spreadsheet_cell`` is the CSV edge: a cell that a spreadsheet would run as a formula gets a
-leading ``'`` (OWASP's advice) and NUL bytes go.
+leading ``'`` (OWASP's advice), NUL bytes go, and the rest is made one line as above.
 """
 
 from __future__ import annotations
@@ -53,12 +53,14 @@ def counted(count: int, noun: str, plural: str | None = None) -> str:
 
 
 def spreadsheet_cell(value: object) -> str:
-    """A CSV cell that no spreadsheet will run: no NUL, and a leading ``'`` before a formula start."""
+    """A CSV cell that no spreadsheet will run and no terminal will obey: no NUL, one printable
+    line (as ``one_line`` writes it: a CSV is also read with ``cat`` and ``less``), and a leading
+    ``'`` before a formula start. The JSON exports are the exact copy."""
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
     if "\x00" in text:
         text = text.replace("\x00", "")
     if text and text[0] in _FORMULA_START:
-        return "'" + text
-    return text
+        return "'" + one_line(text)
+    return one_line(text)

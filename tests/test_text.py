@@ -37,3 +37,11 @@ def test_formula_cells_get_a_quote() -> None:
     assert spreadsheet_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert spreadsheet_cell("@SUM(A1)") == "'@SUM(A1)"
     assert spreadsheet_cell("plain") == "plain"
+
+
+def test_spreadsheet_cells_are_one_printable_line() -> None:
+    """A CSV export is also read in a terminal: a cell never breaks a row or runs an escape."""
+    assert spreadsheet_cell("Bob\nFORGED,row") == "Bob FORGED,row"
+    assert spreadsheet_cell("=1\x1b[2J") == "'=1\\x1b[2J"
+    assert spreadsheet_cell("\x1b]0;t\x07x") == "'\\x1b]0;t\\x07x"
+    assert spreadsheet_cell("Null\x00Byte") == "NullByte"

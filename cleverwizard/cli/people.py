@@ -17,7 +17,7 @@ from cleverwizard.cli.report import finish_import
 from cleverwizard.cli.sections import import_sections
 from cleverwizard.service.roster_sync import RosterSync
 from cleverwizard.store.models import Account, PersonKind, Student
-from cleverwizard.text import one_line, spreadsheet_cell
+from cleverwizard.text import spreadsheet_cell
 
 EXPORT_COLUMNS = ["id", "clever_id", "first_name", "last_name", "email", "source", "status"]
 STUDENT_COLUMNS = [*EXPORT_COLUMNS, "grade", "school"]
@@ -87,6 +87,4 @@ def export(sync: RosterSync, kind: str, directory: Path | None, fmt: str, as_zip
     columns = STUDENT_COLUMNS if kind == "students" else EXPORT_COLUMNS
     writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    # CSV is read by spreadsheets and terminals: every cell one printable line, never a formula.
-    # The JSON export is the exact copy (JSON escapes control characters itself).
-    writer.writerows({column: spreadsheet_cell(one_line(value)) for column, value in row.items()} for row in rows)
+    writer.writerows({column: spreadsheet_cell(value) for column, value in row.items()} for row in rows)
