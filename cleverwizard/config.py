@@ -22,8 +22,6 @@ from typing import Any
 
 from platformdirs import user_data_path
 
-from cleverwizard.store.storage import atomic_write_bytes, private_folder
-
 DEFAULT_CLEVER_URL = "https://api.clever.com/v3.0"
 DEFAULT_OAUTH_URL = "https://clever.com"
 SANDBOX_URL = "https://sandbox.clever.invalid/v3.0"
@@ -98,6 +96,8 @@ def write_private(path: Path, text: str) -> None:
     planted in the folder (at the old fixed ``.NAME.tmp`` or any other name) is never
     followed, so the token cannot be written into a file of someone else's choosing.
     """
+    from cleverwizard.store.storage import atomic_write_bytes, private_folder  # not at start-up: --help stays light
+
     private_folder(path.parent)
     atomic_write_bytes(path, text.encode("utf-8"))
 
