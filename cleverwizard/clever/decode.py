@@ -23,7 +23,7 @@ from typing import Any, Literal, TypeAlias
 
 import msgspec
 
-from cleverwizard.clever.models import User, full_name
+from cleverwizard.clever.models import StudentRole, TeacherRole, User, full_name
 
 _NO_SCHOOLS: list[str] = []
 
@@ -46,6 +46,10 @@ class _Role(msgspec.Struct, frozen=True, gc=False):
     school: str | None = None
     listed_schools: list[str] | None = msgspec.field(default=None, name="schools")
     sis_id: str | None = None
+    legacy_id: str | None = None
+    """The v1/v2 id, which an account linked long ago still carries (``people.relink``)."""
+    preferred_name: RosterName | None = None
+    """v3.1's name the person goes by (students; teachers when Clever sends one)."""
 
     @property
     def schools(self) -> list[str]:
@@ -90,6 +94,18 @@ class RosterUser(msgspec.Struct, frozen=True, gc=False):
     def roles(self) -> RosterRoles:
         return self.sent_roles if self.sent_roles is not None else EMPTY_ROLES
 
+    @property
+    def preferred_name(self) -> RosterName | None:
+        """As ``User.preferred_name``: the v3.1 name the person goes by, when it differs."""
+        for held in (self.roles.student, self.roles.teacher):
+            preferred = held.preferred_name if held is not None else None
+            if preferred is not None and (preferred.first or preferred.last):
+                name = self.name
+                full = RosterName(first=preferred.first or name.first, last=preferred.last or name.last)
+                if full.full != name.full:
+                    return full
+        return None
+
     def school_ids(self, role: Literal["teacher", "student"]) -> set[str]:
         """Every school the role lists, primary or not (as ``User.school_ids``)."""
         roles = self.roles
@@ -122,18 +138,33 @@ _DECODER = msgspec.json.Decoder(_UsersPage)
 def roster_user(user: User) -> RosterUser:
     """The roster's fields of a validated ``User`` (a page read the fully checked way)."""
     teacher, student = user.roles.teacher, user.roles.student
+
+    def preferred(held: TeacherRole | StudentRole) -> RosterName | None:
+        sent = held.preferred_name
+        return RosterName(first=sent.first, last=sent.last) if sent is not None else None
+
     return RosterUser(
         id=user.id,
         email=user.email,
         sent_name=RosterName(first=user.name.first, last=user.name.last),
         sent_roles=RosterRoles(
             teacher=RosterTeacherRole(
-                school=teacher.school, listed_schools=list(teacher.schools), sis_id=teacher.sis_id, title=teacher.title
+                school=teacher.school,
+                listed_schools=list(teacher.schools),
+                sis_id=teacher.sis_id,
+                legacy_id=teacher.legacy_id,
+                preferred_name=preferred(teacher),
+                title=teacher.title,
             )
             if teacher
             else None,
             student=RosterStudentRole(
-                school=student.school, listed_schools=list(student.schools), sis_id=student.sis_id, grade=student.grade
+                school=student.school,
+                listed_schools=list(student.schools),
+                sis_id=student.sis_id,
+                legacy_id=student.legacy_id,
+                preferred_name=preferred(student),
+                grade=student.grade,
             )
             if student
             else None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 GRADES: tuple[str, ...] = (
     "InfantToddler",
@@ -75,6 +75,31 @@ class Credentials(CleverModel):
     district_username: str | None = None
 
 
+SENSITIVE_STUDENT_FIELDS = frozenset(
+    {
+        "disability",
+        "gifted_status",
+        "section_504_status",
+        "frl_status",
+        "home_language",
+        "home_language_code",
+        "iep_status",
+        "ell_status",
+        "unweighted_gpa",
+        "weighted_gpa",
+    }
+)
+"""Student fields (v3.1's disability, gifted, 504, FRL and home language, and their v3.0
+client-spec cousins) that a roster sync has no use for: dropped as each record is read, so
+they are never kept in memory, logged or stored."""
+
+
+def _without_sensitive(value: Any) -> Any:
+    if isinstance(value, dict) and not SENSITIVE_STUDENT_FIELDS.isdisjoint(value):
+        return {key: item for key, item in value.items() if key not in SENSITIVE_STUDENT_FIELDS}
+    return value
+
+
 class TeacherRole(CleverModel):
     school: str | None = None
     schools: list[str] = Field(default_factory=list)
@@ -85,6 +110,8 @@ class TeacherRole(CleverModel):
     legacy_id: str | None = None
     district: str | None = None
     credentials: Credentials | None = None
+    preferred_name: Name | None = None
+    """Not in v3.1.yml for teachers (only students have it); read when Clever sends one."""
 
     _schools = field_validator("schools", mode="before")(_list_or_empty)
 
@@ -101,8 +128,15 @@ class StudentRole(CleverModel):
     gender: str | None = None
     legacy_id: str | None = None
     credentials: Credentials | None = None
+    preferred_name: Name | None = None
+    """v3.1: the name the student goes by (``roles.student.preferred_name``)."""
 
     _schools = field_validator("schools", mode="before")(_list_or_empty)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_sensitive(cls, value: Any) -> Any:
+        return _without_sensitive(value)
 
 
 class StaffRole(CleverModel):
@@ -146,6 +180,17 @@ class User(CleverModel):
     @classmethod
     def _empty_if_null(cls, value: Any) -> Any:
         return {} if value is None else value
+
+    @property
+    def preferred_name(self) -> Name | None:
+        """The name the person goes by (v3.1), when Clever gives one that differs from the legal one."""
+        for held in (self.roles.student, self.roles.teacher):
+            preferred = held.preferred_name if held is not None else None
+            if preferred is not None and (preferred.first or preferred.last):
+                full = Name(first=preferred.first or self.name.first, last=preferred.last or self.name.last)
+                if full.full != self.name.full:
+                    return full
+        return None
 
     def school_ids(self, role: Literal["teacher", "student"]) -> set[str]:
         """Every school the role lists, primary or not (INTERFACE.md: both count)."""
@@ -235,9 +280,20 @@ class Term(CleverModel):
     end_date: str | None = None
 
 
+def _scrub_user(value: Any) -> Any:
+    """A raw user record (or its ``previous_attributes``) without the sensitive student fields."""
+    roles = value.get("roles") if isinstance(value, dict) else None
+    student = roles.get("student") if isinstance(roles, dict) else None
+    if not isinstance(roles, dict) or not isinstance(student, dict) or SENSITIVE_STUDENT_FIELDS.isdisjoint(student):
+        return value
+    return {**value, "roles": {**roles, "student": _without_sensitive(student)}}
+
+
 class EventData(CleverModel):
     object: dict[str, Any] = Field(default_factory=dict)
     previous_attributes: dict[str, Any] | None = None
+
+    _scrubbed = field_validator("object", "previous_attributes", mode="before")(_scrub_user)
 
 
 class Event(CleverModel):
@@ -248,6 +304,8 @@ class Event(CleverModel):
     created: str | None = None
     data: EventData = Field(default_factory=EventData)
     previous_attributes: dict[str, Any] | None = None
+
+    _scrubbed = field_validator("previous_attributes", mode="before")(_scrub_user)
 
     @property
     def previous_values(self) -> dict[str, Any]:

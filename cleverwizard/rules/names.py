@@ -84,6 +84,19 @@ def name_words(first: str | None, last: str | None) -> tuple[str, ...]:
     return tuple(word for word in words if word not in _SUFFIXES)
 
 
+def name_forms(
+    first: str | None, last: str | None, preferred_first: str | None = None, preferred_last: str | None = None
+) -> list[tuple[str | None, str | None]]:
+    """The names a person is known by: the legal one, then (v3.1's ``preferred_name``) the one
+    they go by, its missing parts taken from the legal name; a matcher tries each."""
+    forms: list[tuple[str | None, str | None]] = [(first, last)]
+    if preferred_first or preferred_last:
+        preferred = (preferred_first or first, preferred_last or last)
+        if name_words(*preferred) != name_words(first, last):
+            forms.append(preferred)
+    return forms
+
+
 def first_name_variants(first: str | None) -> frozenset[str]:
     """The folded first name plus the names it is commonly shortened to or from."""
     words = fold(first or "").split()

@@ -20,6 +20,7 @@ from cleverwizard.rules.names import (
     first_name_variants,
     fold,
     is_valid_email,
+    name_forms,
     name_words,
     normalise_email,
     search_key,
@@ -63,7 +64,18 @@ class TeacherMatchRow:
 
 
 def display_name(user: CleverUser) -> str:
-    return user.name.full or "(no name in Clever)"
+    """The legal name, and beside it (v3.1) the name the person goes by."""
+    legal = user.name.full or "(no name in Clever)"
+    preferred = user.preferred_name
+    return f"{legal} (goes by {preferred.full})" if preferred is not None else legal
+
+
+def user_name_forms(user: CleverUser) -> list[tuple[str | None, str | None]]:
+    """The Clever person's legal name and, when Clever gives one, preferred name."""
+    preferred = user.preferred_name
+    if preferred is None:
+        return [(user.name.first, user.name.last)]
+    return name_forms(user.name.first, user.name.last, preferred.first, preferred.last)
 
 
 class NameIndex:
@@ -76,13 +88,16 @@ class NameIndex:
 
     def __init__(self, clever_teachers: Sequence[CleverUser], cutoff: int = 50) -> None:
         self.cutoff = cutoff
-        self.ids = [user.id for user in clever_teachers]
-        self.texts = [" ".join(name_words(u.name.first, u.name.last)) for u in clever_teachers]
-        self.by_last: dict[str, list[CleverUser]] = {}
+        self.ids: list[str] = []
+        self.texts: list[str] = []
+        self.by_last: dict[str, list[tuple[CleverUser, str | None]]] = {}
         for user in clever_teachers:
-            last = fold(user.name.last or "")
-            if last:
-                self.by_last.setdefault(last, []).append(user)
+            for first, last_name in user_name_forms(user):
+                self.ids.append(user.id)
+                self.texts.append(" ".join(name_words(first, last_name)))
+                last = fold(last_name or "")
+                if last:
+                    self.by_last.setdefault(last, []).append((user, first))
 
     def scores(self, account: Teacher) -> dict[str, int]:
         """Clever id -> name score, for every Clever teacher scoring at least ``cutoff``."""
@@ -90,24 +105,33 @@ class NameIndex:
         if not ours:
             return {}
         found = process.extract(ours, self.texts, scorer=fuzz.token_set_ratio, score_cutoff=self.cutoff, limit=None)
-        result = {self.ids[index]: int(score) for _, score, index in found if self.texts[index]}
+        result: dict[str, int] = {}
+        for _, score, index in found:
+            if self.texts[index]:
+                clever_id = self.ids[index]
+                result[clever_id] = max(result.get(clever_id, 0), int(score))
         our_firsts = first_name_variants(account.first_name)
-        for user in self.by_last.get(fold(account.last_name), []):
-            if our_firsts & first_name_variants(user.name.first):
+        for user, first in self.by_last.get(fold(account.last_name), []):
+            if our_firsts & first_name_variants(first):
                 result[user.id] = max(result.get(user.id, 0), 92)
         return result
 
 
 def name_score(account: Teacher, user: CleverUser) -> int:
-    """0-100 likeness of two names, forgiving accents, order, middle names and nicknames."""
-    theirs = name_words(user.name.first, user.name.last)
+    """0-100 likeness of two names, forgiving accents, order, middle names and nicknames;
+    the Clever person's preferred name (v3.1) counts as much as the legal one."""
+    return max(_form_score(account, first, last) for first, last in user_name_forms(user))
+
+
+def _form_score(account: Teacher, first: str | None, last: str | None) -> int:
+    theirs = name_words(first, last)
     ours = name_words(account.first_name, account.last_name)
     if not theirs or not ours:
         return 0
     base = fuzz.token_set_ratio(" ".join(ours), " ".join(theirs))
     our_firsts = first_name_variants(account.first_name)
-    their_firsts = first_name_variants(user.name.first)
-    same_last = fold(account.last_name) == fold(user.name.last or "") != ""
+    their_firsts = first_name_variants(first)
+    same_last = fold(account.last_name) == fold(last or "") != ""
     if same_last and our_firsts & their_firsts:
         return max(int(base), 92)
     return int(base)
@@ -233,7 +257,11 @@ def search_options(clever_teachers: Sequence[CleverUser]) -> list[SearchOption]:
         email = user.email or "no email"
         sis = user.roles.teacher.sis_id if user.roles.teacher else None
         label = f"{display_name(user)} · {email}"
-        options.append(SearchOption(user.id, label, search_key(user.name.first, user.name.last, user.email, sis)))
+        preferred = user.preferred_name
+        also = (preferred.first, preferred.last) if preferred is not None else (None, None)
+        options.append(
+            SearchOption(user.id, label, search_key(user.name.first, user.name.last, *also, user.email, sis))
+        )
     options.sort(key=lambda option: option.key)
     return options
 

@@ -15,6 +15,9 @@ Where Clever is vague, the sandbox chooses:
   to resync from the Data API. ``ending_before=last`` ends at the newest event.
 - ``/events?school=<id>`` keeps events whose record names that school (a user's role
   ``school``/``schools``, a section's ``school``, or the school itself).
+- Both ``/v3.0`` and ``/v3.1`` are served from the same data; v3.1 students also carry
+  ``preferred_name`` (``SandboxDistrict.preferred_names``) and the sensitive fields v3.1
+  adds (disability, gifted, 504, FRL, home language), which a client is expected to drop.
 - ``GET /oauth/tokens?owner_type=district[&district=ID]`` on the origin (outside the version
   path) answers the district's current token for the district's own app credentials (HTTP
   Basic ``client_id:client_secret``), 401 for any other; ``Faults.rotate_token_after`` rotates it.
@@ -53,6 +56,8 @@ SCHOOL_USER_ROLES = ("teacher", "student", "staff")
 USER_ROLES = ("contact", "district_admin", "staff", "student", "teacher")
 SECTION_USER_ROLES = ("student", "teacher")
 _PAGING = ("limit", "starting_after", "ending_before")
+VERSIONS = ("/v3.0", "/v3.1")
+"""The Data API versions served side by side; ``next`` links keep the version asked for."""
 OAUTH_TOKENS = "/oauth/tokens"
 """Clever's district-token list, served on the origin beside the versioned Data API."""
 TOKEN_SCOPES = ("read:district_admins", "read:school_admins", "read:sis", "read:user_id")
@@ -100,6 +105,23 @@ def _record_schools(record: Record) -> set[str]:
     return set()
 
 
+def v31_student_fields(user: Record, preferred: Record | None) -> Record:
+    """What v3.1 adds to a student role (v3.1.yml ``Student``), derived from the user id so
+    every request sees the same: ``preferred_name`` and the sensitive programme fields."""
+    digest = hashlib.sha256(user["id"].encode()).digest()
+    yes_no = ("N", "N", "N", "Y")
+    return {
+        "preferred_name": preferred or {"first": None, "middle": None, "last": None},
+        "disability": {"disability_status": yes_no[digest[0] % 4], "disability_code": None, "disability_type": None},
+        "gifted_status": yes_no[digest[1] % 4],
+        "section_504_status": yes_no[digest[2] % 4],
+        "frl_status": ("Free", "Reduced", "Paid", "")[digest[3] % 4],
+        "home_language": ("Hmong", "Swedish", "por", None)[digest[4] % 4],
+        "home_language_code": ("hmn", "swe", "por", None)[digest[4] % 4],
+        "iep_status": "",
+    }
+
+
 class _SandboxTransport(httpx.MockTransport):
     """``MockTransport`` whose synchronous side sleeps instead of awaiting the latency."""
 
@@ -126,7 +148,8 @@ class SandboxAPI:
         self._lock = threading.RLock()
         self._version = -1
         self._lists: dict[tuple[Any, ...], list[str]] = {}
-        self._encoded: dict[str, bytes] = {}
+        self._encoded: dict[tuple[bool, str], bytes] = {}
+        self._v31 = False
         self._window = (0, 0)
 
     async def handle(self, request: httpx.Request) -> httpx.Response:
@@ -241,13 +264,16 @@ class SandboxAPI:
         return self._lists[key]
 
     def _route(self, request: httpx.Request, path: str) -> Record | bytes:
-        if self.base_path and not (path == self.base_path or path.startswith(self.base_path + "/")):
+        prefixes = VERSIONS if self.base_path in VERSIONS else (self.base_path,)
+        prefix = next((p for p in prefixes if not p or path == p or path.startswith(p + "/")), None)
+        if prefix is None:
             raise _Reply(404, NOT_FOUND)
+        self._v31 = prefix == "/v3.1"
         if self._version != self.district.version:
             self._lists.clear()
             self._encoded.clear()
             self._version = self.district.version
-        parts = [part for part in path[len(self.base_path) :].split("/") if part]
+        parts = [part for part in path[len(prefix) :].split("/") if part]
         if not parts:
             raise _Reply(404, NOT_FOUND)
         d = self.district
@@ -384,7 +410,18 @@ class SandboxAPI:
         return self._page(request, ids, events.__getitem__)
 
     def _single(self, request: httpx.Request, record: Record) -> Record:
-        return {"data": record, "links": [{"rel": "self", "uri": self._self_uri(request)}]}
+        return {"data": self._shaped(record), "links": [{"rel": "self", "uri": self._self_uri(request)}]}
+
+    def _shaped(self, record: Record) -> Record:
+        """The record as the version asked for has it: v3.1 students carry ``preferred_name``
+        and the sensitive fields v3.1 adds (which a client must drop)."""
+        if not self._v31:
+            return record
+        student = (record.get("roles") or {}).get("student") if isinstance(record.get("roles"), dict) else None
+        if not student:
+            return record
+        extra = v31_student_fields(record, self.district.preferred_names.get(record["id"]))
+        return {**record, "roles": {**record["roles"], "student": {**student, **extra}}}
 
     @staticmethod
     def _self_uri(request: httpx.Request) -> str:
@@ -432,8 +469,8 @@ class SandboxAPI:
                 links.append(link("next", "starting_after", page[-1]))
             if after is not None and page:
                 links.append(link("prev", "ending_before", page[0]))
-        encoded = self._encoded
+        encoded, v31 = self._encoded, self._v31
         for key in page:
-            if key not in encoded:
-                encoded[key] = b'{"data":' + _encode(fetch(key)) + b"}"
-        return b'{"data":[' + b",".join(encoded[key] for key in page) + b'],"links":' + _encode(links) + b"}"
+            if (v31, key) not in encoded:
+                encoded[v31, key] = b'{"data":' + _encode(self._shaped(fetch(key))) + b"}"
+        return b'{"data":[' + b",".join(encoded[v31, key] for key in page) + b'],"links":' + _encode(links) + b"}"

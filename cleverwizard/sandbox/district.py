@@ -74,6 +74,8 @@ class SandboxDistrict:
     client_secret: str = ""
     rotations: int = 0
     """How many times the district token was rotated (``rotate_token``)."""
+    preferred_names: dict[str, Record] = field(default_factory=dict)
+    """User id -> v3.1 ``preferred_name`` (``{first, middle, last}``), served on ``/v3.1`` only."""
     expired_before: str | None = None
     version: int = 0
     clock: int = GENERATION_START

@@ -534,4 +534,16 @@ def build(seed: int, schools: int, teachers: int, students: int) -> SandboxDistr
     """Generate the district; see the module docstring for where each quirk sits."""
     if min(schools, teachers, students) < 0:
         raise ValueError("schools, teachers and students must not be negative")
-    return _Builder(seed, schools, teachers, students).build()
+    district = _Builder(seed, schools, teachers, students).build()
+    _prefer_nicknames(district)
+    return district
+
+
+def _prefer_nicknames(district: SandboxDistrict) -> None:
+    """Every third student with a common long first name goes by its short form (v3.1's
+    ``preferred_name``); chosen by id so adding people never reshuffles it."""
+    for user in district.users.values():
+        first = (user.get("name") or {}).get("first")
+        if user["roles"].get("student") and first in NICKNAMES:
+            if hashlib.sha256(user["id"].encode()).digest()[0] % 3 == 0:
+                district.preferred_names[user["id"]] = {"first": NICKNAMES[first], "middle": None, "last": None}
