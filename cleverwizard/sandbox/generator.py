@@ -544,6 +544,6 @@ def _prefer_nicknames(district: SandboxDistrict) -> None:
     ``preferred_name``); chosen by id so adding people never reshuffles it."""
     for user in district.users.values():
         first = (user.get("name") or {}).get("first")
-        if user["roles"].get("student") and first in NICKNAMES:
-            if hashlib.sha256(user["id"].encode()).digest()[0] % 3 == 0:
-                district.preferred_names[user["id"]] = {"first": NICKNAMES[first], "middle": None, "last": None}
+        chosen = hashlib.sha256(user["id"].encode()).digest()[0] % 3 == 0
+        if user["roles"].get("student") and first in NICKNAMES and chosen:
+            district.preferred_names[user["id"]] = {"first": NICKNAMES[first], "middle": None, "last": None}
