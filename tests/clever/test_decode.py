@@ -66,7 +66,15 @@ def test_nothing_the_platform_does_not_use_is_kept() -> None:
         "name": {"first": "Bart", "last": "Simpson"},
         "roles": {
             "teacher": None,
-            "student": {"school": "s1", "schools": ["s1"], "sis_id": "S-1", "grade": "4"},
+            # legacy_id: an account linked by a v1/v2 id follows it; preferred_name: v3.1 (issue 9)
+            "student": {
+                "school": "s1",
+                "schools": ["s1"],
+                "sis_id": "S-1",
+                "legacy_id": "legacy-u1",
+                "preferred_name": None,
+                "grade": "4",
+            },
         },
     }
     assert "1001" not in repr(user) and "4/1/2014" not in repr(user)  # student number, birth date
