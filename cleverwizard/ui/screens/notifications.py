@@ -41,6 +41,13 @@ class NotificationsScreen(Screen[None]):
             for step in STEPS
         ),
         Binding("h", "open('history')", "History", tooltip="Imports, syncs and undo", id="open-history"),
+        Binding(
+            "a",
+            "records",
+            "Add people",
+            tooltip="Teachers, students, courses from a file or by hand",
+            id="open-records",
+        ),
         Binding("up,k", "app.focus_previous", "Previous step", show=False),
         Binding("down,j", "app.focus_next", "Next step", show=False),
     ]
@@ -70,6 +77,9 @@ class NotificationsScreen(Screen[None]):
             with Horizontal(id="home-links"):
                 yield Static("", id="last-sync")
                 yield Button("History", id="go-history", compact=True, tooltip="Imports, syncs and undo (h)")
+                yield Button(
+                    "Add people", id="go-records", compact=True, tooltip="From a file or by hand, no Clever needed (a)"
+                )
         yield Footer(compact=True)
 
     def on_screen_resume(self) -> None:
@@ -172,6 +182,14 @@ class NotificationsScreen(Screen[None]):
 
     def action_open(self, key: Destination) -> None:
         self.wizard.open_step(key)
+
+    @on(Button.Pressed, "#go-records")
+    def action_records(self) -> None:
+        """The platform's own people and courses: reachable before Clever, for a school not on it."""
+        from cleverwizard.ui.screens.platform_records import PlatformRecordsScreen
+
+        if self.wizard.sync is not None:
+            self.app.push_screen(PlatformRecordsScreen())
 
     @on(Button.Pressed, "#go-history")
     def _history_pressed(self) -> None:

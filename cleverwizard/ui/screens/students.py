@@ -25,6 +25,7 @@ from cleverwizard.store.models import Run
 from cleverwizard.ui.literal import literal_cell, literal_lines
 from cleverwizard.ui.screens.base import EXPECTED_ERRORS, explain
 from cleverwizard.ui.screens.import_step import ImportStepScreen, IntroTable
+from cleverwizard.ui.screens.platform_records import RecordActions
 from cleverwizard.ui.widgets.grade_preview import NO_EMAIL_NOTE, GradeGroup, GradePreview, group_rows, student_rows
 from cleverwizard.ui.widgets.step_item import when_text
 
@@ -47,7 +48,7 @@ class StudentsFetch(NamedTuple):
     groups: list[GradeGroup]
 
 
-class StudentsScreen(ImportStepScreen[StudentsFetch, Plan]):
+class StudentsScreen(RecordActions, ImportStepScreen[StudentsFetch, Plan]):
     """Import Students: link and create the school's students, grade by grade."""
 
     KIND = "students"
@@ -66,7 +67,21 @@ class StudentsScreen(ImportStepScreen[StudentsFetch, Plan]):
         ),
         Binding("i", "apply", "Import", tooltip="Link and create accounts as the summary says", id="import-students"),
         Binding("v", "view_imported", "View Imported Students", id="students-view"),
+        Binding(
+            "m",
+            "records('fill_student_emails')",
+            "Fill missing emails",
+            tooltip="From a pattern or a file",
+            id="students-fill",
+        ),
+        Binding(
+            "n", "records('add_student')", "Add a student", tooltip="Add one student by hand", id="students-add-one"
+        ),
     ]
+    RECORD_BUTTONS: ClassVar[dict[str, str]] = {
+        "fill_student_emails": "Fill missing emails",
+        "add_student": "Add a student",
+    }
 
     def __init__(self) -> None:
         super().__init__()

@@ -25,6 +25,7 @@ from cleverwizard.rules.teachers import TeacherMatchRow
 from cleverwizard.store.models import Run
 from cleverwizard.ui.literal import literal_cell
 from cleverwizard.ui.screens.import_step import ImportStepScreen, IntroTable
+from cleverwizard.ui.screens.platform_records import RecordActions
 from cleverwizard.ui.widgets.match_select import MatchBook, MatchSelect
 from cleverwizard.ui.widgets.teacher_plan import SIS_FIX, TeacherPlanLists
 from cleverwizard.ui.widgets.teacher_row import TeacherRow
@@ -38,7 +39,7 @@ class TeachersFetch(NamedTuple):
     book: MatchBook
 
 
-class TeachersScreen(ImportStepScreen[TeachersFetch, Plan]):
+class TeachersScreen(RecordActions, ImportStepScreen[TeachersFetch, Plan]):
     """Import Teachers: match the platform's teachers to Clever's, then link and create."""
 
     KIND = "teachers"
@@ -56,7 +57,18 @@ class TeachersScreen(ImportStepScreen[TeachersFetch, Plan]):
         ),
         Binding("i", "apply", "Import", tooltip="Link and create accounts as the summary says", id="teachers-apply"),
         Binding("v", "view_imported", "View Imported Teachers", id="teachers-view"),
+        Binding(
+            "a",
+            "records('add_teachers_file')",
+            "Add from a file",
+            tooltip="Add the platform's existing teachers from a file",
+            id="teachers-add-file",
+        ),
+        Binding(
+            "n", "records('add_teacher')", "Add a teacher", tooltip="Add one teacher by hand", id="teachers-add-one"
+        ),
     ]
+    RECORD_BUTTONS: ClassVar[dict[str, str]] = {"add_teachers_file": "Add from a file", "add_teacher": "Add a teacher"}
 
     def __init__(self) -> None:
         super().__init__()
