@@ -47,6 +47,7 @@ class NotificationsScreen(Screen[None]):
             "Add people",
             tooltip="Teachers, students, courses from a file or by hand",
             id="open-records",
+            show=False,  # the Add people button says so; at 80 columns the footer keeps Quit and Help
         ),
         Binding("up,k", "app.focus_previous", "Previous step", show=False),
         Binding("down,j", "app.focus_next", "Next step", show=False),

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
@@ -51,6 +51,7 @@ class PlatformRecordsScreen(WizardScreen):
     """Add people and courses without Clever: from a file (a Google Workspace export) or by hand."""
 
     DEFAULT_CSS = """
+    #records-actions { height: 1fr; }
     #records-actions Button { width: 40; margin-bottom: 1; }
     """
 
@@ -67,10 +68,10 @@ class PlatformRecordsScreen(WizardScreen):
                 "here are the ones Select a Match links when you import teachers from Clever.",
                 classes="intro",
             )
-            with Vertical(id="records-actions"):
+            with VerticalScroll(id="records-actions"):
                 for action, label in ACTIONS:
-                    yield Button(label, id=f"records-{action.replace('_', '-')}", name=action)
-                yield Button("Back to Notifications", classes="back-button")
+                    yield Button(label, id=f"records-{action.replace('_', '-')}", name=action, compact=True)
+                yield Button("Back to Notifications", classes="back-button", compact=True)
         yield Footer()
 
     @on(Button.Pressed, "#records-actions Button")
@@ -90,15 +91,20 @@ class RecordActions:
     def on_mount(self) -> None:
         screen: Any = self
         buttons = [
-            Button(label, id=f"step-{action.replace('_', '-')}", name=action, classes="records-action")
+            Button(label, id=f"step-{action.replace('_', '-')}", name=action, classes="records-action", compact=True)
             for action, label in self.RECORD_BUTTONS.items()
         ]
-        screen.query_one(f"#{screen.KIND}-actions").mount_all(buttons, before="#fetch-button")
+        for button in buttons[:-1]:
+            button.styles.margin = (0, 2, 0, 0)
+        row = Horizontal(*buttons, id=f"{screen.KIND}-records", classes="records-row")
+        row.styles.height = "auto"  # inline: Textual reads DEFAULT_CSS from its own classes only
+        row.styles.margin = (1, 0, 0, 0)
+        screen.query_one(f"#{screen.KIND}-actions").parent.mount(row, before=f"#{screen.KIND}-actions")
 
     def watch_stage(self, stage: str) -> None:
         super().watch_stage(stage)  # type: ignore[misc]
-        for button in self.query(".records-action"):  # type: ignore[attr-defined]
-            button.display = stage in ("intro", "done")
+        for row in self.query(".records-row"):  # type: ignore[attr-defined]
+            row.display = stage in ("intro", "done")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "records":

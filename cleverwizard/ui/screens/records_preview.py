@@ -84,7 +84,8 @@ class PreviewAndApplyScreen(WizardScreen, Generic[PlanT]):
     APPLY_LABEL: ClassVar[str]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "preview", "Preview", tooltip="Read the file (or pattern) and show what it would do"),
-        Binding("ctrl+s", "apply", "Apply", tooltip="Save what the preview shows, as one run in History"),
+        Binding("ctrl+s", "apply", "Save", tooltip="Save what the preview shows, as one run in History"),
+        Binding("escape", "back", "Back", tooltip="Back to where you came from; nothing unsaved is kept"),
     ]
     DEFAULT_CSS = """
     PreviewAndApplyScreen #records-preview { height: 1fr; border: round $primary-muted; padding: 0 1; }
