@@ -111,6 +111,8 @@ class SyncReport:
             out.append(kind_line(plan, self.mode))
             if self.dry_run:
                 out += [f"  {change.describe()}" for change in plan.changes]
+            elif isinstance(plan, Plan):  # a relink is always reported: the account changed Clever id
+                out += [f"  {change.describe()}" for change in plan.of("relink")]
         out += [kept.describe() for kept in self.kept_edits]
         out += [problem_line(problem) for problem in self.problems]
         if self.findings and self.forced:

@@ -61,6 +61,7 @@ from cleverwizard.daily.sections import (
 from cleverwizard.people.apply import people_step
 from cleverwizard.people.build import PlatformView, archive_changes, plan_students, plan_teachers
 from cleverwizard.people.plan import Plan
+from cleverwizard.people.relink import relinked_ids
 from cleverwizard.rules.teachers import suggest_teacher_matches
 from cleverwizard.runs.steps import StalePlan, Step, apply_steps
 from cleverwizard.store import RosterStore, StoreError, StoreTransaction
@@ -192,10 +193,10 @@ def _plan_changes(view: PlatformView, changes: UserChanges, kind: PersonKind, sc
             return target is None or target in ids
 
         rows = suggest_teacher_matches([t for t in view.teachers if open_to(t)], present, view.decisions)
-        plan = plan_teachers(view, present, school_id, rows=rows, other_clever_emails=others)
+        plan = plan_teachers(view, present, school_id, rows=rows, other_clever_emails=others, gone=changes.gone[kind])
     else:
-        plan = plan_students(view, present, school_id, other_clever_emails=others)
-    plan.changes += archive_changes(kind, accounts, changes.gone[kind])
+        plan = plan_students(view, present, school_id, other_clever_emails=others, gone=changes.gone[kind])
+    plan.changes += archive_changes(kind, accounts, changes.gone[kind] - relinked_ids(plan))
     plan.problems += [p for p in changes.problems if p.kind == kind]
     return plan
 

@@ -14,6 +14,7 @@ from typing import Any
 from cleverwizard.bulk import paused_gc
 from cleverwizard.clever.decode import CleverUser
 from cleverwizard.people.plan import FieldChange, KeptEdit, Plan, PlannedChange
+from cleverwizard.people.relink import find_relinks
 from cleverwizard.rules.emails import EmailBook, clever_problems
 from cleverwizard.rules.names import normalise_email
 from cleverwizard.rules.teachers import TeacherMatchRow, display_name, suggest_teacher_matches
@@ -72,6 +73,7 @@ def plan_teachers(
     rows: Sequence[TeacherMatchRow] | None = None,
     archive_missing: bool = False,
     other_clever_emails: Sequence[str | None] = (),
+    gone: set[str] | None = None,
 ) -> Plan:
     """Plan a teacher import.
 
@@ -88,7 +90,9 @@ def plan_teachers(
             pick = row.suggestion
             if row.decided and row.suggested:
                 pairs[row.suggested] = row.account.id
-            elif pick is not None and pick.confident:
+            elif pick is not None and pick.confident and row.account.clever_id in (None, pick.clever_id):
+                # an account already linked to another Clever id is left to ``find_relinks``:
+                # only the same SIS id moves it to a new id; an email alone is flagged
                 pairs[pick.clever_id] = row.account.id
                 if pick.reason != "saved match":
                     decisions.append(_decision(row.account.id, pick.clever_id, pick.reason))
@@ -109,7 +113,7 @@ def plan_teachers(
             chosen_elsewhere = choices is not None and account.id in choices
             if not chosen_elsewhere:
                 pairs.setdefault(account.clever_id, account.id)
-    plan = _plan("teacher", view, clever, school_id, pairs, archive_missing, other_clever_emails)
+    plan = _plan("teacher", view, clever, school_id, pairs, archive_missing, other_clever_emails, gone)
     plan.decisions = decisions
     return plan
 
@@ -121,6 +125,7 @@ def plan_students(
     *,
     archive_missing: bool = False,
     other_clever_emails: Sequence[str | None] = (),
+    gone: set[str] | None = None,
 ) -> Plan:
     """Plan a student import: link by saved Clever id, then unique exact email or SIS id."""
     pairs: dict[str, int] = {}
@@ -140,7 +145,7 @@ def plan_students(
         if match is not None and match not in used:
             pairs[user.id] = match
             used.add(match)
-    return _plan("student", view, clever, school_id, pairs, archive_missing, other_clever_emails)
+    return _plan("student", view, clever, school_id, pairs, archive_missing, other_clever_emails, gone)
 
 
 def _unique_index(items: Any) -> dict[str, int]:
@@ -195,13 +200,27 @@ def _plan(
     pairs: Mapping[str, int],
     archive_missing: bool,
     other_clever_emails: Sequence[str | None] = (),
+    gone: set[str] | None = None,
 ) -> Plan:
     """``other_clever_emails`` are the emails Clever gives the school's people who are not in
     ``clever`` (a daily sync plans only the changed ones), so an email two people share is
-    still seen as shared and given to neither."""
+    still seen as shared and given to neither.
+
+    ``gone`` are the Clever ids this run saw disappear (a daily sync's deletes); a full run
+    (``archive_missing``) works them out. An account whose id is gone follows a new id of
+    the same SIS id (``people.relink``) instead of being archived while a twin is created.
+    """
     plan = Plan(kind=kind, school_id=school_id, base_revision=view.revision)
     plan.clever_total = len(clever)
     accounts = {a.id: a for a in view.accounts(kind)}
+    if gone is None:
+        listed = {user.id for user in clever}
+        gone = {a.clever_id for a in accounts.values() if a.clever_id and a.clever_id not in listed}
+        gone = gone if archive_missing else set()
+    relinks = find_relinks(kind, list(accounts.values()), clever, pairs, gone)
+    if relinks.accounts:
+        pairs = {**pairs, **{clever_id: found[0] for clever_id, found in relinks.accounts.items()}}
+    plan.problems.extend(relinks.problems)
     book = EmailBook.build(view.teachers, view.students, clever)
     book.clever_counts.update(email for raw in other_clever_emails if (email := normalise_email(raw)))
     seen: set[str] = set()
@@ -235,7 +254,13 @@ def _plan(
         values["clever_id"] = user.id
         plan.problems.extend(clever_problems(kind, user, book, has_login_email=values["email"] is not None))
         diffs = _diffs(account, values)
-        if account.status == "archived":
+        relinked = relinks.accounts.get(user.id)
+        if relinked is not None:
+            action = "relink"
+            if account.status == "archived":
+                values["status"] = "active"
+                diffs.append(FieldChange(field="status", old="archived", new="active"))
+        elif account.status == "archived":
             action = "restore"
             values["status"] = "active"
             diffs.append(FieldChange(field="status", old="archived", new="active"))
@@ -247,6 +272,8 @@ def _plan(
             plan.unchanged += 1
             continue
         reason = "same account" if not first_link else ""
+        if relinked is not None:
+            reason = f"{relinked[1]}; was {account.clever_id}"
         plan.changes.append(
             _change(
                 action=action,
@@ -260,8 +287,9 @@ def _plan(
             )
         )
     if archive_missing:
-        gone = {a.clever_id for a in accounts.values() if a.clever_id and a.clever_id not in seen}
-        plan.changes += archive_changes(kind, list(accounts.values()), gone)
+        followed = {pairs[user.id] for user in clever if user.id in pairs}  # matched this run: kept
+        missing = {a.clever_id for a in accounts.values() if a.clever_id and a.clever_id not in seen}
+        plan.changes += archive_changes(kind, [a for a in accounts.values() if a.id not in followed], missing)
     for account in accounts.values():
         if account.clever_id and pairs.get(account.clever_id) != account.id and account.clever_id in seen:
             plan.changes.append(

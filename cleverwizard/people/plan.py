@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, SkipValidation
 from cleverwizard.store.models import MatchDecision, PersonKind, Problem, RunCounts
 from cleverwizard.text import one_line
 
-ChangeAction = Literal["create", "link", "update", "archive", "restore", "unlink"]
+ChangeAction = Literal["create", "link", "update", "archive", "restore", "unlink", "relink"]
 
 ACTION_WORDS: dict[ChangeAction, str] = {
     "create": "new account",
@@ -24,6 +24,7 @@ ACTION_WORDS: dict[ChangeAction, str] = {
     "archive": "archive (gone from Clever)",
     "restore": "restore (back in Clever)",
     "unlink": "unlink from Clever",
+    "relink": "follow the new Clever id",
 }
 
 
@@ -95,7 +96,7 @@ class Plan(BaseModel):
         tally = Counter(change.action for change in self.changes)  # one pass, not one per action
         return RunCounts(
             created=tally["create"],
-            linked=tally["link"],
+            linked=tally["link"] + tally["relink"],
             updated=tally["update"] + tally["unlink"],
             archived=tally["archive"],
             restored=tally["restore"],
@@ -110,7 +111,10 @@ class Plan(BaseModel):
     def summary(self) -> str:
         """The sentence an administrator reads before pressing Import."""
         c = self.counts
-        lead = [f"{c.linked} linked to Clever", f"{c.created} new accounts"]
+        relinked = len(self.of("relink"))
+        lead = [f"{c.linked - relinked} linked to Clever", f"{c.created} new accounts"]
+        if relinked:
+            lead.append(f"{relinked} following a new Clever id")
         flagged = f" {c.flagged} flagged to fix in the SIS." if c.flagged else ""
         return tally_sentence(f"{self.clever_total} {self.kind}s in Clever", lead, c, flagged)
 
