@@ -6,8 +6,10 @@ text an administrator sees in a terminal and in the wizard always agree.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Literal
+from weakref import WeakKeyDictionary
 
 from cleverwizard.service.steps import StepKey, missing, step
 from cleverwizard.store import RosterStore
@@ -93,7 +95,26 @@ def _people(store: RosterStore, table: str) -> _People:
 _PEOPLE_FIELDS = ("status", "clever_id", "email")
 
 
+_BUILT: WeakKeyDictionary[RosterStore, tuple[object, Checklist]] = WeakKeyDictionary()
+"""The last checklist built per store, with the store state it describes."""
+
+
 def build_checklist(store: RosterStore) -> Checklist:
+    """Say, for each step, its state and what to do next.
+
+    Built once per change of the store (``RosterStore.saved_state``), not once per look:
+    the wizard asks every time Notifications comes back and before opening a step, and a
+    20,000-student roster takes a while to count. Each caller gets its own copy.
+    """
+    state = store.saved_state
+    cached = _BUILT.get(store)
+    if cached is None or cached[0] != state:
+        cached = (state, _build_checklist(store))
+        _BUILT[store] = cached
+    return copy.deepcopy(cached[1])
+
+
+def _build_checklist(store: RosterStore) -> Checklist:
     """Read the store once and say, for each step, its state and what to do next."""
     site = store.site()
     meta = store.meta()

@@ -164,6 +164,13 @@ class RosterStore:
         """The revision of the last committed state; every transaction adds one."""
         return int(self._committed()[META][SINGLE_DOC_ID].get("revision", 0))
 
+    @property
+    def saved_state(self) -> tuple[int, tuple[int, int, int] | None]:
+        """What this store's reads reflect: the revision and the file (inode, size, mtime)
+        it was read from or written to. Equal states mean equal reads, so a summary of the
+        whole roster (the checklist) can be kept until the state changes."""
+        return self.revision, self._loaded_from
+
     def meta(self) -> Meta:
         return to_model(Meta, self._committed()[META][SINGLE_DOC_ID], self.path, META)
 

@@ -13,6 +13,7 @@ failure pane, the summary and applying; a step screen fills in the small hooks b
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Sequence
 from typing import ClassVar, Generic, Literal, NamedTuple, Protocol, TypeVar
 
@@ -37,6 +38,7 @@ from cleverwizard.ui.widgets.progress import FetchProgress
 
 Stage = Literal["intro", "fetching", "failed", "preview", "done"]
 FETCH_GROUP = "import-fetch"
+APPLY_GROUP = "import-apply"
 
 
 class Summarised(Protocol):
@@ -126,6 +128,8 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
         super().__init__(id=f"{self.KIND}-screen")
         self.plan: PlanT | None = None
         """The plan for the current choices; ``None`` while it cannot be made."""
+        self.saving = False
+        """An import is being saved (in a thread); *Import* does nothing until it ends."""
 
     @property
     def title_word(self) -> str:
@@ -394,22 +398,36 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
     # -- importing --------------------------------------------------------------------
 
     def action_apply(self) -> None:
-        if not self.can_apply() or self.plan is None:
+        if not self.can_apply() or self.plan is None or self.saving:
             return
+        self.saving = True
+        self.query_one("#apply-button", Button).disabled = True
+        self.apply_step(self.plan)
+
+    @work(group=APPLY_GROUP, exit_on_error=False, description="Save the import")
+    async def apply_step(self, plan: PlanT) -> None:
+        """Save in a thread: writing a school's worth of records must not freeze the screen."""
         try:
-            run = self.apply_plan(self.plan)
+            run = await asyncio.to_thread(self.apply_plan, plan)
         except StalePlan as error:
             self.notify(str(error), title="Preview out of date", severity="warning", timeout=10)
             self.call_later(self._replan, str(error))
             return
         except self.APPLY_BLOCKERS as error:
             self._summary_error(str(error))
+            self._apply_button_back()
             return
         except EXPECTED_ERRORS as error:
             self._summary_error(explain(error))
             self.notify(explain(error), title="Import failed", severity="error", timeout=10)
+            self._apply_button_back()
             return
+        finally:
+            self.saving = False
         self._imported(run)
+
+    def _apply_button_back(self) -> None:
+        self.query_one("#apply-button", Button).disabled = not self.can_apply()
 
     async def _replan(self, reason: str) -> None:
         """The store changed under the preview: re-read it, keep the choices, re-plan."""

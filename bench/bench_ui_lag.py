@@ -1,0 +1,170 @@
+"""Benchmark: how long the wizard's event loop is blocked at 20,000 students and 30 runs.
+
+Run by hand (not a test):
+
+    .venv/bin/python bench/bench_ui_lag.py [--students 20000] [--runs 30]
+
+A one-school sandbox district is served over loopback HTTP from a thread of this process.
+A data folder is connected, given the demo's hand-made platform teachers, its students
+imported and ``--runs`` runs in its history in all (quiet ones, each flagging what the
+import flagged), untimed. Then the real wizard runs headless (Textual's pilot) while a
+**lag probe** on its event loop sleeps 10 ms at a time and records how late it wakes:
+that lateness is exactly how long the loop was blocked (no key, no redraw meanwhile).
+
+The walk: Notifications shown; Students opened, imported from Clever (fetch, plan,
+preview) and saved; back to Notifications; Teachers opened and fetched; one *Select a
+Match* choice (re-plan); back to Notifications. Per phase it prints the worst and the
+total lateness. Target: no single stall over 100 ms. The probe's own floor (the worst
+lateness on an idle loop) is printed first, from the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from cleverwizard.config import resolve, save_settings, save_token
+from cleverwizard.sandbox import SandboxAPI, SandboxDistrict, demo_platform_teachers, serve
+from cleverwizard.service.roster_sync import RosterSync
+from cleverwizard.store import RosterStore, Run, Teacher, now_iso
+from cleverwizard.ui.screens.notifications import NotificationsScreen
+from cleverwizard.wiring import build_app
+
+
+class LagProbe:
+    """Sleeps ``tick`` seconds at a time on the loop and records how late each wake-up is."""
+
+    def __init__(self, tick: float = 0.01) -> None:
+        self.tick = tick
+        self.phase = "idle"
+        self.late: dict[str, list[float]] = defaultdict(list)
+        self._task: asyncio.Task[None] | None = None
+
+    async def _run(self) -> None:
+        while True:
+            started = time.perf_counter()
+            await asyncio.sleep(self.tick)
+            self.late[self.phase].append(time.perf_counter() - started - self.tick)
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+
+def prepare(folder: Path, url: str, district: SandboxDistrict, school: str, runs: int) -> None:
+    save_settings(folder, clever_url=url)
+    save_token(folder, district.token)
+    with RosterStore.open(folder) as store:
+        sync = RosterSync(resolve(folder), store, started_by="bench")
+        asyncio.run(sync.connect(district.district_id))
+        asyncio.run(sync.select_school(school))
+        stamp = now_iso()
+        with store.transaction() as tx:
+            tx.put_teachers(
+                [
+                    Teacher(id=tx.next_account_id(), source="manual", created_at=stamp, updated_at=stamp, **person)
+                    for person in demo_platform_teachers(district, school)
+                ]
+            )
+        imported = sync.apply(sync.plan("student", asyncio.run(sync.fetch("student"))))
+        for _ in range(runs - 2):
+            with store.transaction() as tx:
+                tx.add_run(Run(id=tx.next_run_id(), kind="sync", started_by="schedule", problems=imported.problems))
+
+
+async def wait_for(condition: Any, timeout: float = 600) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the wizard did not get there")
+        await asyncio.sleep(0.02)
+
+
+async def walk(folder: Path, probe: LagProbe) -> None:
+    app = build_app(resolve(folder))
+    async with app.run_test(size=(120, 40)) as pilot:
+        probe.start()
+        probe.phase = "idle (probe floor)"
+        await asyncio.sleep(1.0)
+
+        async def settle() -> None:
+            for _ in range(3):
+                await pilot.pause()
+                await app.workers.wait_for_complete()
+            await pilot.pause()
+
+        probe.phase = "Students: open, fetch, preview"
+        app.open_step("students")
+        await pilot.pause()
+        students = app.screen
+        await pilot.click("#fetch-button")
+        await wait_for(lambda: getattr(students, "stage", "") == "preview")
+        await settle()
+        probe.phase = "Students: import (save)"
+        await pilot.click("#apply-button")
+        await wait_for(lambda: getattr(students, "stage", "") == "done")
+        await settle()
+        probe.phase = "back to Notifications"
+        await pilot.click("#students-back")
+        await wait_for(lambda: isinstance(app.screen, NotificationsScreen))
+        await settle()
+        probe.phase = "Teachers: open, fetch, preview"
+        app.open_step("teachers")
+        await pilot.pause()
+        teachers = app.screen
+        await pilot.click("#fetch-button")
+        await wait_for(lambda: getattr(teachers, "stage", "") == "preview")
+        await settle()
+        probe.phase = "Teachers: a dropdown choice"
+        selects = list(teachers.query("MatchSelect"))
+        if selects:
+            select = selects[0]
+            select.focus()
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.press("down", "enter")
+            await settle()
+        probe.phase = "back to Notifications (again)"
+        await pilot.click("#teachers-back")
+        await wait_for(lambda: isinstance(app.screen, NotificationsScreen))
+        await settle()
+        probe.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--students", type=int, default=20000)
+    parser.add_argument("--teachers", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    district = SandboxDistrict.generate(seed=2026, schools=1, teachers=args.teachers, students=args.students)
+    school = next(iter(district.schools))
+    server, url = serve(SandboxAPI(district))
+    probe = LagProbe()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp) / "data"
+            prepare(folder, url, district, school, args.runs)
+            asyncio.run(walk(folder, probe))
+    finally:
+        server.close()
+    print(f"{args.students:,} students, {args.runs} runs; loop lateness per phase (10 ms probe)")
+    print(f"{'phase':<34} {'worst ms':>9} {'total ms':>9} {'wakes':>6}")
+    for phase, values in probe.late.items():
+        print(f"{phase:<34} {max(values) * 1e3:9.0f} {sum(values) * 1e3:9.0f} {len(values):>6}")
+
+
+if __name__ == "__main__":
+    main()
