@@ -36,6 +36,9 @@ RETENTION_DAYS = 30
 """How long Clever keeps events; a position older than this may have lost some."""
 USERS = "users"
 SECTIONS = "sections"
+TERMS = "terms"
+COURSES = "courses"
+SCHOOLS = "schools"
 KINDS: tuple[PersonKind, ...] = ("teacher", "student")
 
 EVENTS_OFF = (

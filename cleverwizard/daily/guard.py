@@ -73,7 +73,13 @@ def check_sections(plan: SectionPlan, sections: Sequence[Section]) -> list[Guard
     """The limits a section plan goes over, measured against the school's active sections
     linked to Clever before the run (``sections`` as they are now)."""
     base = sum(1 for s in sections if s.clever_id and s.status == "active" and s.school == plan.school_id)
-    return _over_limits("section", len(plan.of("archive")), len(plan.of("update")), base)
+    updates = [c for c in plan.of("update") if any(d.field not in TERM_FIELDS for d in c.diffs)]
+    return _over_limits("section", len(plan.of("archive")), len(updates), base)
+
+
+TERM_FIELDS = frozenset({"term_name", "term_start", "term_end"})
+"""A renamed or re-dated term changes every section in it: one change in Clever, not a mass
+change, so sections changed only in these fields do not count towards the guard."""
 
 
 def _over_limits(kind: str, archives: int, updates: int, base: int) -> list[GuardFinding]:

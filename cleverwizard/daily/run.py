@@ -34,11 +34,14 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from cleverwizard.clever import CleverClient, CleverUser
+from cleverwizard.clever import CleverClient, CleverUser, School
 from cleverwizard.daily.events import (
+    COURSES,
     KINDS,
     RETENTION_DAYS,
+    SCHOOLS,
     SECTIONS,
+    TERMS,
     USERS,
     EventBatch,
     EventsUnavailable,
@@ -140,7 +143,7 @@ async def read_clever(
     """Choose the mode from the saved position, then read Clever accordingly (sections too
     when ``with_sections``: their events come with the users', in the same requests)."""
     school_id = site.school_id or ""
-    record_types: Sequence[str] = (USERS, SECTIONS) if with_sections else (USERS,)
+    record_types: Sequence[str] = (USERS, SECTIONS, TERMS, COURSES, SCHOOLS) if with_sections else (USERS, SCHOOLS)
     if full:
         mode: SyncMode = "full"
         reason = "asked for with --full"
@@ -215,10 +218,29 @@ def guard_findings(view: PlatformView, plans: dict[PersonKind, Plan]) -> list[Gu
     return [finding for kind, plan in plans.items() for finding in check_plan(plan, view.accounts(kind))]
 
 
+def _school_notes(side: CleverSide, school_id: str) -> list[str]:
+    """What the school's own events say, when they say it is gone."""
+    event = side.batch.latest(SCHOOLS).get(school_id) if side.batch is not None else None
+    if event is not None and event.action == "deleted":
+        return [
+            "Clever deleted the connected school: its people are kept as they are; choose another "
+            "school (Select your School, or `cleverwizard connect ID --school SCHOOL_ID`)."
+        ]
+    return []
+
+
 def _finish(side: CleverSide, school_id: str) -> Callable[[StoreTransaction, Run], None]:
     """Inside the run's transaction: the event position moves only with its changes."""
 
+    school_event = side.batch.latest(SCHOOLS).get(school_id) if side.batch is not None else None
+
     def finish(tx: StoreTransaction, run: Run) -> None:
+        site = tx.site
+        if school_event is not None and school_event.action == "updated" and site is not None:
+            school = School.model_validate(school_event.data.object)  # a renamed school, without --full
+            tx.site = site.model_copy(
+                update={"school_name": school.name or site.school_name, "school_grades": school.grade_span}
+            )
         tx.meta.last_event_id = side.position
         tx.meta.last_sync_school = school_id
         tx.meta.last_sync_at = run.at
@@ -286,7 +308,7 @@ async def _sync(
             forced=force,
             position=side.position,
             events_read=side.events_read,
-            notes=[] if side.sections is not None else [SECTIONS_NOT_IMPORTED],
+            notes=([] if side.sections is not None else [SECTIONS_NOT_IMPORTED]) + _school_notes(side, school_id),
         )
         steps: list[Step] = [people_step(plan) for plan in plans.values()]
         if side.sections is not None:

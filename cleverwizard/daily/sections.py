@@ -26,7 +26,8 @@ to be chosen in the wizard), exactly as ``import sections`` does.
   has no name of its own or to suggest a platform course for one with no course decided
   (new here, or undecided, with a catalogue to suggest from); only then are the school's
   courses fetched. A day without section changes therefore asks Clever for nothing more.
-  Renamed terms reach the platform at the next full comparison (``sync --full``).
+  A term or course event (renamed, deleted) makes the run read the school's sections, terms
+  and courses again, so a renamed term reaches every section without ``sync --full``.
 
 **Planning inside the run.** The sections plan holds platform account ids, and accounts
 created by this run get their ids only when its people steps are written, so the plan is
@@ -46,7 +47,7 @@ from cleverwizard.clever import CleverClient, CleverNotFound, CleverUser
 from cleverwizard.clever.models import Course as CleverCourse
 from cleverwizard.clever.models import Section as CleverSection
 from cleverwizard.clever.models import Term
-from cleverwizard.daily.events import EventBatch, section_changes
+from cleverwizard.daily.events import COURSES, TERMS, EventBatch, section_changes
 from cleverwizard.daily.guard import check_sections
 from cleverwizard.daily.report import SyncReport
 from cleverwizard.people.build import PlatformView
@@ -93,6 +94,9 @@ class SectionSide:
     """Full: Clever ids of the school's teachers and students, for the flags' advice."""
     reread: set[str] = field(default_factory=set)
     """Events: section ids already read by id, so a re-planned attempt does not ask again."""
+    catalogue_changed: bool = False
+    """Events: a term or course was renamed or deleted, so the school's sections, terms and
+    courses are read again (a few pages) and every section gets its new term or course."""
 
 
 async def read_all_sections(
@@ -119,6 +123,7 @@ def sections_from_events(batch: EventBatch, school_id: str) -> SectionSide:
         sections={section.id: section for section in changes.present},
         gone=changes.gone,
         problems=changes.problems,
+        catalogue_changed=bool(batch.latest(TERMS) or batch.latest(COURSES)),
     )
 
 
@@ -127,6 +132,12 @@ async def complete_from_clever(
 ) -> None:
     """Events: read what planning still needs, in proportion to the changes (see the module)."""
     if side.full:
+        return
+    if side.catalogue_changed and side.terms is None:
+        current = await client.school_sections(school_id)
+        side.sections = {section.id: section for section in current}
+        side.terms = await client.school_terms(school_id)
+        side.courses = await client.school_courses(school_id)
         return
     wanted = affected_sections(view, plans, school_id) - side.sections.keys() - side.gone - side.reread
     if wanted:

@@ -340,6 +340,18 @@ class SandboxDistrict:
         self._emit("sections.updated", section, previous)
         return copy.deepcopy(section)
 
+    def update_record(
+        self, record_type: Literal["schools", "terms", "courses"], record_id: str, **changes: Any
+    ) -> Record:
+        """Change a school's, term's or course's fields (a rename) and log ``<type>.updated``."""
+        record = getattr(self, record_type)[record_id]
+        previous = {key: copy.deepcopy(record.get(key)) for key in changes}
+        record.update(changes)
+        self._touch()
+        record["last_modified"] = self.now()
+        self._emit(f"{record_type}.updated", record, previous)
+        return copy.deepcopy(record)
+
     def add_section(
         self,
         school_id: str,
