@@ -244,3 +244,34 @@ def test_a_failure_while_writing_sections_leaves_people_unwritten_too(
     assert cw("sync").exit_code == 0
     new = _account_ids(data_dir)[district.sections[target["id"]]["students"][-1]]
     assert new in _stored(data_dir)[target["id"]].student_ids
+
+
+# -- school, term and course events: renames reach the platform without --full (issue 9) --
+
+
+def test_a_term_renamed_in_clever_reaches_every_section_through_events(
+    cw: Run, sectioned: str, district: SandboxDistrict, api: SandboxAPI, data_dir: Path
+) -> None:
+    with opened(data_dir) as store:
+        term_id = next(s.clever_term_id for s in store.sections() if s.clever_term_id and s.status == "active")
+    district.update_record("terms", term_id, name="Autumn Semester (renamed)")
+    api.path_counts.clear()
+    result = cw("sync")
+    assert result.exit_code == 0, result.output
+    assert "event log" in result.output.splitlines()[0]  # not a full comparison
+    with opened(data_dir) as store:
+        in_term = [s for s in store.sections() if s.clever_term_id == term_id]
+    assert in_term and all(s.term_name == "Autumn Semester (renamed)" for s in in_term)
+    assert not any(path.endswith("/users") for path in api.path_counts)  # people were not re-read
+
+
+def test_a_school_renamed_in_clever_is_renamed_here_through_events(
+    cw: Run, sectioned: str, district: SandboxDistrict, data_dir: Path
+) -> None:
+    district.update_record("schools", sectioned, name="Renamed Elementary")
+    result = cw("sync")
+    assert result.exit_code == 0, result.output
+    with opened(data_dir) as store:
+        site = store.site()
+    assert site is not None and site.school_name == "Renamed Elementary"
+    assert "Renamed Elementary" in cw("status").output
