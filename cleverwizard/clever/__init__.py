@@ -16,9 +16,12 @@ from .errors import (
     CleverNetworkError,
     CleverNotFound,
     CleverRateLimited,
+    CleverStalled,
+    CleverTooMuch,
     CleverUnavailable,
     CleverUnsupported,
 )
+from .limits import Limits
 from .models import (
     GRADES,
     SUBJECTS,
@@ -63,6 +66,8 @@ __all__ = [
     "CleverNetworkError",
     "CleverNotFound",
     "CleverRateLimited",
+    "CleverStalled",
+    "CleverTooMuch",
     "CleverUnavailable",
     "CleverUnsupported",
     "ContactRole",
@@ -72,6 +77,7 @@ __all__ = [
     "DistrictAdminRole",
     "Event",
     "EventData",
+    "Limits",
     "Link",
     "Name",
     "Principal",

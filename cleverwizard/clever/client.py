@@ -13,6 +13,7 @@ the ``Authorization`` header, and it is kept out of ``repr``, errors and logs.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import ssl
@@ -22,21 +23,24 @@ from typing import Any, Final, Self, TypeVar, cast
 from urllib.parse import quote
 
 import httpx
-from pydantic import ValidationError
 
 from cleverwizard.bulk import paused_gc
 
+from .answers import Answer, json_object, list_items, next_uri, refuse_oversized, size_text, validate
 from .decode import CleverUser, RosterUser, decode_users_page, roster_user
 from .errors import (
     CleverDataError,
     CleverNetworkError,
     CleverNotFound,
     CleverRateLimited,
+    CleverStalled,
+    CleverTooMuch,
     CleverUnavailable,
     detail_from_body,
     error_for_status,
     mask_secrets,
 )
+from .limits import Limits
 from .models import CleverModel, Course, District, Event, School, Section, Term, User
 from .retry import RETRYABLE_STATUSES, RetryPolicy, is_retryable_exception
 
@@ -66,6 +70,10 @@ class TokenMaskFilter(logging.Filter):
 
 logger = logging.getLogger(__name__)
 logger.addFilter(TokenMaskFilter())
+# Retry notices are progress for whoever configures logging, never stray lines on a
+# terminal: without a handler, Python's last-resort handler would print every warning to
+# stderr, beside the one line a failed command is allowed.
+logger.addHandler(logging.NullHandler())
 
 
 class _Secret:
@@ -99,7 +107,7 @@ class CleverClient:
         transport: httpx.AsyncBaseTransport | None = None,
         page_limit: int = DEFAULT_PAGE_LIMIT,
         retry: RetryPolicy | None = None,
-        timeout: float = 30.0,
+        limits: Limits | None = None,
     ) -> None:
         if auth is None and (not token or not token.strip()):
             raise ValueError("a Clever district token (or an auth that fetches one) is required")
@@ -112,10 +120,11 @@ class CleverClient:
             raise ValueError("base_url must be an http(s) URL")
         self.page_limit = page_limit
         self.retry = retry or RetryPolicy()
+        self.limits = limits or Limits()
         self._http = httpx.AsyncClient(
             transport=transport,
             verify=_tls_context() if transport is None else True,
-            timeout=timeout,
+            timeout=self.limits.read_timeout,
             follow_redirects=False,
             auth=auth,
             headers={"Authorization": f"Bearer {self._token.reveal()}"} if auth is None else {},
@@ -146,13 +155,13 @@ class CleverClient:
     async def district(self) -> District:
         """The one district this token belongs to (``/districts`` lists only that one)."""
         payload = await self._get_json(self._url("/districts"))
-        items = _list_items(payload, "the district list")
+        items = list_items(payload, "the district list")
         if not items:
             raise CleverNotFound(
                 "Clever lists no district for this token: check in the Clever dashboard "
                 "that the app is connected to the district, then connect again."
             )
-        return _validate(District, items[0], "the district list")
+        return validate(District, items[0], "the district list")
 
     async def get_district(self, district_id: str) -> District:
         return await self._get_one(f"/districts/{_seg(district_id)}", District)
@@ -223,13 +232,13 @@ class CleverClient:
         """
         url = self._url("/events").copy_merge_params({"ending_before": "last", "limit": 1})
         try:
-            payload = await self._get_json(url)
+            payload = await self._get_json(url, "the newest event")
         except CleverNotFound:
             return None
-        items = _list_items(payload, "the newest event")
+        items = list_items(payload, "the newest event", most=1)
         if not items:
             return None
-        return _validate(Event, items[-1], "the newest event").id
+        return validate(Event, items[-1], "the newest event").id
 
     async def iter_pages(self, path: str, params: QueryParams | None, model: type[M]) -> AsyncIterator[list[M]]:
         """Yield each non-empty page of a Clever list as validated records.
@@ -237,49 +246,67 @@ class CleverClient:
         Follows ``rel: next`` links, resolved against the base URL's origin because they
         already include the version prefix. Stops when there is no next link or a page is
         empty. A next link that leaves the API or repeats an earlier URL is refused rather
-        than followed: the first could leak the token, the second would never end.
+        than followed: the first could leak the token, the second would never end. A page
+        with more records than asked for, and a list past ``Limits``' pages or bytes, is
+        refused as ``CleverTooMuch``.
         """
         query: dict[str, Any] = dict(params or {})
         query.setdefault("limit", self.page_limit)
+        limit = int(query["limit"])
         url = self._url(path).copy_merge_params(query)
+        max_pages = self.limits.max_pages(limit)
         seen: set[str] = set()
-        number = 0
+        number = received = 0
         while True:
             number += 1
             seen.add(str(url))
             where = f"page {number} of {path}"
-            response = await self._send(url)
+            answer = await self._send(url, where)
+            received += len(answer.body)
+            if received > self.limits.max_list_bytes:
+                raise CleverTooMuch.about(path, f"more than {size_text(self.limits.max_list_bytes)} in one list")
             with paused_gc():  # a page is thousands of records; see cleverwizard.bulk
-                page, payload = _read_page(model, response, where)
+                page, payload = _read_page(model, answer, where, limit)
             if not page:
                 return
             yield page
-            next_uri = _next_uri(payload, where)
-            if next_uri is None:
+            link = next_uri(payload, where)
+            if link is None:
                 return
-            url = self._resolve_next(next_uri, where)
+            if number >= max_pages:
+                problem = f"still more pages after {number} pages of up to {limit} records"
+                raise CleverTooMuch.about(path, problem)
+            url = self._resolve_next(link, where, limit)
             if str(url) in seen:
                 raise CleverDataError.about(where, "the next-page link repeats an earlier page")
 
     async def _collect(self, path: str, params: QueryParams, model: type[M], on_progress: Progress | None) -> list[M]:
-        records: list[M] = []
+        """The whole list, one record per Clever id.
+
+        A record Clever sends again (on a later page, or changed between pages, as when a
+        student moves school mid-read) replaces the earlier copy in its place: two copies of
+        one id would otherwise become two accounts for one person.
+        """
+        records: dict[str, M] = {}
         async for page in self.iter_pages(path, params, model):
-            records.extend(page)
+            for record in page:
+                records[getattr(record, "id")] = record  # noqa: B009 - every listed model has an id
             if on_progress is not None:
                 on_progress(len(records))
-        return records
+        return list(records.values())
 
     async def _get_one(self, path: str, model: type[V]) -> V:
         payload = await self._get_json(self._url(path), path)
         record = payload.get("data")
         if not isinstance(record, dict):
             raise CleverDataError.about(path, "the answer has no record in 'data'")
-        return _validate(model, record, path)
+        return validate(model, record, path)
 
     def _url(self, path: str) -> httpx.URL:
         return httpx.URL(self._base_url + "/" + path.lstrip("/"))
 
-    def _resolve_next(self, uri: str, where: str) -> httpx.URL:
+    def _resolve_next(self, uri: str, where: str, limit: int) -> httpx.URL:
+        """The next page's URL, on Clever's own origin and asking for the same ``limit``."""
         try:
             url = self._base.join(uri)
         except httpx.InvalidURL:
@@ -290,48 +317,57 @@ class CleverClient:
             self._base.port,
         ):
             raise CleverDataError.about(where, "the next-page link points outside Clever's API")
-        if "limit" not in url.params:
-            url = url.copy_add_param("limit", self.page_limit)
+        if url.params.get("limit") != str(limit):
+            url = url.copy_set_param("limit", limit)
         return url
 
     async def _get_json(self, url: httpx.URL, where: str | None = None) -> dict[str, Any]:
-        response = await self._send(url)
-        return _json_object(response, where or url.path)
+        where = where or url.path
+        return json_object(await self._send(url, where), where)
 
-    async def _send(self, url: httpx.URL) -> httpx.Response:
-        """GET ``url``, waiting out 429s and retrying 5xx/network failures within the policy."""
+    async def _send(self, url: httpx.URL, where: str) -> Answer:
+        """GET ``url``, waiting out 429s and retrying 5xx/network failures within the policy.
+
+        A failure to connect is "cannot reach Clever"; a connection that went quiet or broke
+        off is "Clever stopped answering", and so is an answer not complete at the deadline
+        (not retried: a server that trickles would trickle again).
+        """
         policy = self.retry
         secrets = tuple(filter(None, (self._token.reveal(),)))
-        failures = rate_limited = 0
+        failures = rate_limited = stalls = 0
         waited = 0.0
         while True:
             try:
-                response = await self._http.get(url)
+                answer = await self._read(url, where)
             except httpx.TransportError as exc:
                 failures += 1
+                reached = not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.UnsupportedProtocol)
+                stalls += reached
                 if not is_retryable_exception(exc) or failures >= policy.max_attempts:
+                    if reached:
+                        raise CleverStalled.during(where, self._stall_problem(exc, stalls)) from exc
                     raise CleverNetworkError.for_host(self._base.host) from exc
                 problem = type(exc).__name__
             else:
-                status = response.status_code
+                status = answer.status
                 if 200 <= status < 300:
                     logger.debug("GET %s -> %d", url.path, status)
-                    return response
+                    return answer
                 if status == 429:
                     rate_limited += 1
-                    delay = policy.rate_limit_delay(response.headers, rate_limited)
+                    delay = policy.rate_limit_delay(answer.headers, rate_limited)
                     if waited + delay > policy.max_rate_limit_wait:
-                        detail = detail_from_body(response.content)
+                        detail = detail_from_body(answer.body)
                         raise CleverRateLimited.after_waiting(waited, detail, secrets=secrets)
                     logger.info("Clever rate limit reached; waiting %.1fs", delay)
                     waited += delay
                     await policy.sleep(delay)
                     continue
                 if status not in RETRYABLE_STATUSES:
-                    raise error_for_status(status, response.content, secrets=secrets)
+                    raise error_for_status(status, answer.body, secrets=secrets)
                 failures += 1
                 if failures >= policy.max_attempts:
-                    detail = detail_from_body(response.content)
+                    detail = detail_from_body(answer.body)
                     raise CleverUnavailable.after_attempts(status, failures, detail, secrets=secrets)
                 problem = f"error {status}"
             delay = policy.backoff_delay(failures)
@@ -339,6 +375,40 @@ class CleverClient:
             message = "Clever request to %s failed (%s); retry %d of %d in %.1fs"
             logger.warning(message, url.path, problem, failures, retries, delay)
             await policy.sleep(delay)
+
+    async def _read(self, url: httpx.URL, where: str) -> Answer:
+        """One try: the whole answer within the deadline and the size cap, or an error.
+
+        The body is streamed so that a cap can stop it: ``httpx`` would otherwise read an
+        endless body into memory before anything could look at its size.
+        """
+        limits = self.limits
+        cap = limits.max_response_bytes
+        try:
+            async with asyncio.timeout(limits.request_deadline):
+                async with self._http.stream("GET", url) as response:
+                    chunks: list[bytes] = []
+                    size = 0
+                    async for chunk in response.aiter_bytes():
+                        size += len(chunk)
+                        if size > cap:
+                            raise CleverTooMuch.about(where, f"an answer of more than {size_text(cap)}")
+                        chunks.append(chunk)
+                    return Answer(response.status_code, response.headers, b"".join(chunks))
+        except TimeoutError:
+            problem = f"no complete answer within {limits.request_deadline:g} seconds"
+            raise CleverStalled.during(where, problem) from None
+        except httpx.DecodingError:
+            problem = "the compressed answer could not be unpacked"
+            raise CleverDataError.about(where, problem) from None
+
+    def _stall_problem(self, exc: httpx.TransportError, stalls: int) -> str:
+        """How the last try stalled, and how many tries did."""
+        if isinstance(exc, httpx.TimeoutException):
+            what = f"nothing sent for {self.limits.read_timeout:g} seconds"
+        else:
+            what = "the connection broke off before the answer was complete"
+        return what if stalls == 1 else f"{what}; {stalls} tries stalled"
 
 
 @functools.cache
@@ -356,83 +426,22 @@ def _seg(value: str) -> str:
     return quote(value, safe="")
 
 
-def _looks_like_html(response: httpx.Response) -> bool:
-    if "html" in response.headers.get("content-type", "").lower():
-        return True
-    return response.content.lstrip()[:1] == b"<"
-
-
-def _json_object(response: httpx.Response, where: str) -> dict[str, Any]:
-    """The answer's JSON object, or a ``CleverDataError`` saying what came instead."""
-    try:
-        payload = response.json()
-    except (ValueError, UnicodeDecodeError):
-        kind = "a web page" if _looks_like_html(response) else "not JSON"
-        raise CleverDataError.about(where, f"the answer was {kind}") from None
-    if not isinstance(payload, dict):
-        raise CleverDataError.about(where, "the answer is not a JSON object")
-    return payload
-
-
-def _list_items(payload: Mapping[str, Any], where: str) -> list[dict[str, Any]]:
-    """The records of a list answer, unwrapped from their ``{"data": {...}}`` envelopes."""
-    if "data" not in payload:
-        raise CleverDataError.about(where, "the answer has no 'data'")
-    data = payload["data"]
-    if not isinstance(data, list):
-        raise CleverDataError.about(where, "'data' is not a list")
-    records: list[dict[str, Any]] = []
-    for index, item in enumerate(data, start=1):
-        record = item.get("data") if isinstance(item, dict) else None
-        if not isinstance(record, dict):
-            raise CleverDataError.about(where, f"item {index} is not a wrapped record")
-        records.append(record)
-    return records
-
-
-def _next_uri(payload: Mapping[str, Any], where: str) -> str | None:
-    links = payload.get("links")
-    if links is None:
-        return None
-    if not isinstance(links, list):
-        raise CleverDataError.about(where, "'links' is not a list")
-    for link in links:
-        if isinstance(link, dict) and link.get("rel") == "next":
-            uri = link.get("uri")
-            if not isinstance(uri, str) or not uri.strip():
-                raise CleverDataError.about(where, "the next-page link has no address")
-            return uri.strip()
-    return None
-
-
-def _read_page(model: type[M], response: httpx.Response, where: str) -> tuple[list[M], Mapping[str, Any]]:
-    """One page's records and the page itself (for its links).
+def _read_page(model: type[M], answer: Answer, where: str, limit: int) -> tuple[list[M], Mapping[str, Any]]:
+    """One page's records (never more than ``limit``) and the page itself (for its links).
 
     ``RosterUser`` pages take the fast decoder; a page it cannot vouch for is read the
     fully checked way, so its errors name the page, the record and the field as before.
     """
     if issubclass(model, RosterUser):
-        fast = decode_users_page(response.content)
+        fast = decode_users_page(answer.body)
         if fast is not None:
+            refuse_oversized(len(fast[0]), limit, where)
             return cast("list[M]", fast[0]), fast[1]
-        payload = _json_object(response, where)
-        users = [roster_user(_validate(User, item, where)) for item in _list_items(payload, where)]
+        payload = json_object(answer, where)
+        users = [roster_user(validate(User, item, where)) for item in list_items(payload, where, most=limit)]
         return cast("list[M]", users), payload
-    payload = _json_object(response, where)
-    return [_validate(model, item, where) for item in _list_items(payload, where)], payload
-
-
-def _validate(model: type[V], record: dict[str, Any], where: str) -> V:
-    """Parse one record, naming it (by id when it has one) if Clever sent something odd."""
-    try:
-        return model.model_validate(record)
-    except ValidationError as exc:
-        record_id = record.get("id")
-        name = f"record {record_id}" if isinstance(record_id, str) and record_id else "a record"
-        first = exc.errors(include_url=False, include_input=False)[0]
-        field = ".".join(str(part) for part in first["loc"]) or "record"
-        problem = f"{model.__name__} {name}, field '{field}': {first['msg']}"
-        raise CleverDataError.about(where, problem) from None
+    payload = json_object(answer, where)
+    return [validate(model, item, where) for item in list_items(payload, where, most=limit)], payload
 
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_PAGE_LIMIT", "MAX_PAGE_LIMIT", "CleverClient", "TokenMaskFilter"]

@@ -177,7 +177,7 @@ def decode_users_page(content: bytes) -> tuple[list[RosterUser], dict[str, Any]]
     ``None`` when the page needs the ordinary, fully checked reading."""
     try:
         page = _DECODER.decode(content)
-    except (msgspec.DecodeError, msgspec.ValidationError):
-        return None
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+        return None  # RecursionError: nesting too deep even in a skipped field
     rest: dict[str, Any] = {} if page.links is None else {"links": page.links}
     return [item.data for item in page.data], rest

@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
+from cleverwizard.text import one_line
+
 _BEARER = re.compile(r"Bearer\s+\S+", re.IGNORECASE)
 _WHITESPACE = re.compile(r"\s+")
 _MAX_DETAIL = 200
@@ -30,7 +32,8 @@ def mask_secrets(text: str, secrets: Iterable[str] = ()) -> str:
 
 
 def _one_line(text: str) -> str:
-    return _WHITESPACE.sub(" ", text).strip()
+    """One printable line: Clever's words may hold newlines and terminal escapes."""
+    return _WHITESPACE.sub(" ", one_line(text)).strip()
 
 
 def clean_detail(detail: str | None, secrets: Iterable[str] = ()) -> str | None:
@@ -47,7 +50,7 @@ def detail_from_body(body: bytes | str) -> str | None:
     """The ``message`` (or ``error``) string of a JSON error body; ``None`` for HTML or junk."""
     try:
         payload: Any = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
     if not isinstance(payload, dict):
         return None
@@ -178,6 +181,21 @@ class CleverNetworkError(CleverError):
         return cls(f"cannot reach Clever at {host}: check the network connection, then try again.")
 
 
+class CleverStalled(CleverNetworkError):
+    """Clever was reached but stopped answering: no byte for too long, a connection broken
+    off mid-answer, or an answer still not complete at the request deadline."""
+
+    default_message = "Clever stopped answering: wait a few minutes and try again (status.clever.com shows outages)."
+
+    @classmethod
+    def during(cls, where: str, problem: str) -> CleverStalled:
+        """Name the request that stalled and how, so support can tell a slow link from a dead one."""
+        return cls(
+            f"Clever stopped answering ({where}: {problem}): wait a few minutes and try again "
+            "(status.clever.com shows outages)."
+        )
+
+
 class CleverRateLimited(CleverError):
     """Still 429 once the policy's total rate-limit wait is used up."""
 
@@ -221,6 +239,17 @@ class CleverDataError(CleverError):
         return cls(
             f"Clever sent data this app cannot read ({where}: {problem}): try again later, "
             "and report it to the app's support team if it keeps happening."
+        )
+
+
+class CleverTooMuch(CleverDataError):
+    """Clever sent more than was asked for: an answer, a page or a list past its limit."""
+
+    @classmethod
+    def about(cls, where: str, problem: str) -> CleverTooMuch:
+        return cls(
+            f"Clever sent more than asked ({where}: {problem}): try again later, and report it "
+            "to the app's support team if it keeps happening."
         )
 
 

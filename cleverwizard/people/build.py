@@ -64,6 +64,17 @@ def find_conflicts(choices: Mapping[int, str | None]) -> dict[str, list[int]]:
     return {cid: ids for cid, ids in chosen.items() if len(ids) > 1}
 
 
+def one_per_id(clever: Sequence[CleverUser]) -> list[CleverUser]:
+    """Clever's people with each id once (the last copy, in the first one's place).
+
+    The client already reads a list keyed by id; this is the guard where accounts are
+    planned, so no caller's list with a repeated id can ever make two accounts for one
+    person, or count one person's email twice and take it from them as "shared".
+    """
+    unique = {user.id: user for user in clever}
+    return list(clever) if len(unique) == len(clever) else list(unique.values())
+
+
 def plan_teachers(
     view: PlatformView,
     clever: Sequence[CleverUser],
@@ -81,6 +92,7 @@ def plan_teachers(
     for "not in the list"); without them, as on the command line, only saved decisions and
     exact email / SIS id matches link, and every other Clever teacher gets a new account.
     """
+    clever = one_per_id(clever)
     rows = list(rows) if rows is not None else suggest_teacher_matches(view.teachers, clever, view.decisions)
     by_row = {row.account.id: row for row in rows}
     decisions: list[MatchDecision] = []
@@ -128,6 +140,7 @@ def plan_students(
     gone: set[str] | None = None,
 ) -> Plan:
     """Plan a student import: link by saved Clever id, then unique exact email or SIS id."""
+    clever = one_per_id(clever)
     pairs: dict[str, int] = {}
     linked_ids = {s.clever_id for s in view.students if s.clever_id}
     for student in view.students:

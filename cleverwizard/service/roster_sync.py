@@ -23,6 +23,7 @@ from cleverwizard.clever import (
     School,
 )
 from cleverwizard.clever.client import DEFAULT_PAGE_LIMIT
+from cleverwizard.clever.limits import Limits
 from cleverwizard.clever.oauth import AppCredentialsRefused, AppTokens, DistrictNotConnected, DistrictTokenAuth
 from cleverwizard.clever.retry import RetryPolicy
 from cleverwizard.config import Settings, save_token
@@ -73,8 +74,8 @@ class EmailRejected(ValueError):
 
 @dataclass
 class CleverLink:
-    """How this process reaches Clever: the HTTP transport (``None``: the real network) and the
-    retry policy (``None``: the client's default).
+    """How this process reaches Clever: the HTTP transport (``None``: the real network), the
+    retry policy and the limits (``None``: the client's defaults).
 
     It is handed in, never looked up: the demo wires in the in-process sandbox, tests wire in a
     sandbox or a hostile server with quick retries, and production passes nothing.
@@ -82,6 +83,8 @@ class CleverLink:
 
     transport: httpx.AsyncBaseTransport | None = None
     retry: RetryPolicy | None = None
+    limits: Limits | None = None
+    """Deadlines and size caps on what Clever sends (``None``: the client's defaults)."""
 
 
 class RosterSync(FilesIn, FilesOut):
@@ -140,6 +143,7 @@ class RosterSync(FilesIn, FilesOut):
             auth=auth,
             transport=self.link.transport,
             retry=self.link.retry,
+            limits=self.link.limits,
             page_limit=self.page_limit,
         ) as client:
             try:
