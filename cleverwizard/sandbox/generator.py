@@ -209,7 +209,7 @@ class _Builder:
             first,
             last,
             self.unique_email(first, last, d.domain),
-            {"district_admin": {"legacy_id": None, "title": "Director of Technology"}},
+            {"district_admin": {"title": "Director of Technology"}},  # v3.0.yml: legacy_id is never null
         )
         d.district["district_contact"] = {
             "id": contact["id"],

@@ -171,6 +171,15 @@ async def duplicate_ids(request: Request, writer: asyncio.StreamWriter) -> None:
     await send_json(writer, page([user("u1", "Ana"), user("u2", "Ben")], next_uri))
 
 
+async def greedy_next(request: Request, writer: asyncio.StreamWriter) -> None:
+    """A next link that asks for 200,000 records a page, then a page of 1,000."""
+    if request.param("starting_after"):
+        await send_json(writer, page([{"id": f"u{n}"} for n in range(2, 1002)]))
+        return
+    next_uri = f"/v3.0/schools/{SCHOOL}/users?role=student&limit=200000&starting_after=u1"
+    await send_json(writer, page([user("u1", "Ana")], next_uri))
+
+
 def retrying_then(times: int, then: Behaviour) -> Behaviour:
     """``times`` 503s (each one a retry notice in the client), then ``then``."""
     left = [times]
