@@ -137,3 +137,29 @@ def test_one_clever_id_on_two_pages_is_one_account(cw: Run, connected: Path, hos
     again = cw("import", "students")
     assert again.exit_code == 0
     assert len(json.loads(cw("export", "students", "--format", "json").stdout)) == 3
+
+
+@pytest.mark.parametrize(
+    "behaviour",
+    [server.endless_body, server.trickle_body, server.oversized_page],
+    ids=["endless", "trickle", "oversized"],
+)
+def test_the_daily_sync_fails_the_same_way(
+    cw: Run, connected: Path, hostile: HostileClever, behaviour: server.Behaviour
+) -> None:
+    """``cleverwizard sync`` (what cron runs) reads the same lists through the same client.
+
+    The first sync goes well (the server has no event log, so each sync reads every list);
+    the next one meets the hostile answer and must leave the folder as the first left it."""
+    server.oversized_body()
+    first = cw("sync")
+    assert first.exit_code == 0, first.output + first.stderr
+    hostile.users = behaviour
+    before = snapshot(connected)
+    result = cw("sync")
+    assert result.exit_code == 1, result.output + result.stderr
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.stderr.startswith(
+        ("cleverwizard: Clever sent more than asked", "cleverwizard: Clever stopped answering")
+    )
+    assert snapshot(connected) == before
