@@ -69,6 +69,15 @@ CASES = [
     pytest.param(
         lambda: server.retrying_then(2, server.bad_gzip), "cannot read", "could not be unpacked", id="503-then-bad-gzip"
     ),
+    pytest.param(
+        lambda: server.retrying_then(2, server.invalid_json), "cannot read", "not JSON", id="503-then-not-json"
+    ),
+    pytest.param(
+        lambda: server.deep_json_in_a_record,
+        "Clever sent data this app cannot read",
+        "nested too deeply",
+        id="deep-json-in-a-record",
+    ),
 ]
 
 
