@@ -6,6 +6,7 @@ a ``CleverDataError`` that names the page (and the record, by id, when it has on
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -14,8 +15,8 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import ValidationError
 
-from .errors import CleverDataError, CleverTooMuch
-from .limits import MiB
+from .errors import CleverDataError, CleverStalled, CleverTooMuch
+from .limits import Limits, MiB
 from .models import CleverModel
 
 M = TypeVar("M", bound=CleverModel)
@@ -28,6 +29,33 @@ class Answer:
     status: int
     headers: httpx.Headers
     body: bytes
+
+
+async def read_answer(http: httpx.AsyncClient, url: httpx.URL, limits: Limits, where: str) -> Answer:
+    """One GET: the whole answer within ``limits``' deadline and size cap, or an error.
+
+    The body is streamed so that the cap can stop it: ``httpx`` would otherwise read an
+    endless body into memory before anything could look at its size. Every request to Clever
+    (the Data API and the app's tokens endpoint alike) is read through here.
+    """
+    cap = limits.max_response_bytes
+    try:
+        async with asyncio.timeout(limits.request_deadline):
+            async with http.stream("GET", url) as response:
+                chunks: list[bytes] = []
+                size = 0
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if size > cap:
+                        raise CleverTooMuch.about(where, f"an answer of more than {size_text(cap)}")
+                    chunks.append(chunk)
+                return Answer(response.status_code, response.headers, b"".join(chunks))
+    except TimeoutError:
+        problem = f"no complete answer within {limits.request_deadline:g} seconds"
+        raise CleverStalled.during(where, problem) from None
+    except httpx.DecodingError:
+        problem = "the compressed answer could not be unpacked"
+        raise CleverDataError.about(where, problem) from None
 
 
 def size_text(count: int) -> str:

@@ -13,7 +13,6 @@ the ``Authorization`` header, and it is kept out of ``repr``, errors and logs.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
 import ssl
@@ -26,7 +25,7 @@ import httpx
 
 from cleverwizard.bulk import paused_gc
 
-from .answers import Answer, json_object, list_items, next_uri, refuse_oversized, size_text, validate
+from .answers import Answer, json_object, list_items, next_uri, read_answer, refuse_oversized, size_text, validate
 from .decode import CleverUser, RosterUser, decode_users_page, roster_user
 from .errors import (
     CleverDataError,
@@ -377,30 +376,8 @@ class CleverClient:
             await policy.sleep(delay)
 
     async def _read(self, url: httpx.URL, where: str) -> Answer:
-        """One try: the whole answer within the deadline and the size cap, or an error.
-
-        The body is streamed so that a cap can stop it: ``httpx`` would otherwise read an
-        endless body into memory before anything could look at its size.
-        """
-        limits = self.limits
-        cap = limits.max_response_bytes
-        try:
-            async with asyncio.timeout(limits.request_deadline):
-                async with self._http.stream("GET", url) as response:
-                    chunks: list[bytes] = []
-                    size = 0
-                    async for chunk in response.aiter_bytes():
-                        size += len(chunk)
-                        if size > cap:
-                            raise CleverTooMuch.about(where, f"an answer of more than {size_text(cap)}")
-                        chunks.append(chunk)
-                    return Answer(response.status_code, response.headers, b"".join(chunks))
-        except TimeoutError:
-            problem = f"no complete answer within {limits.request_deadline:g} seconds"
-            raise CleverStalled.during(where, problem) from None
-        except httpx.DecodingError:
-            problem = "the compressed answer could not be unpacked"
-            raise CleverDataError.about(where, problem) from None
+        """One try: the whole answer within the deadline and the size cap, or an error."""
+        return await read_answer(self._http, url, self.limits, where)
 
     def _stall_problem(self, exc: httpx.TransportError, stalls: int) -> str:
         """How the last try stalled, and how many tries did."""

@@ -16,6 +16,7 @@ from typing import Any, Final, Protocol
 
 import httpx
 
+from .answers import json_object, read_answer
 from .errors import (
     CleverAuthError,
     CleverDataError,
@@ -26,9 +27,14 @@ from .errors import (
     detail_from_body,
     error_for_status,
 )
+from .limits import Limits
 from .retry import RETRYABLE_STATUSES, RetryPolicy, is_retryable_exception
 
 DEFAULT_OAUTH_URL: Final = "https://clever.com"
+
+
+TOKENS: Final = "the app's district tokens"
+"""What a failed tokens request is about, in its one-line message."""
 
 
 class AppCredentials(Protocol):
@@ -80,13 +86,14 @@ class AppTokens:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         retry: RetryPolicy | None = None,
-        timeout: float = 30.0,
+        limits: Limits | None = None,
     ) -> None:
+        """``limits`` bound each tokens request as they bound the Data API's (deadline, size)."""
         self.credentials = credentials
         self.oauth_url = oauth_url.rstrip("/")
         self._transport = transport
         self.retry = retry or RetryPolicy()
-        self._timeout = timeout
+        self.limits = limits or Limits()
         self._lock = threading.Lock()
         self._tokens: dict[str, str] = {}
         self.fetches = 0
@@ -142,7 +149,7 @@ class AppTokens:
         async with httpx.AsyncClient(
             transport=self._transport,
             verify=_tls() if self._transport is None else True,
-            timeout=self._timeout,
+            timeout=httpx.Timeout(self.limits.read_timeout),
             follow_redirects=False,
             auth=httpx.BasicAuth(creds.client_id, creds.client_secret),
             headers={"Accept": "application/json"},
@@ -150,29 +157,29 @@ class AppTokens:
             while True:
                 self.fetches += 1
                 try:
-                    response = await http.get(url)
+                    answer = await read_answer(http, url, self.limits, TOKENS)
                 except httpx.TransportError as exc:
                     failures += 1
                     if not is_retryable_exception(exc) or failures >= policy.max_attempts:
                         raise CleverNetworkError.for_host(url.host) from exc
                     await policy.sleep(policy.backoff_delay(failures))
                     continue
-                status = response.status_code
+                status = answer.status
                 if 200 <= status < 300:
-                    return _json(response)
-                detail = detail_from_body(response.content)
+                    return json_object(answer, TOKENS)
+                detail = detail_from_body(answer.body)
                 if status == 401:
                     raise AppCredentialsRefused(detail=detail, secrets=secrets)
                 if status == 429:
                     rate_limited += 1
-                    delay = policy.rate_limit_delay(response.headers, rate_limited)
+                    delay = policy.rate_limit_delay(answer.headers, rate_limited)
                     if waited + delay > policy.max_rate_limit_wait:
                         raise CleverRateLimited.after_waiting(waited, detail, secrets=secrets)
                     waited += delay
                     await policy.sleep(delay)
                     continue
                 if status not in RETRYABLE_STATUSES:
-                    raise error_for_status(status, response.content, secrets=secrets)
+                    raise error_for_status(status, answer.body, secrets=secrets)
                 failures += 1
                 if failures >= policy.max_attempts:
                     raise CleverUnavailable.after_attempts(status, failures, detail, secrets=secrets)
@@ -214,33 +221,23 @@ def _tls() -> Any:
     return _tls_context()
 
 
-def _json(response: httpx.Response) -> dict[str, Any]:
-    try:
-        payload = response.json()
-    except (ValueError, UnicodeDecodeError):
-        raise CleverDataError.about("the app's district tokens", "the answer was not JSON") from None
-    if not isinstance(payload, dict):
-        raise CleverDataError.about("the app's district tokens", "the answer is not a JSON object")
-    return payload
-
-
 def _items(payload: Mapping[str, Any]) -> list[Any]:
     data = payload.get("data")
     if not isinstance(data, list):
-        raise CleverDataError.about("the app's district tokens", "'data' is not a list")
+        raise CleverDataError.about(TOKENS, "'data' is not a list")
     return data
 
 
 def _entry(item: Any) -> DistrictToken | None:
     """One token entry (``{owner: {type, id}, access_token, scopes}``); ``None`` if not a district's."""
     if not isinstance(item, dict):
-        raise CleverDataError.about("the app's district tokens", "an entry is not an object")
+        raise CleverDataError.about(TOKENS, "an entry is not an object")
     if isinstance(item.get("data"), dict):  # tolerate the Data API's wrapped form
         item = item["data"]
     owner = item.get("owner")
     token = item.get("access_token")
     if not isinstance(owner, dict) or not isinstance(token, str) or not token.strip():
-        raise CleverDataError.about("the app's district tokens", "an entry has no owner or no access_token")
+        raise CleverDataError.about(TOKENS, "an entry has no owner or no access_token")
     if owner.get("type") not in (None, "district") or not isinstance(owner.get("id"), str):
         return None
     scopes = item.get("scopes")

@@ -114,7 +114,11 @@ class RosterSync(FilesIn, FilesOut):
         """The app's district tokens (in memory, this process only), when app credentials are set."""
         if self._app_tokens is None and self.settings.app is not None:
             self._app_tokens = AppTokens(
-                self.settings.app, self.settings.oauth_url, transport=self.link.transport, retry=self.link.retry
+                self.settings.app,
+                self.settings.oauth_url,
+                transport=self.link.transport,
+                retry=self.link.retry,
+                limits=self.link.limits,
             )
         return self._app_tokens
 

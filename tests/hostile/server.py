@@ -202,6 +202,8 @@ class HostileClever:
     """Start with ``start()``; ``base_url`` is the v3.0 root; set ``users`` to a behaviour."""
 
     users: Behaviour = polite_users
+    tokens: Behaviour | None = None
+    """How ``/oauth/tokens`` (the app's district tokens) answers; ``None``: 404."""
     requests: list[Request] = field(default_factory=list)
     _loop: asyncio.AbstractEventLoop | None = None
     _thread: threading.Thread | None = None
@@ -265,7 +267,9 @@ class HostileClever:
             writer.close()
 
     async def _route(self, request: Request, writer: asyncio.StreamWriter) -> None:
-        if request.headers.get("authorization") != f"Bearer {TOKEN}":
+        if request.path == "/oauth/tokens" and self.tokens is not None:
+            await self.tokens(request, writer)
+        elif request.headers.get("authorization") != f"Bearer {TOKEN}":
             await send_json(writer, {"message": "bad token"}, status=401)
         elif request.path == f"/v3.0/districts/{DISTRICT}":
             await send_json(writer, {"data": {"id": DISTRICT, "name": "Hostile District"}})
