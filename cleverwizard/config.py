@@ -64,6 +64,8 @@ class Settings:
     """Set in a demo folder: Clever is the built-in sandbox district, in this process."""
     demo_district_id: str | None = None
     """The sandbox district's id in a demo folder, for the hint on Notifications."""
+    demo_school_id: str | None = None
+    """The school the demo's platform teachers come from: Select your School starts on it."""
 
     def __repr__(self) -> str:
         return f"Settings(data_dir={str(self.data_dir)!r}, clever_url={self.clever_url!r})"
@@ -168,4 +170,5 @@ def resolve(
         oauth_url=oauth.rstrip("/"),
         sandbox_seed=seed,
         demo_district_id=saved.get("sandbox_district_id"),
+        demo_school_id=saved.get("sandbox_school_id"),
     )

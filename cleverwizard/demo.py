@@ -57,7 +57,12 @@ def prepare_demo(folder: Path, *, seed: int = 2026, fresh: bool = False) -> conf
         finally:
             store.close()
         config.save_settings(
-            folder, sandbox_seed=seed, clever_url=config.SANDBOX_URL, sandbox_district_id=district.district_id, **app
+            folder,
+            sandbox_seed=seed,
+            clever_url=config.SANDBOX_URL,
+            sandbox_district_id=district.district_id,
+            sandbox_school_id=first_school,
+            **app,
         )
     elif not app.items() <= config.read_saved(folder).items():  # a demo made by an older version
         config.save_settings(folder, sandbox_district_id=district.district_id, **app)

@@ -58,3 +58,24 @@ def group_by_grade(
         ranks[label] = min(ranks.get(label, 10**6), grade_rank(grade))
     ordered = sorted(groups, key=lambda label: (ranks[label], label))
     return [(label, sorted(groups[label], key=sort_key)) for label in ordered]
+
+
+def outside_span(grade: str | None, span: str | None) -> bool:
+    """Whether a student's grade falls outside the school's span ("Kindergarten–5").
+
+    Only real grade levels are judged: no grade, Ungraded, Other and PostGraduate never are,
+    and neither is anything when the school gives no span.
+    """
+    if not grade or not span or grade in ("Ungraded", "Other", "PostGraduate") or grade not in _ORDER:
+        return False
+    low, _, high = span.partition("–")
+    high = high or low
+    if low not in _ORDER or high not in _ORDER:
+        return False
+    return not _ORDER[low] <= _ORDER[grade] <= _ORDER[high]
+
+
+def span_text(span: str) -> str:
+    """ "Kindergarten–Grade 5" from Clever's "Kindergarten–5"."""
+    low, _, high = span.partition("–")
+    return f"{grade_label(low)}–{grade_label(high)}" if high else grade_label(low)

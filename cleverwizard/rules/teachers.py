@@ -278,3 +278,26 @@ def search(options: Sequence[SearchOption], query: str, limit: int = 50) -> list
             if len(found) >= limit:
                 break
     return found
+
+
+WRONG_SCHOOL_SHARE = 0.5
+"""More than this share of the platform's teachers unmatched suggests the wrong school."""
+WRONG_SCHOOL_MIN = 4
+"""Below this many platform teachers, a low match rate says nothing."""
+
+
+def wrong_school_warning(rows: Sequence[TeacherMatchRow], school: str) -> str | None:
+    """A warning when most platform teachers have no match in Clever's list for ``school``.
+
+    Nine of ten platform teachers missing is what connecting the wrong Clever school looks
+    like; a new school's staff is not, so the rule needs a few teachers before it speaks.
+    """
+    if len(rows) < WRONG_SCHOOL_MIN:
+        return None
+    unmatched = sum(1 for row in rows if row.suggested is None)
+    if unmatched <= len(rows) * WRONG_SCHOOL_SHARE:
+        return None
+    return (
+        f"{unmatched} of {len(rows)} platform teachers were not found among {school}'s teachers in Clever. "
+        "Is this the right school? Check Select your School before importing."
+    )

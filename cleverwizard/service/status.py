@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 from weakref import WeakKeyDictionary
 
+from cleverwizard.runs.history import undone_by
 from cleverwizard.service.steps import StepKey, missing, step
 from cleverwizard.store import RosterStore
 from cleverwizard.store.models import Meta, Run, Site, section_flagged
@@ -179,14 +180,16 @@ def _build_checklist(store: RosterStore) -> Checklist:
                 when=stamp,
             )
         )
-    checklist.items.append(_sections_item(store, site, meta, teachers.active, students.active))
+    checklist.items.append(_sections_item(store, site, meta, runs, teachers.active, students.active))
     return checklist
 
 
 _SECTION_FIELDS = ("status", "course_id", "missing_teacher_ids", "missing_student_ids", "teacher_ids")
 
 
-def _sections_item(store: RosterStore, site: Site | None, meta: Meta, teachers: int, students: int) -> ChecklistItem:
+def _sections_item(
+    store: RosterStore, site: Site | None, meta: Meta, runs: list[Run], teachers: int, students: int
+) -> ChecklistItem:
     """Waiting for both people imports, then not started, needs review while any is flagged."""
     needs = missing("sections", site, meta)
     sections = [row[1:] for row in store.peek("sections", _SECTION_FIELDS) if row[0] == "active"]
@@ -197,6 +200,16 @@ def _sections_item(store: RosterStore, site: Site | None, meta: Meta, teachers: 
     )
     without_course = sum(1 for course_id, *_ in sections if course_id is None)
     state: StepState
+    latest = _latest(runs, "import sections")
+    if meta.sections_imported_at is not None and not sections and latest and latest.id in undone_by(runs):
+        return ChecklistItem(
+            key="sections",
+            title=step("sections").title,
+            state="not started",
+            detail=f"No sections on the platform: the sections import (run {latest.id}) was undone",
+            action=step("sections").start,
+            needs=needs,
+        )
     if meta.sections_imported_at is None:
         state = "waiting" if needs else "not started"
         detail = f"{teachers} teachers and {students} students on the platform, no sections imported yet"

@@ -25,7 +25,7 @@ from cleverwizard.store.errors import StoreError
 from cleverwizard.text import one_line
 from cleverwizard.ui.commands import WizardCommands
 from cleverwizard.ui.screens.notifications import NotificationsScreen
-from cleverwizard.ui.steps import STEP_SCREENS, Destination, history_screen
+from cleverwizard.ui.steps import LISTS, STEP_SCREENS, Destination, history_screen, list_screen
 
 __all__ = ["CleverWizardApp", "Destination"]
 
@@ -136,6 +136,10 @@ class CleverWizardApp(App[None]):
         checklist = checklist or self.checklist()
         if checklist is None:
             return self.store_problem or "The roster store cannot be read."
+        if key == "teacher-list" or key == "student-list":
+            step, name = LISTS[key]
+            imported = checklist.item(step).when is not None
+            return None if imported else f"{name} needs Import {step.capitalize()} first."
         item = checklist.item(key)
         return f"{item.title} needs {item.needs} first." if item.needs else None
 
@@ -155,4 +159,9 @@ class CleverWizardApp(App[None]):
             return
         if key in STEP_KEYS and isinstance(home, NotificationsScreen):
             home.came_from = key  # back on Notifications, focus moves on from this step
-        self.push_screen(history_screen() if key == "history" else STEP_SCREENS[key].screen())
+        if key == "teacher-list" or key == "student-list":
+            self.push_screen(list_screen(key))
+        elif key == "history":
+            self.push_screen(history_screen())
+        else:
+            self.push_screen(STEP_SCREENS[key].screen())

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 JUMPS: tuple[tuple[str, Destination, str], ...] = (
     ("Notifications", "home", "The checklist: where this site stands with Clever"),
     *((step.name, step.key, step.about) for step in STEPS),
+    ("View Imported Teachers", "teacher-list", "The imported teachers; check or edit their login emails"),
+    ("View Imported Students", "student-list", "The imported students; enter the login emails Clever lacks"),
     ("History", "history", "Every import, sync and undo; undo a run"),
     ("Help", "help", "The steps and the keys"),
 )

@@ -16,8 +16,16 @@ from textual.screen import Screen
 
 from cleverwizard.service.steps import STEPS, StepKey
 
-Destination = StepKey | Literal["home", "history", "help"]
-"""Anywhere ``CleverWizardApp.open_step`` can go: a step, or Notifications, History, Help."""
+ImportedList = Literal["teacher-list", "student-list"]
+"""The imported teachers or students (View Imported …, where login emails are edited)."""
+Destination = StepKey | ImportedList | Literal["home", "history", "help"]
+"""Anywhere ``CleverWizardApp.open_step`` can go: a step, a list, or Notifications, History, Help."""
+
+LISTS: dict[ImportedList, tuple[StepKey, str]] = {
+    "teacher-list": ("teachers", "View Imported Teachers"),
+    "student-list": ("students", "View Imported Students"),
+}
+"""Each list, the import step it needs first, and its name."""
 
 
 class StepScreen(NamedTuple):
@@ -56,6 +64,12 @@ def _sections() -> Screen[None]:
     from cleverwizard.ui.screens.sections import SectionsScreen
 
     return SectionsScreen()
+
+
+def list_screen(key: ImportedList) -> Screen[None]:
+    from cleverwizard.ui.screens.accounts import AccountsScreen
+
+    return AccountsScreen("teacher" if key == "teacher-list" else "student")
 
 
 def history_screen() -> Screen[None]:

@@ -36,9 +36,7 @@ async def open_other_school(app: CleverWizardApp, pilot: Pilot[Any]) -> tuple[Sc
     table = screen.query_one("#schools", DataTable)
     for _ in range(abs(names.index(other) - table.cursor_row)):
         await pilot.press("down" if names.index(other) > table.cursor_row else "up")
-    await pilot.press("enter")
-    await pilot.pause()
-    await pilot.press("enter")
+    await pilot.press("enter")  # Enter on the school confirms it
     await pilot.pause()
     return screen, other
 

@@ -70,6 +70,7 @@ async def test_import_sections_with_a_chosen_course(
         assert "Chosen by you" in str(first.query_one(".course-note", Static).content)
 
         await pilot.click("#apply-button")
+        await pilot.press("y")  # Yes on the question Import asks
         await settle(app, pilot)
         assert screen.stage == "done"
         assert "Sections imported" in str(screen.query_one("#sections-result", Static).content)

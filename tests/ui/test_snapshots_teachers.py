@@ -94,6 +94,7 @@ def test_imported_teachers_with_the_email_editor(
         app = pilot.app
         await connected_preview(pilot, district)
         await pilot.press("i")
+        await pilot.press("y")  # Yes on the question Import asks
         await settle(app, pilot)
         await press_to(pilot, "v", screen=AccountsScreen)
         app.clear_notifications()

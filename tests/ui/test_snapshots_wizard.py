@@ -67,6 +67,7 @@ def test_notifications_large_terminal_after_students(
     async def scene(pilot: Pilot[Any]) -> None:
         await students_preview(pilot, district)
         await pilot.click("#apply-button")
+        await pilot.press("y")  # Yes on the question Import asks
         await settle(pilot.app, pilot)  # type: ignore[arg-type]
         await pilot.click("#students-back")
         await pilot.pause()

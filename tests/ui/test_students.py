@@ -97,6 +97,7 @@ async def test_import_students_by_grade_then_import(
         assert preview.counts() == dict(grades)
 
         await pilot.press("i")
+        await pilot.press("y")  # Yes on the question Import asks
         await settle(app, pilot)
         assert screen.stage == "done"
         assert text(screen, "#imported-message").startswith(f"Imported {len(clever)} students from Clever")
@@ -202,11 +203,13 @@ async def test_a_changed_roster_makes_a_new_preview_before_importing(
         with open_store(demo_settings) as other, other.transaction() as tx:  # a scheduled sync
             tx.put_students([Student(id=tx.next_account_id(), first_name="Hand", last_name="Made")])
         await pilot.click("#apply-button")
+        await pilot.press("y")  # Yes on the question Import asks
         await settle(app, pilot)
         assert screen.stage == "preview"
         assert "changed since this preview" in text(screen, "#students-status")
         assert screen.query_one("#apply-button", Button).disabled is False
         await pilot.click("#apply-button")
+        await pilot.press("y")  # Yes on the question Import asks
         await settle(app, pilot)
         assert screen.stage == "done"
     with open_store(demo_settings) as store:
@@ -221,6 +224,7 @@ async def test_view_imported_students_opens_the_accounts_list(make_app: AppFacto
         await connect_and_select(app, pilot, district)
         screen = await fetch_students(app, pilot)
         await pilot.click("#apply-button")
+        await pilot.press("y")  # Yes on the question Import asks
         await settle(app, pilot)
         await pilot.click("#view-button")
         await settle(app, pilot)
@@ -242,6 +246,7 @@ async def test_a_busy_roster_at_import_is_explained_and_import_can_be_retried(
 
         monkeypatch.setattr(app.sync, "apply", busy)
         await pilot.click("#apply-button")
+        await pilot.press("y")  # Yes on the question Import asks
         await settle(app, pilot)
         assert screen.stage == "preview"
         assert "Another cleverwizard is saving" in text(screen, "#students-summary")
@@ -276,6 +281,7 @@ async def test_importing_again_changes_nothing_that_is_already_there(
         await connect_and_select(app, pilot, district)
         await fetch_students(app, pilot)
         await pilot.press("i")
+        await pilot.press("y")  # Yes on the question Import asks
         await settle(app, pilot)
         await pilot.click("#students-back")
         await pilot.pause()
@@ -289,6 +295,7 @@ async def test_importing_again_changes_nothing_that_is_already_there(
         summary = text(screen, "#students-summary")
         assert "0 new accounts" in summary and f"{total} unchanged" in summary
         await pilot.press("i")
+        await pilot.press("y")  # Yes on the question Import asks
         await settle(app, pilot)
         assert screen.stage == "done"
     with open_store(demo_settings) as store:
@@ -315,6 +322,7 @@ async def test_i_fetches_v_views_and_the_count_is_refreshed_after_entering_email
         footer = {b.binding.key: b.binding.description for b in screen.active_bindings.values()}
         assert footer["i"] == "Import"
         await pilot.press("i")
+        await pilot.press("y")  # Yes on the question Import asks
         await settle(app, pilot)
         assert screen.stage == "done"
         assert str(screen.query_one("#students-back", Button).label) == "Back to Notifications"

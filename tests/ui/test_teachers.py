@@ -168,11 +168,13 @@ async def test_import_with_suggestions_overrides_a_conflict_and_not_in_the_list(
         assert "Margaret Robinson" in problems and "Update the data your SIS shares with Clever" in problems
 
         await pilot.press("i")
+        await pilot.press("y")  # Yes on the question Import asks
         await settle(app, pilot)
         assert screen.stage == "done"
         assert "7 linked to Clever, 18 new accounts" in text_of(screen, "#import-result")
         accounts = await click_to(pilot, "#view-button", screen=AccountsScreen)
         assert accounts.kind == "teacher" and accounts.query_one(DataTable).row_count == 28
+        await press_to(pilot, "escape", screen=TeachersScreen)  # one step back, as from Students' list
         await press_to(pilot, "escape", screen=NotificationsScreen)
 
     with open_store(demo_settings) as store:
@@ -207,6 +209,7 @@ async def test_reopening_teachers_preselects_saved_choices_without_duplicates(
         screen = await teachers_preview(app, pilot)
         await choose(pilot, screen, richard.id, "zzzz")
         await pilot.press("i")
+        await pilot.press("y")  # Yes on the question Import asks
         await settle(app, pilot)
         assert screen.stage == "done"
         with open_store(demo_settings) as store:
@@ -225,6 +228,7 @@ async def test_reopening_teachers_preselects_saved_choices_without_duplicates(
         assert note_of(screen, richard.id) == "Saved: not in the list"
         assert "0 new accounts" in text_of(screen, "#teachers-summary")
         await pilot.press("i")
+        await pilot.press("y")  # Yes on the question Import asks
         await settle(app, pilot)
         assert screen.stage == "done"
 
@@ -248,11 +252,13 @@ async def test_a_store_changed_elsewhere_is_explained_and_the_preview_rebuilt(
         with roster_sync(demo_settings) as other:  # a second window, or a scheduled sync
             other.set_login_email("teacher", harold.id, "harold@lakeviewschools.org")
         await pilot.press("i")
+        await pilot.press("y")  # Yes on the question Import asks
         await settle(app, pilot)
         assert screen.stage == "preview"
         assert "changed since this preview was made" in text_of(screen, "#teachers-status")
         assert screen.choices[james.id] == clever_id_of(district, "James", "Clark")  # kept
         await pilot.press("i")
+        await pilot.press("y")  # Yes on the question Import asks
         await settle(app, pilot)
         assert screen.stage == "done"
     with open_store(demo_settings) as store:
@@ -439,6 +445,7 @@ async def test_the_lists_under_the_rows_are_reached_by_keyboard_and_the_result_n
         assert problems
 
         await pilot.press("i")
+        await pilot.press("y")  # Yes on the question Import asks
         await settle(app, pilot)
         assert screen.stage == "done"
         result = text_of(screen, "#import-result")
@@ -455,6 +462,7 @@ async def test_back_from_a_finished_import_focus_moves_on_to_the_next_step(
     async with app.run_test(size=SIZE) as pilot:
         screen = await teachers_preview(app, pilot)
         await pilot.press("i")
+        await pilot.press("y")  # Yes on the question Import asks
         await settle(app, pilot)
         assert screen.stage == "done"
         home = await press_to(pilot, "escape", screen=NotificationsScreen)

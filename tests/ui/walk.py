@@ -164,11 +164,9 @@ async def select_school(app: CleverWizardApp, pilot: Pilot[Any], name: str = ELE
     assert isinstance(screen, SchoolScreen)
     table = screen.query_one("#schools", DataTable)
     names = [school.name for school in screen.schools]
-    for _ in range(names.index(name) - table.cursor_row):
-        await pilot.press("down")
-    await pilot.press("enter")
-    await pilot.pause()
-    await pilot.press("enter")
+    for _ in range(abs(names.index(name) - table.cursor_row)):
+        await pilot.press("down" if names.index(name) > table.cursor_row else "up")
+    await pilot.press("enter")  # Enter on the school confirms it
     await settle(app, pilot)
     assert isinstance(app.screen, NotificationsScreen)
 

@@ -236,6 +236,8 @@ class HistoryScreen(WizardScreen):
             if yes:
                 self.query_one("#undo-button", Button).disabled = True
                 self.undo_run(run.id)
+            else:
+                self._show_result(run.id, f"Undo cancelled: run {run.id} was left as it is.", "-warning")
 
         self.app.push_screen(ConfirmUndo(run), callback=confirmed)
 

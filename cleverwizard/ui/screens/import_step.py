@@ -34,6 +34,7 @@ from cleverwizard.runs.steps import StalePlan
 from cleverwizard.store.models import PersonKind, Run
 from cleverwizard.ui.literal import literal, literal_lines
 from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain
+from cleverwizard.ui.screens.confirm import Confirm
 from cleverwizard.ui.widgets.progress import FetchProgress
 
 Stage = Literal["intro", "fetching", "failed", "preview", "done"]
@@ -184,6 +185,18 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
         """The toast once imported (default: the result's second line)."""
         return lines[1]
 
+    def import_warning(self) -> str | None:
+        """A reason to doubt the whole import (e.g. the wrong school), asked about before it."""
+        return None
+
+    def changed_choices(self) -> int:
+        """How many of the preview's choices the administrator changed (leaving asks first)."""
+        return 0
+
+    def imported_before(self) -> bool:
+        """Whether this step was imported before, so its list is worth offering on the intro."""
+        return False
+
     def summary_note(self) -> str:
         """A line under *Import will: …* (default: none)."""
         return ""
@@ -217,6 +230,7 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
                 yield Button("Import", id="apply-button", variant="success")
                 if self.VIEW_LABEL:
                     yield Button(self.VIEW_LABEL, id="view-button", variant="primary")
+                yield Button("History", id="history-button")
                 yield Button("Back to Notifications", classes="back-button", id=f"{kind}-back")
         yield Footer()
 
@@ -235,7 +249,8 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
             "apply-button": stage == "preview",
         }
         if self.VIEW_LABEL:
-            visible["view-button"] = stage == "done"
+            visible["view-button"] = stage == "done" or (stage == "intro" and self.imported_before())
+        visible["history-button"] = stage == "done"
         reconnect = self.query_one("#reconnect", Button)
         reconnect.display = reconnect.display and stage == "failed"
         for button_id, shown in visible.items():
@@ -256,7 +271,8 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
                 return False
             return True if self.can_apply() else None
         if action == "view_imported":
-            return self.stage == "done" and self.ACCOUNTS is not None
+            shown = self.stage == "done" or (self.stage == "intro" and self.imported_before())
+            return shown and self.ACCOUNTS is not None
         return True
 
     def action_scroll_stage(self, where: Literal["page_down", "page_up", "end", "home"]) -> None:
@@ -398,6 +414,29 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
     # -- importing --------------------------------------------------------------------
 
     def action_apply(self) -> None:
+        """Ask once, with the plan's own sentence (and any warning), before writing anything."""
+        if not self.can_apply() or self.plan is None or self.saving or isinstance(self.app.screen, Confirm):
+            return
+        warning = self.import_warning()
+        if warning:
+            body = Content.assemble(("⚠ " + warning, "bold $text-warning"), "\n\n", self.plan.summary())
+        else:
+            note = self.summary_note()
+            body = Content.assemble(self.plan.summary(), f"\n{note}" if note else "")
+        question = f"Import {self.KIND} anyway?" if warning else f"Import {self.KIND} now?"
+        self.app.push_screen(
+            Confirm(question, body, yes="Import", id="confirm-import"),
+            callback=self._import_answered,
+        )
+
+    def _import_answered(self, yes: bool | None) -> None:
+        if yes:
+            self.import_now()
+        else:
+            self._status("Not imported yet: the preview is as you left it. Press Import when it is right.")
+
+    def import_now(self) -> None:
+        """Apply the plan the administrator just confirmed."""
         if not self.can_apply() or self.plan is None or self.saving:
             return
         self.saving = True
@@ -444,6 +483,29 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
     @on(Button.Pressed, "#apply-button")
     def _apply_pressed(self) -> None:
         self.action_apply()
+
+    @on(Button.Pressed, "#history-button")
+    def _history_pressed(self) -> None:
+        self.wizard.open_step("history")
+
+    def action_back(self) -> None:
+        """Leaving a preview whose choices were changed throws them away: ask first."""
+        changed = self.changed_choices() if self.stage == "preview" else 0
+        if not changed:
+            super().action_back()
+            return
+        choices = "1 choice" if changed == 1 else f"{changed} choices"
+        self.app.push_screen(
+            Confirm(
+                "Leave without importing?",
+                f"You changed {choices} on this preview. Leaving throws them away; nothing has been imported.",
+                yes="Leave",
+                no="Stay on the preview",
+                danger=True,
+                id="confirm-leave",
+            ),
+            callback=lambda leave: super(ImportStepScreen, self).action_back() if leave else None,
+        )
 
     def _imported(self, run: Run) -> None:
         lines = self.result_lines(run)

@@ -49,6 +49,22 @@ class NotificationsScreen(Screen[None]):
             id="open-records",
             show=False,  # the Add people button says so; at 80 columns the footer keeps Quit and Help
         ),
+        Binding(
+            "t",
+            "open('teacher-list')",
+            "Teachers list",
+            tooltip="View Imported Teachers",
+            id="open-teacher-list",
+            show=False,
+        ),
+        Binding(
+            "s",
+            "open('student-list')",
+            "Students list",
+            tooltip="View Imported Students",
+            id="open-student-list",
+            show=False,
+        ),
         Binding("up,k", "app.focus_previous", "Previous step", show=False),
         Binding("down,j", "app.focus_next", "Next step", show=False),
     ]
@@ -77,6 +93,12 @@ class NotificationsScreen(Screen[None]):
                 yield StepItem(step.number, step.key)
             with Horizontal(id="home-links"):
                 yield Static("", id="last-sync")
+                yield Button(
+                    "Imported Teachers", id="go-teacher-list", compact=True, tooltip="View Imported Teachers (t)"
+                )
+                yield Button(
+                    "Imported Students", id="go-student-list", compact=True, tooltip="View Imported Students (s)"
+                )
                 yield Button("History", id="go-history", compact=True, tooltip="Imports, syncs and undo (h)")
                 yield Button(
                     "Add people", id="go-records", compact=True, tooltip="From a file or by hand, no Clever needed (a)"
@@ -134,6 +156,9 @@ class NotificationsScreen(Screen[None]):
         if checklist is not None:
             last.update(f"Last sync: {when_text(checklist.last_sync) or 'never'}")
         last.display = checklist is not None
+        for key in ("teacher-list", "student-list"):
+            link = self.query_one(f"#go-{key}", Button)
+            link.display = checklist is not None and self.wizard.blocked_reason(key, checklist) is None
 
     def _states(self) -> tuple[str, ...]:
         return tuple(item.state for item in self.checklist.items) if self.checklist else ()
@@ -175,7 +200,7 @@ class NotificationsScreen(Screen[None]):
         if action == "open" and parameters:
             if parameters[0] == "history":
                 return True if self.wizard.sync is not None else None
-            key = cast(StepKey, parameters[0])
+            key = cast("Destination", parameters[0])
             if self.checklist is None:
                 return None
             return None if self.wizard.blocked_reason(key, self.checklist) else True
@@ -195,6 +220,14 @@ class NotificationsScreen(Screen[None]):
     @on(Button.Pressed, "#go-history")
     def _history_pressed(self) -> None:
         self.wizard.open_step("history")
+
+    @on(Button.Pressed, "#go-teacher-list")
+    def _teacher_list_pressed(self) -> None:
+        self.wizard.open_step("teacher-list")
+
+    @on(Button.Pressed, "#go-student-list")
+    def _student_list_pressed(self) -> None:
+        self.wizard.open_step("student-list")
 
     @on(StepItem.Chosen)
     def _step_chosen(self, event: StepItem.Chosen) -> None:

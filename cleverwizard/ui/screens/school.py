@@ -163,15 +163,16 @@ class SchoolScreen(WizardScreen):
             )
             return
         ids = [school.id for school in self.schools]
-        if current in ids:
-            table.move_cursor(row=ids.index(current))
+        likely = current or self.wizard.settings.demo_school_id
+        if likely in ids:
+            table.move_cursor(row=ids.index(likely))
         self.query_one("#confirm", Button).disabled = False
         table.focus()
 
     @on(DataTable.RowSelected, "#schools")
     def _row_chosen(self) -> None:
-        """Enter or a click on a school: the choice is made, *Confirm* is next."""
-        self.query_one("#confirm", Button).focus()
+        """Enter on a school (or a click on its highlighted row) confirms it, as *Confirm* does."""
+        self.confirm()
 
     def highlighted_school(self) -> School | None:
         table = self.query_one("#schools", DataTable)

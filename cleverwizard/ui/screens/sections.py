@@ -132,6 +132,9 @@ class SectionsScreen(ImportStepScreen[SectionsFetch, SectionPlan]):
             self.choices[row.clever_id] = value
             self.rebuild_preview()
 
+    def changed_choices(self) -> int:
+        return sum(1 for row in self.rows if self.choices.get(row.section.id, row.suggested) != row.suggested)
+
     def make_plan(self) -> SectionPlan:
         assert self.data is not None
         return self.sync.plan_sections(self.data, dict(self.choices))

@@ -125,7 +125,9 @@ class StudentsScreen(RecordActions, ImportStepScreen[StudentsFetch, Plan]):
 
     def _plan(self, users: list[CleverUser]) -> tuple[Plan, list[GradeGroup]]:
         plan = self.sync.plan("student", users)
-        return plan, group_rows(student_rows(plan, users, self.sync.view().students))
+        site = self.sync.store.site()
+        span = site.school_grades if site else None
+        return plan, group_rows(student_rows(plan, users, self.sync.view().students, span))
 
     # -- preview --------------------------------------------------------------------
 
@@ -144,9 +146,17 @@ class StudentsScreen(RecordActions, ImportStepScreen[StudentsFetch, Plan]):
         assert self.fetched_plan is not None
         return self.fetched_plan
 
+    def imported_before(self) -> bool:
+        return self.sync.store.meta().students_imported_at is not None
+
     def summary_note(self) -> str:
         no_email = self._no_email()
-        return f"⚠ {students(no_email)} will have no login email: {NO_EMAIL_NOTE}." if no_email else ""
+        lines = [f"⚠ {students(no_email)} will have no login email: {NO_EMAIL_NOTE}."] if no_email else []
+        outside = sum(1 for _, rows in self.groups for row in rows if row.outside)
+        if outside:
+            whose = "student's grade is" if outside == 1 else "students' grades are"
+            lines.append(f"⚠ {outside:,} {whose} outside this school's grades: check them in the SIS.")
+        return "\n".join(lines)
 
     def show_rows(self) -> None:
         """Nothing follows the plan row by row here: the grade lists were filled from it."""

@@ -21,7 +21,7 @@ from textual.widgets import Static
 from cleverwizard.clever.decode import CleverUser
 from cleverwizard.people.build import MatchConflict, find_conflicts
 from cleverwizard.people.plan import Plan
-from cleverwizard.rules.teachers import TeacherMatchRow
+from cleverwizard.rules.teachers import TeacherMatchRow, wrong_school_warning
 from cleverwizard.store.models import Run
 from cleverwizard.ui.literal import literal_cell
 from cleverwizard.ui.screens.import_step import ImportStepScreen, IntroTable
@@ -159,6 +159,20 @@ class TeachersScreen(RecordActions, ImportStepScreen[TeachersFetch, Plan]):
         self.chosen.add(event.account_id)
         self.rebuild_preview()
 
+    def changed_choices(self) -> int:
+        suggested = {row.account.id: row.suggested for row in self.rows}
+        return sum(1 for account_id in self.chosen if self.choices.get(account_id) != suggested.get(account_id))
+
+    def import_warning(self) -> str | None:
+        site = self.sync.store.site()
+        return wrong_school_warning(self.rows, (site.school_name if site else None) or "this school")
+
+    def imported_before(self) -> bool:
+        return self.sync.store.meta().teachers_imported_at is not None
+
+    def summary_note(self) -> str:
+        return f"⚠ {warning}" if (warning := self.import_warning()) else ""
+
     def check_choices(self) -> str | None:
         """A Clever teacher is matched once: a conflict blocks planning until resolved."""
         self.conflicts = find_conflicts(self.choices)
@@ -210,5 +224,5 @@ class TeachersScreen(RecordActions, ImportStepScreen[TeachersFetch, Plan]):
         return lines
 
     def back_from_accounts(self) -> None:
-        """Leaving the list goes on to Notifications: this import is finished."""
-        self.dismiss(None)
+        """Escape on the list comes back here, one step back, as it does from Students."""
+        self.query_one("#view-button").focus()

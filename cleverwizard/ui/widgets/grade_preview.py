@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 
 from cleverwizard.clever.decode import CleverUser
 from cleverwizard.people.plan import ChangeAction, Plan
-from cleverwizard.rules.grades import group_by_grade
+from cleverwizard.rules.grades import grade_label, group_by_grade, outside_span, span_text
 from cleverwizard.rules.teachers import display_name
 from cleverwizard.store.models import Student
 from cleverwizard.ui.literal import literal, literal_cell
@@ -48,6 +48,8 @@ class StudentRow:
     login_email: str | None
     action: str
     notes: str
+    outside: bool = False
+    """The grade is outside the school's span."""
 
     @property
     def has_email(self) -> bool:
@@ -57,8 +59,13 @@ class StudentRow:
 GradeGroup = tuple[str, list[StudentRow]]
 
 
-def student_rows(plan: Plan, users: Sequence[CleverUser], accounts: Sequence[Student]) -> list[StudentRow]:
-    """Join Clever's students with the plan: the login email each will have, and why not."""
+def student_rows(
+    plan: Plan, users: Sequence[CleverUser], accounts: Sequence[Student], span: str | None = None
+) -> list[StudentRow]:
+    """Join Clever's students with the plan: the login email each will have, and why not.
+
+    ``span``: the school's grades; a student outside them is noted (a wrong grade in the SIS).
+    """
     changes = {change.clever_id: change for change in plan.changes if change.clever_id}
     linked = {account.clever_id: account for account in accounts if account.clever_id}
     issues: dict[str, list[str]] = {}
@@ -74,6 +81,10 @@ def student_rows(plan: Plan, users: Sequence[CleverUser], accounts: Sequence[Stu
             account = linked.get(user.id)
             email = account.email if account else None
         role = user.roles.student
+        grade = role.grade if role else None
+        notes = list(issues.get(user.id, []))
+        if outside_span(grade, span):
+            notes.append(f"{grade_label(grade)} is outside this school's grades ({span_text(span or '')})")
         rows.append(
             StudentRow(
                 clever_id=user.id,
@@ -82,7 +93,8 @@ def student_rows(plan: Plan, users: Sequence[CleverUser], accounts: Sequence[Stu
                 grade=role.grade if role else None,
                 login_email=email or None,
                 action=ACTION_TEXT[change.action if change else None],
-                notes="; ".join(issues.get(user.id, [])),
+                notes="; ".join(notes),
+                outside=outside_span(grade, span),
             )
         )
     return rows
@@ -189,6 +201,8 @@ class GradePreview(Horizontal):
         text = f"{label}: {count}"
         if missing and not self.only_no_email:
             text += f", {missing} without a login email (⚠)"
+        if any(row.outside for row in rows):
+            text += ", outside this school's grades (⚠)"
         heading.update(literal(text))
         table.add_rows(
             (
