@@ -2,7 +2,8 @@
 
 ``sync`` is what cron or a systemd timer runs every day, so everything it prints is meant
 for a mailbox or a log: a line saying how Clever was read, a line per kind (teachers,
-students, sections), one line per problem record, and an exit code from INTERFACE.md (3
+students, sections), one line per kind of problem (every record with ``--verbose`` and in
+``history RUN``), one line for a day with nothing new, and an exit code from INTERFACE.md (3
 when the guard held the run).
 """
 
@@ -38,6 +39,7 @@ def started_by_option(command: click.decorators.FC) -> click.decorators.FC:
 @click.option("--force", is_flag=True, help="Apply even when the guard would hold the run.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
 @click.option("--full", is_flag=True, help="Compare everyone with Clever instead of reading the event log.")
+@click.option("--verbose", "-v", is_flag=True, help="List every problem record, not one line per kind of problem.")
 @click.option(
     "--wait",
     type=click.FloatRange(min=0),
@@ -48,7 +50,16 @@ def started_by_option(command: click.decorators.FC) -> click.decorators.FC:
 )
 @started_by_option
 @with_sync
-def sync(sync: RosterSync, dry_run: bool, force: bool, as_json: bool, full: bool, wait: float, started_by: str) -> None:
+def sync(
+    sync: RosterSync,
+    dry_run: bool,
+    force: bool,
+    as_json: bool,
+    full: bool,
+    verbose: bool,
+    wait: float,
+    started_by: str,
+) -> None:
     """The daily sync: the connected school's teachers, students and sections in one run.
 
     The first run compares everyone with Clever; later runs read Clever's event log and
@@ -64,7 +75,7 @@ def sync(sync: RosterSync, dry_run: bool, force: bool, as_json: bool, full: bool
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:
-        say(*report.lines())
+        say(*report.lines(verbose=verbose))
     if report.held and not dry_run:
         raise Held(report.guard_text())
 

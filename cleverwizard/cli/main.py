@@ -7,6 +7,7 @@ one line on standard error with what to do, and an exit code from INTERFACE.md.
 
 from __future__ import annotations
 
+import errno
 import functools
 import importlib
 import os
@@ -65,23 +66,44 @@ def clear_errors() -> Iterator[None]:
         fail(str(error), EXIT_HELD)
     except KeyboardInterrupt:
         fail("stopped; nothing was written", EXIT_FAILED)
+    except OSError as error:
+        if not reader_gone(error):
+            raise_as_line(error)
     except Exception as error:
-        service = "cleverwizard.service.roster_sync"
-        if _loaded(error, service, "StepOutOfOrder"):
-            fail(str(error), EXIT_USAGE)
-        elif _loaded(error, "cleverwizard.clever.errors", "CleverError"):
-            fail(getattr(error, "message", str(error)))
-        elif (
-            _loaded(error, "cleverwizard.store.errors", "StoreError")
-            or _loaded(error, "cleverwizard.runs.steps", "StalePlan")
-            or _loaded(error, service, "EmailRejected")
-            or isinstance(error, config.SettingsError)
-        ):
-            fail(str(error))
-        elif isinstance(error, OSError):
-            fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "))
-        else:
-            raise
+        raise_as_line(error)
+
+
+def reader_gone(error: OSError) -> bool:
+    """``export … | head``: the reader closed the pipe. That is "enough", not a failure: end with 0.
+
+    Standard output is pointed at the null device first, so the interpreter's last flush is quiet.
+    """
+    if not isinstance(error, BrokenPipeError) and error.errno != errno.EPIPE:
+        return False
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, sys.stdout.fileno())
+    os.close(null)
+    sys.exit(0)
+
+
+def raise_as_line(error: BaseException) -> None:
+    """One line on stderr and the exit code for an expected failure; anything else is re-raised."""
+    service = "cleverwizard.service.roster_sync"
+    if _loaded(error, service, "StepOutOfOrder"):
+        fail(str(error), EXIT_USAGE)
+    elif _loaded(error, "cleverwizard.clever.errors", "CleverError"):
+        fail(getattr(error, "message", str(error)))
+    elif (
+        _loaded(error, "cleverwizard.store.errors", "StoreError")
+        or _loaded(error, "cleverwizard.runs.steps", "StalePlan")
+        or _loaded(error, service, "EmailRejected")
+        or isinstance(error, config.SettingsError)
+    ):
+        fail(str(error))
+    elif isinstance(error, OSError):
+        fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "))
+    else:
+        raise error
 
 
 def common_options(command: F) -> F:
@@ -227,6 +249,18 @@ class CommandTable(click.Group):
     Registration is explicit (no command exists because some module happened to be
     imported) and a command's imports are paid only by the command that runs.
     """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Every command: a reader that stops early (``export … | head``) ends the run quietly, 0.
+
+        The closed pipe is the reader saying it has enough, not a failure; standard output is
+        pointed at the null device so the interpreter's last flush cannot complain either.
+        """
+        try:
+            return super().invoke(ctx)
+        except OSError as error:
+            if not reader_gone(error):
+                raise
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cleverwizard.cli.main import run, say, with_store, with_sync
+from cleverwizard.cli.main import EXIT_USAGE, fail, run, say, with_store, with_sync
 from cleverwizard.text import one_line
 
 if TYPE_CHECKING:  # status and history must not import the service (see ``with_store``)
@@ -76,14 +76,29 @@ def status(store: RosterStore, as_json: bool) -> None:
 
 
 @click.command()
+@click.argument("run_id", type=int, required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the runs as JSON.")
 @with_store
-def history(store: RosterStore, as_json: bool) -> None:
-    """The applied imports, syncs and undos, newest first: id, when, what started it, counts."""
+def history(store: RosterStore, run_id: int | None, as_json: bool) -> None:
+    """The applied imports, syncs and undos, newest first: id, when, what started it, counts.
+
+    With RUN_ID, that one run and every problem record it found (a sync's mail only counts them).
+    """
     from cleverwizard.runs.history import history_lines, run_row
     from cleverwizard.service.status import run_history
 
-    runs = run_history(store, problems=as_json)
+    runs = run_history(store, problems=as_json or run_id is not None)
+    if run_id is not None:
+        runs = [r for r in runs if r.id == run_id]
+        if not runs:
+            fail(f"there is no run {run_id}: `cleverwizard history` lists the runs", EXIT_USAGE)
+    if run_id is not None and not as_json:
+        from cleverwizard.daily.report import problem_line
+
+        problems = runs[0].problems
+        lines = [*history_lines(runs), *(problem_line(p) for p in problems)]
+        click.echo("\n".join([*lines, "No problems recorded." if not problems else ""]).rstrip("\n"))
+        return
     if as_json:
         click.echo(json.dumps([run_row(r) for r in runs], indent=2, ensure_ascii=False))
     else:

@@ -11,9 +11,10 @@ from typing import Any, Literal
 
 from cleverwizard.daily.guard import GuardFinding, explain
 from cleverwizard.people.plan import KeptEdit, Plan
+from cleverwizard.rules.emails import STUDENT_NO_EMAIL
 from cleverwizard.sections.plan import SectionPlan
 from cleverwizard.store.models import Problem
-from cleverwizard.text import one_line
+from cleverwizard.text import counted, one_line
 
 SyncMode = Literal["full", "events", "fallback"]
 KindPlan = Plan | SectionPlan
@@ -32,6 +33,48 @@ def problem_line(problem: Problem) -> str:
     if problem.clever_id:
         who += f" (Clever id {problem.clever_id})"
     return one_line(f"problem: {who}: {problem.issue}. {problem.fix}")
+
+
+_GROUPS: tuple[tuple[str, str, str | None], ...] = (
+    (STUDENT_NO_EMAIL, "have no email", "fix in the SIS, or `cleverwizard emails fill`"),
+    ("No email in Clever", "have no email in Clever", None),
+    ("No first name", "have no first name in Clever", None),
+    ("No last name", "have no last name in Clever", None),
+    ("Email ", "have an email that is not a valid address or is another account's login", None),
+    ("Shares the email", "share their email with someone else in Clever", None),
+    ("No teacher in Clever", "have no teacher in Clever", None),
+)
+"""Issue (how it starts) -> what the group has, and the fix when it differs from the records'."""
+
+
+def problem_groups(problems: list[Problem]) -> list[str]:
+    """One line per kind of problem ("225 students have no email: fix in the SIS, or …").
+
+    A daily mail of 225 identical lines hides the one new problem; the records themselves
+    are in ``sync --verbose`` and ``history RUN``.
+    """
+    groups: dict[tuple[str, str], tuple[int, str]] = {}
+    for problem in problems:
+        phrase, fix = next(
+            ((what, fix or problem.fix) for start, what, fix in _GROUPS if problem.issue.startswith(start)),
+            (f"flagged: {problem.issue}", problem.fix),
+        )
+        count, _ = groups.get((problem.kind, phrase), (0, fix))
+        groups[(problem.kind, phrase)] = (count + 1, fix)
+    return [
+        f"{counted(count, kind)} {_agree(phrase, count)}: {fix[:1].lower()}{fix[1:]}".rstrip(".") + "."
+        for (kind, phrase), (count, fix) in groups.items()
+    ]
+
+
+def _agree(phrase: str, count: int) -> str:
+    """ "1 student has …", "2 students have …"."""
+    if count != 1:
+        return phrase
+    for plural, singular in (("have ", "has "), ("share their ", "shares their ")):
+        if phrase.startswith(plural):
+            return singular + phrase[len(plural) :]
+    return phrase
 
 
 def kind_line(plan: KindPlan, mode: SyncMode) -> str:
@@ -102,8 +145,22 @@ class SyncReport:
     def guard_text(self) -> str:
         return explain(self.findings) if self.findings else ""
 
-    def lines(self) -> list[str]:
-        """What the command prints: mode, a line per kind, kept edits, problems, outcome."""
+    def quiet(self) -> bool:
+        """Nothing new: no change to apply and nothing held (known problems may remain)."""
+        return not self.dry_run and not self.findings and self.changes == 0
+
+    def lines(self, *, verbose: bool = False) -> list[str]:
+        """What the command prints: mode, a line per kind, kept edits, problems, outcome.
+
+        Problems are summarised by kind unless ``verbose``; a run with nothing new is one line.
+        """
+        if self.quiet() and not verbose:
+            known = len(self.problems)
+            text = f"{self.heading()[:-1]}: nothing new, nothing changed."
+            if known:
+                where = f"`cleverwizard history {self.run_id}`" if self.run_id else "`cleverwizard sync --verbose`"
+                text += f" {counted(known, 'known problem')} still to fix in the SIS ({where})."
+            return [text]
         out = ["Dry run: nothing was written."] if self.dry_run else []
         out.append(self.heading())
         out += self.notes
@@ -114,7 +171,12 @@ class SyncReport:
             elif isinstance(plan, Plan):  # a relink is always reported: the account changed Clever id
                 out += [f"  {change.describe()}" for change in plan.of("relink")]
         out += [kept.describe() for kept in self.kept_edits]
-        out += [problem_line(problem) for problem in self.problems]
+        if verbose:
+            out += [problem_line(problem) for problem in self.problems]
+        elif self.problems:
+            out += problem_groups(self.problems)
+            where = f"`cleverwizard history {self.run_id}`" if self.run_id else "`cleverwizard sync --verbose`"
+            out.append(f"Each record: {where}.")
         if self.findings and self.forced:
             out.append("Applied with --force although " + "; ".join(f.describe() for f in self.findings) + ".")
         elif self.findings and self.dry_run:

@@ -83,7 +83,8 @@ def clever_problems(kind: PersonKind, user: CleverUser, book: EmailBook, *, has_
     elif not is_valid_email(email):
         flag(f"Email {user.email!r} is not a valid address")
     elif (shared := book.shared_in_clever(user)) > 1:
-        flag(f"Shares the email {user.email} with {shared - 1} other person(s) in Clever")
+        others = "1 other person" if shared == 2 else f"{shared - 1} other people"
+        flag(f"Shares the email {user.email} with {others} in Clever")
     elif taken := book.taken_by(email, None):
         who = ", ".join(sorted(book.owner_names.get(i, "another account") for i in taken))
         flag(f"Email {user.email} is already the login of {who}")

@@ -260,7 +260,13 @@ class RosterSync(FilesIn, FilesOut):
         """
         site = self.require_site()
         async with self.client() as clever:
-            school = await clever.get_school(school_id.strip())
+            try:
+                school = await clever.get_school(school_id.strip())
+            except CleverNotFound as error:
+                raise StepOutOfOrder(
+                    f"Clever has no school {one_line(school_id.strip())!r} in {site.district_name or 'this district'} "
+                    "that this app may see: `cleverwizard schools` lists the school ids."
+                ) from error
         if not switch_confirmed:
             self.check_school_switch(school.id, school.name)
         with self.store.transaction() as tx:

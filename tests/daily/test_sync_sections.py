@@ -161,7 +161,7 @@ def test_people_leaving_and_coming_back_update_the_sections_no_event_names(
     district.update_user(pupil, grade=role["grade"])
     before = Counter(api.path_counts)
 
-    away = cw("sync")
+    away = cw("sync", "--verbose")  # every record; without it, one line per kind of problem
 
     assert away.exit_code == 0, away.output
     assert _asked(api, before) == {"/v3.0/events": 1, f"/v3.0/sections/{homeroom['id']}": 1}
