@@ -146,7 +146,10 @@ class SyncReport:
         return explain(self.findings) if self.findings else ""
 
     def quiet(self) -> bool:
-        """Nothing new: no change to apply and nothing held (known problems may remain)."""
+        """Nothing new: no change to apply and nothing held (known problems may remain).
+
+        Its text is one line, then any standing note (sections not imported yet).
+        """
         return not self.dry_run and not self.findings and self.changes == 0
 
     def lines(self, *, verbose: bool = False) -> list[str]:
@@ -160,7 +163,9 @@ class SyncReport:
             if known:
                 where = f"`cleverwizard history {self.run_id}`" if self.run_id else "`cleverwizard sync --verbose`"
                 text += f" {counted(known, 'known problem')} still to fix in the SIS ({where})."
-            return [text]
+            if self.run_id is not None:
+                text += f" Saved as run {self.run_id}."
+            return [text, *self.notes]
         out = ["Dry run: nothing was written."] if self.dry_run else []
         out.append(self.heading())
         out += self.notes

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Markdown
+from textual.widgets import Button, Footer, Static
 
 from cleverwizard.service.steps import STEPS
 from cleverwizard.ui.steps import help_steps
@@ -30,11 +33,12 @@ any time. Emails edited here are kept by later imports and syncs.
 - `1` – `{last}`: open a step from Notifications
 - `tab`, `shift+tab`, `↑` `↓`: move between steps, fields, buttons and rows
 - `enter`: press the focused button, choose the highlighted row
-- `escape`: back to Notifications, or to the step a list was opened from (cancels a fetch
-  in progress)
+- `escape`: one step back: to Notifications, or to the step a list was opened from (cancels a
+  fetch in progress; a preview whose choices you changed asks first)
 - `c`: cancel a fetch from Clever
 - `i`: on Teachers, Students and Sections: *Import …* (fetch from Clever), then *Import*
-  on the preview; `v`: *View Imported Teachers / Students* once imported
+  on the preview, which asks once: `y` imports, `enter` or `escape` keeps the preview
+- `v`: *View Imported Teachers / Students* once imported; `t`, `s` open them from Notifications
 - `f`: students preview: show only students without an email
 - `/`, `n`, `e` in View Imported Teachers / Students: filter, only accounts without a login
   email, edit the selected login email; `escape` in the filter box clears it
@@ -47,6 +51,46 @@ any time. Emails edited here are kept by later imports and syncs.
 HELP_TEXT = HELP_TEXT_TEMPLATE.format(steps=help_steps(), last=len(STEPS))
 
 
+_SPAN = re.compile(r"(\*\*[^*]+\*\*|\*[^*]+\*|`[^`]+`)")
+
+
+def _inline(text: str) -> Content:
+    """**bold**, *italic* and `keys` as styles, the words between them untouched."""
+    parts: list[Content | str] = []
+    for piece in _SPAN.split(text):
+        if piece.startswith("**"):
+            parts.append(Content.styled(piece[2:-2], "bold"))
+        elif piece.startswith("*"):
+            parts.append(Content.styled(piece[1:-1], "italic"))
+        elif piece.startswith("`"):
+            parts.append(Content.styled(piece[1:-1], "bold $text-accent"))
+        elif piece:
+            parts.append(piece)
+    return Content.assemble(*parts)
+
+
+def help_content(text: str) -> Content:
+    """Help's small Markdown as styled text: paragraphs re-joined, headings bold.
+
+    Textual's Markdown widget moved the space after an emphasis before it ("Import
+    Teachersfetches"); the help needs only headings, lists and emphasis, done here.
+    """
+    blocks: list[str] = []
+    starts = re.compile(r"^(#|- |\d+\. )")
+    for line in text.splitlines():
+        if line.strip() and not starts.match(line) and blocks and blocks[-1] and not blocks[-1].startswith("#"):
+            blocks[-1] += " " + line.strip()
+        else:
+            blocks.append(line.rstrip())
+    out: list[Content] = []
+    for block in blocks:
+        if block.startswith("#"):
+            out.append(Content.styled(block.lstrip("# "), "bold $text-accent"))
+        else:
+            out.append(_inline(block))
+    return Content("\n").join(out)
+
+
 class HelpScreen(ModalScreen[None]):
     """Steps and keys; escape, F1 or ? closes it."""
 
@@ -57,7 +101,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):
             with VerticalScroll(id="help-scroll"):
-                yield Markdown(HELP_TEXT, id="help-text")
+                yield Static(help_content(HELP_TEXT), id="help-text")
             with Horizontal(classes="buttons"):
                 yield Button("Close", id="help-close", variant="primary")
         yield Footer()
