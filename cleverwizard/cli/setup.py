@@ -97,7 +97,7 @@ def history(store: RosterStore, run_id: int | None, as_json: bool) -> None:
 
         problems = runs[0].problems
         lines = [*history_lines(runs), *(problem_line(p) for p in problems)]
-        click.echo("\n".join([*lines, "No problems recorded." if not problems else ""]).rstrip("\n"))
+        say(*lines, *([] if problems else ["No problems recorded."]))
         return
     if as_json:
         click.echo(json.dumps([run_row(r) for r in runs], indent=2, ensure_ascii=False))
