@@ -105,6 +105,9 @@ async def test_hostile_names_are_shown_literally_through_the_whole_walk(
         assert "FORGED" in screen and "Bob FORGED" in screen  # the newline is a space: no line of its own
         await pilot.press("i")
         await settle(app, pilot)
+        assert_safe(app)  # the question Import asks quotes the plan's sentence
+        await pilot.press("y")
+        await settle(app, pilot)
         assert teachers.stage == "done"
         assert_safe(app)
         await go_home(app, pilot)
@@ -122,6 +125,8 @@ async def test_hostile_names_are_shown_literally_through_the_whole_walk(
         assert any(one_line(STUDENT_LAST) in cell for cell in cells)
         assert_safe(app, STUDENT_GRADE, STUDENT_LAST, STUDENT_EMAIL)
         await pilot.click("#apply-button")
+        await settle(app, pilot)
+        await pilot.press("y")  # Yes on the question Import asks
         await settle(app, pilot)
         assert students.stage == "done"
         assert_safe(app)
