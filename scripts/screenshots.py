@@ -1,5 +1,7 @@
 """Regenerate ``screenshots/`` from the running demo: one SVG (and PNG) per screen.
 
+Every screen is pictured, the import question, the imported lists and the email editor too.
+
 Run from the project root: ``.venv/bin/python scripts/screenshots.py``. It walks the
 wizard headless on a fresh demo folder (the in-process sandbox district, seed 2026), the
 way an administrator would, and saves each screen. PNGs are made with ``rsvg-convert``
@@ -69,7 +71,16 @@ async def main() -> None:
             save(app, "04-teachers-preview")
             await pilot.click("#apply-button")
             await settle(app, pilot)
+            save(app, "10-import-question")
             await pilot.press("y")
+            await settle(app, pilot)
+            await pilot.press("v")
+            await settle(app, pilot)
+            save(app, "11-imported-teachers")
+            await pilot.press("e")
+            await settle(app, pilot)
+            save(app, "12-email-editor")
+            await pilot.press("escape")
             await settle(app, pilot)
             app.open_step("students")
             await settle(app, pilot)
@@ -80,6 +91,9 @@ async def main() -> None:
             await settle(app, pilot)
             await pilot.press("y")
             await settle(app, pilot)
+            app.open_step("student-list")
+            await settle(app, pilot)
+            save(app, "13-imported-students")
             app.open_step("home")
             await settle(app, pilot)
             save(app, "06-notifications-after-import")
