@@ -13,7 +13,7 @@ import importlib
 import os
 import sys
 from collections.abc import Callable, Coroutine, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -24,7 +24,6 @@ from cleverwizard.text import one_line
 
 if TYPE_CHECKING:
     from cleverwizard.service.roster_sync import CleverLink
-    from cleverwizard.store import RosterStore
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -155,57 +154,56 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coro)
 
 
-def with_sync(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Open the store for a headless command, hand it a RosterSync, close it after."""
-
-    @common_options
-    @click.pass_context
-    @functools.wraps(func)
-    def wrapper(
-        ctx: click.Context,
-        /,
-        data_dir: Path | None,
-        clever_url: str | None,
-        clever_oauth_url: str | None,
-        **kwargs: Any,
-    ) -> Any:
-        from cleverwizard.wiring import open_sync
-
-        with clear_errors():
-            settings = settings_from(ctx, data_dir, clever_url, clever_oauth_url)
-            with open_sync(settings, started_by="cli", link=link_from(ctx)) as sync:
-                return func(sync, **kwargs)
-
-    return wrapper
+Opener = Callable[[click.Context, config.Settings], AbstractContextManager[Any]]
 
 
-def with_store(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Open the store alone for a command that only reads it (``status``, ``history``).
+def _with(opened: Opener) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A decorator for a headless command: the common options, the settings they resolve to,
+    errors as one line, and what ``opened`` gives for the folder, handed to the command."""
 
-    They never reach Clever, so they skip the service and its client, models and planners:
-    a scheduled check or a prompt that shows the status starts in tens of milliseconds.
-    """
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        @common_options
+        @click.pass_context
+        @functools.wraps(func)
+        def wrapper(
+            ctx: click.Context,
+            /,
+            data_dir: Path | None,
+            clever_url: str | None,
+            clever_oauth_url: str | None,
+            **kwargs: Any,
+        ) -> Any:
+            with clear_errors():
+                settings = settings_from(ctx, data_dir, clever_url, clever_oauth_url)
+                with opened(ctx, settings) as resource:
+                    return func(resource, **kwargs)
 
-    @common_options
-    @click.pass_context
-    @functools.wraps(func)
-    def wrapper(
-        ctx: click.Context,
-        /,
-        data_dir: Path | None,
-        clever_url: str | None,
-        clever_oauth_url: str | None,
-        **kwargs: Any,
-    ) -> Any:
-        from cleverwizard.store import RosterStore
+        return wrapper
 
-        with clear_errors():
-            settings = settings_from(ctx, data_dir, clever_url, clever_oauth_url)
-            store: RosterStore = RosterStore.open(settings.data_dir)
-            with store:
-                return func(store, **kwargs)
+    return decorate
 
-    return wrapper
+
+def _open_sync(ctx: click.Context, settings: config.Settings) -> AbstractContextManager[Any]:
+    from cleverwizard.wiring import open_sync
+
+    return open_sync(settings, started_by="cli", link=link_from(ctx))
+
+
+def _open_store(ctx: click.Context, settings: config.Settings) -> AbstractContextManager[Any]:
+    from cleverwizard.store import RosterStore
+
+    return RosterStore.open(settings.data_dir)
+
+
+with_sync = _with(_open_sync)
+"""Open the store for a headless command, hand it a RosterSync, close it after."""
+
+with_store = _with(_open_store)
+"""Open the store alone for a command that only reads it (``status``, ``history``).
+
+They never reach Clever, so they skip the service and its client, models and planners:
+a scheduled check or a prompt that shows the status starts in tens of milliseconds.
+"""
 
 
 COMMANDS: dict[str, str] = {
