@@ -13,14 +13,16 @@ from cleverwizard.runs.journal import Journal
 from cleverwizard.runs.steps import Step, apply_steps
 from cleverwizard.store import RosterStore, StoreTransaction
 from cleverwizard.store.models import Course, Run
+from cleverwizard.text import counted
 
 
 class BadRowsInFile(ValueError):
     """The file has bad rows: nothing is written until every row is good."""
 
     def __init__(self, source: str, count: int) -> None:
-        rows = "1 bad row" if count == 1 else f"{count} bad rows"
-        super().__init__(f"{source} has {rows} (listed above); fix them and try again. Nothing was written.")
+        super().__init__(
+            f"{source} has {counted(count, 'bad row')} (listed above); fix them and try again. Nothing was written."
+        )
 
 
 def apply_add(store: RosterStore, plan: AddPlan, *, started_by: str) -> Run:

@@ -30,7 +30,7 @@ from cleverwizard.rules.names import normalise_email
 from cleverwizard.runs.journal import TABLES, Doc, Journal, dump, fingerprint
 from cleverwizard.store import RosterStore, StoreTransaction
 from cleverwizard.store.models import Run, RunCounts
-from cleverwizard.text import one_line
+from cleverwizard.text import counted, one_line
 
 PEOPLE = ("teachers", "students")
 
@@ -92,7 +92,7 @@ class UndoReport:
 
 def records(count: int) -> str:
     """ "1 record", "24 records": the count with the right plural."""
-    return f"{count} record" if count == 1 else f"{count} records"
+    return counted(count, "record")
 
 
 def when(stamp: str) -> str:

@@ -28,6 +28,7 @@ from cleverwizard.rules.emails import SIS_FIX
 from cleverwizard.sections.plan import SectionAction, SectionChange, SectionPlan
 from cleverwizard.store import StoreTransaction
 from cleverwizard.store.models import Course, CourseMethod, Problem, Section
+from cleverwizard.text import counted
 
 
 class UnknownCourse(ValueError):
@@ -267,9 +268,9 @@ class _People:
             return None
         parts = []
         if lost_teachers:
-            parts.append(f"{len(lost_teachers)} of {_count(len(teachers), 'teacher')}")
+            parts.append(f"{len(lost_teachers)} of {counted(len(teachers), 'teacher')}")
         if lost_students:
-            parts.append(f"{len(lost_students)} of {_count(len(students), 'student')}")
+            parts.append(f"{len(lost_students)} of {counted(len(students), 'student')}")
         issue = " and ".join(parts) + " not on the platform"
         return Problem(
             kind="section", clever_id=clever.id, name=name, issue=issue, fix=self._fix(lost_teachers, lost_students)
@@ -290,10 +291,6 @@ class _People:
         if elsewhere:
             fixes.append(f"{elsewhere} of them are not at this school in Clever: {SIS_FIX}")
         return " ".join(fixes)
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _values(

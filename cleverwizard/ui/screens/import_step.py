@@ -32,6 +32,7 @@ from textual.worker import Worker, WorkerState
 from cleverwizard.clever.errors import CleverAuthError
 from cleverwizard.runs.steps import StalePlan
 from cleverwizard.store.models import PersonKind, Run
+from cleverwizard.text import counted
 from cleverwizard.ui.literal import literal, literal_lines
 from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain
 from cleverwizard.ui.screens.confirm import Confirm
@@ -494,7 +495,7 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
         if not changed:
             super().action_back()
             return
-        choices = "1 choice" if changed == 1 else f"{changed} choices"
+        choices = counted(changed, "choice")
         self.app.push_screen(
             Confirm(
                 "Leave without importing?",

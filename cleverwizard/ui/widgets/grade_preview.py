@@ -22,6 +22,7 @@ from cleverwizard.people.plan import ChangeAction, Plan
 from cleverwizard.rules.grades import grade_label, group_by_grade, outside_span, span_text
 from cleverwizard.rules.teachers import display_name
 from cleverwizard.store.models import Student
+from cleverwizard.text import counted
 from cleverwizard.ui.literal import literal, literal_cell
 
 NO_EMAIL = "⚠ none (can't log in)"
@@ -193,11 +194,7 @@ class GradePreview(Horizontal):
             heading.update("Every student will have a login email." if self.only_no_email else "No students.")
             return
         missing = sum(1 for row in rows if not row.has_email)
-        count = (
-            f"{len(rows)} without a login email"
-            if self.only_no_email
-            else (f"{len(rows)} student" if len(rows) == 1 else f"{len(rows)} students")
-        )
+        count = f"{len(rows)} without a login email" if self.only_no_email else counted(len(rows), "student")
         text = f"{label}: {count}"
         if missing and not self.only_no_email:
             text += f", {missing} without a login email (⚠)"
