@@ -1,7 +1,7 @@
 """Async client for the Clever v3.0 Data API, read-only, for a district roster sync.
 
-Every call goes through one loop that waits out rate limits, retries server and network
-failures a bounded number of times, and turns everything else into a typed
+Every call goes through one retry driver (attempts.py) that waits out rate limits, retries
+server and network failures a bounded number of times, and turns everything else into a typed
 :class:`~cleverwizard.clever.errors.CleverError` an administrator can act on. Lists are
 read page by page by following Clever's ``next`` links (CONTRACT.md §5), and each record
 is validated so bad data is reported by record id instead of surfacing later as a
@@ -26,22 +26,20 @@ import httpx
 from cleverwizard.bulk import paused_gc
 
 from .answers import Answer, json_object, list_items, next_uri, read_answer, refuse_oversized, size_text, validate
+from .attempts import answer_with_retries, reached_server
 from .decode import CleverUser, RosterUser, decode_users_page, roster_user
 from .errors import (
     CleverDataError,
+    CleverError,
     CleverNetworkError,
     CleverNotFound,
-    CleverRateLimited,
     CleverStalled,
     CleverTooMuch,
-    CleverUnavailable,
-    detail_from_body,
-    error_for_status,
     mask_secrets,
 )
 from .limits import Limits
 from .models import CleverModel, Course, District, Event, School, Section, Term, User
-from .retry import RETRYABLE_STATUSES, RetryPolicy, is_retryable_exception
+from .retry import RetryPolicy
 
 DEFAULT_BASE_URL: Final = "https://api.clever.com/v3.0"
 MAX_PAGE_LIMIT: Final = 10_000
@@ -331,49 +329,20 @@ class CleverClient:
         off is "Clever stopped answering", and so is an answer not complete at the deadline
         (not retried: a server that trickles would trickle again).
         """
-        policy = self.retry
-        secrets = tuple(filter(None, (self._token.reveal(),)))
-        failures = rate_limited = stalls = 0
-        waited = 0.0
-        while True:
-            try:
-                answer = await self._read(url, where)
-            except httpx.TransportError as exc:
-                failures += 1
-                reached = not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.UnsupportedProtocol)
-                stalls += reached
-                if not is_retryable_exception(exc) or failures >= policy.max_attempts:
-                    if reached:
-                        raise CleverStalled.during(where, self._stall_problem(exc, stalls)) from exc
-                    raise CleverNetworkError.for_host(self._base.host) from exc
-                problem = type(exc).__name__
-            else:
-                status = answer.status
-                if 200 <= status < 300:
-                    logger.debug("GET %s -> %d", url.path, status)
-                    return answer
-                if status == 429:
-                    rate_limited += 1
-                    delay = policy.rate_limit_delay(answer.headers, rate_limited)
-                    if waited + delay > policy.max_rate_limit_wait:
-                        detail = detail_from_body(answer.body)
-                        raise CleverRateLimited.after_waiting(waited, detail, secrets=secrets)
-                    logger.info("Clever rate limit reached; waiting %.1fs", delay)
-                    waited += delay
-                    await policy.sleep(delay)
-                    continue
-                if status not in RETRYABLE_STATUSES:
-                    raise error_for_status(status, answer.body, secrets=secrets)
-                failures += 1
-                if failures >= policy.max_attempts:
-                    detail = detail_from_body(answer.body)
-                    raise CleverUnavailable.after_attempts(status, failures, detail, secrets=secrets)
-                problem = f"error {status}"
-            delay = policy.backoff_delay(failures)
-            retries = policy.max_attempts - 1
-            message = "Clever request to %s failed (%s); retry %d of %d in %.1fs"
-            logger.warning(message, url.path, problem, failures, retries, delay)
-            await policy.sleep(delay)
+
+        def gave_up(exc: httpx.TransportError, stalls: int) -> CleverError:
+            if reached_server(exc):
+                return CleverStalled.during(where, self._stall_problem(exc, stalls))
+            return CleverNetworkError.for_host(self._base.host)
+
+        return await answer_with_retries(
+            lambda: self._read(url, where),
+            self.retry,
+            path=url.path,
+            secrets=tuple(filter(None, (self._token.reveal(),))),
+            gave_up=gave_up,
+            log=logger,
+        )
 
     async def _read(self, url: httpx.URL, where: str) -> Answer:
         """One try: the whole answer within the deadline and the size cap, or an error."""

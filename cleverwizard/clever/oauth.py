@@ -16,19 +16,18 @@ from typing import Any, Final, Protocol
 
 import httpx
 
-from .answers import json_object, read_answer
+from .answers import Answer, json_object, read_answer
+from .attempts import answer_with_retries
 from .errors import (
     CleverAuthError,
     CleverDataError,
+    CleverError,
     CleverNetworkError,
     CleverNotFound,
-    CleverRateLimited,
-    CleverUnavailable,
     detail_from_body,
-    error_for_status,
 )
 from .limits import Limits
-from .retry import RETRYABLE_STATUSES, RetryPolicy, is_retryable_exception
+from .retry import RetryPolicy
 
 DEFAULT_OAUTH_URL: Final = "https://clever.com"
 
@@ -143,9 +142,15 @@ class AppTokens:
         creds = self.credentials
         secrets = (creds.client_secret,)
         url = httpx.URL(self.oauth_url + "/oauth/tokens", params=dict(params))
-        policy = self.retry
-        failures = rate_limited = 0
-        waited = 0.0
+
+        def refused(answer: Answer) -> CleverError | None:
+            if answer.status == 401:
+                return AppCredentialsRefused(detail=detail_from_body(answer.body), secrets=secrets)
+            return None
+
+        def gave_up(exc: httpx.TransportError, stalls: int) -> CleverError:
+            return CleverNetworkError.for_host(url.host)
+
         async with httpx.AsyncClient(
             transport=self._transport,
             verify=_tls() if self._transport is None else True,
@@ -154,36 +159,15 @@ class AppTokens:
             auth=httpx.BasicAuth(creds.client_id, creds.client_secret),
             headers={"Accept": "application/json"},
         ) as http:
-            while True:
+
+            async def read() -> Answer:
                 self.fetches += 1
-                try:
-                    answer = await read_answer(http, url, self.limits, TOKENS)
-                except httpx.TransportError as exc:
-                    failures += 1
-                    if not is_retryable_exception(exc) or failures >= policy.max_attempts:
-                        raise CleverNetworkError.for_host(url.host) from exc
-                    await policy.sleep(policy.backoff_delay(failures))
-                    continue
-                status = answer.status
-                if 200 <= status < 300:
-                    return json_object(answer, TOKENS)
-                detail = detail_from_body(answer.body)
-                if status == 401:
-                    raise AppCredentialsRefused(detail=detail, secrets=secrets)
-                if status == 429:
-                    rate_limited += 1
-                    delay = policy.rate_limit_delay(answer.headers, rate_limited)
-                    if waited + delay > policy.max_rate_limit_wait:
-                        raise CleverRateLimited.after_waiting(waited, detail, secrets=secrets)
-                    waited += delay
-                    await policy.sleep(delay)
-                    continue
-                if status not in RETRYABLE_STATUSES:
-                    raise error_for_status(status, answer.body, secrets=secrets)
-                failures += 1
-                if failures >= policy.max_attempts:
-                    raise CleverUnavailable.after_attempts(status, failures, detail, secrets=secrets)
-                await policy.sleep(policy.backoff_delay(failures))
+                return await read_answer(http, url, self.limits, TOKENS)
+
+            answer = await answer_with_retries(
+                read, self.retry, path=url.path, secrets=secrets, gave_up=gave_up, refused=refused
+            )
+        return json_object(answer, TOKENS)
 
 
 class DistrictTokenAuth(httpx.Auth):
