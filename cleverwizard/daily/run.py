@@ -68,9 +68,9 @@ from cleverwizard.people.relink import relinked_ids
 from cleverwizard.rules.teachers import suggest_teacher_matches
 from cleverwizard.runs.steps import StalePlan, Step, apply_steps
 from cleverwizard.store import RosterStore, StoreError, StoreTransaction
+from cleverwizard.store.lock import RUN_LOCK_FILE_NAME
 from cleverwizard.store.models import Account, Meta, PersonKind, Run, Site
 
-LOCK_FILE_NAME = "sync.lock"
 DEFAULT_WAIT = 30.0
 """Seconds an overlapping run waits for the running one before giving up."""
 PLAN_ATTEMPTS = 3
@@ -96,7 +96,10 @@ async def run_lock(data_dir: Path, wait: float = DEFAULT_WAIT) -> AsyncIterator[
     The store's own lock only covers the final write; this one keeps two syncs (cron and a
     person, or two cron entries) from reading Clever and planning at the same time.
     """
-    lock = FileLock(data_dir / LOCK_FILE_NAME, timeout=0, mode=0o600)
+    path = data_dir / RUN_LOCK_FILE_NAME
+    if path.is_symlink():
+        raise StoreError(f"{path} is a link, not cleverwizard's lock file: remove it, then try again.")
+    lock = FileLock(path, timeout=0, mode=0o600)
     deadline = time.monotonic() + max(wait, 0.0)
     while True:
         try:

@@ -8,6 +8,7 @@ killed process never leaves a stale lock behind.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +18,9 @@ from filelock import FileLock, Timeout
 from cleverwizard.store.errors import StoreBusy, StoreError
 
 LOCK_FILE_NAME = "roster.lock"
+RUN_LOCK_FILE_NAME = "sync.lock"
+"""The daily sync's run lock (daily/run.py). It is made with the store's own lock, at the
+first write, so a sync that fails before writing leaves the data folder as it found it."""
 
 
 class StoreLock:
@@ -46,6 +50,16 @@ class StoreLock:
         except Timeout:
             raise StoreBusy(self.data_dir) from None
         try:
+            _make_run_lock(self.data_dir / RUN_LOCK_FILE_NAME)
             yield
         finally:
             self._lock.release()
+
+
+def _make_run_lock(path: Path) -> None:
+    """Create the run lock's empty file, owner-only, unless it is there (never through a link)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)

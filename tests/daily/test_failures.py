@@ -12,7 +12,9 @@ from filelock import FileLock
 
 from cleverwizard.daily import run as daily_module
 from cleverwizard.sandbox import SandboxDistrict
+from cleverwizard.sandbox.api import SandboxAPI
 from cleverwizard.store import StoreTransaction
+from cleverwizard.store.lock import RUN_LOCK_FILE_NAME
 from tests.daily.conftest import Daily, Run, Service, opened, snapshot, students_at, teachers_at
 
 
@@ -46,6 +48,29 @@ def test_a_sync_killed_halfway_leaves_the_store_as_it_was(
         assert any(s.email == "new.kid@example.org" for s in store.students())
 
 
+def test_the_first_sync_failing_leaves_the_folder_as_connect_left_it(
+    cw: Run, connected: str, api: SandboxAPI, data_dir: Path
+) -> None:
+    before = snapshot(data_dir)
+    assert RUN_LOCK_FILE_NAME in before  # made with the store's first write, not by a sync
+    api.faults.revoked = True
+    result = cw("sync")
+    assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1
+    assert snapshot(data_dir) == before
+
+
+def test_a_planted_link_at_the_run_lock_is_refused_not_followed(
+    cw: Run, connected: str, data_dir: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me")
+    (data_dir / RUN_LOCK_FILE_NAME).unlink()
+    (data_dir / RUN_LOCK_FILE_NAME).symlink_to(target)
+    result = cw("sync")
+    assert result.exit_code == 1 and "is a link, not cleverwizard's lock file" in result.output
+    assert target.read_text() == "keep me"
+
+
 def test_a_dry_run_writes_nothing(cw: Run, synced: str, district: SandboxDistrict, data_dir: Path) -> None:
     for leaver in students_at(district, synced)[:8]:
         district.delete_user(leaver["id"])
@@ -61,7 +86,7 @@ def test_a_dry_run_writes_nothing(cw: Run, synced: str, district: SandboxDistric
 
 def test_an_overlapping_run_waits_then_gives_up_in_one_line(cw: Run, synced: str, data_dir: Path) -> None:
     before = snapshot(data_dir)
-    with FileLock(data_dir / daily_module.LOCK_FILE_NAME):
+    with FileLock(data_dir / RUN_LOCK_FILE_NAME):
         started = time.monotonic()
         result = cw("sync", "--wait", "0.3")
         waited = time.monotonic() - started
@@ -73,7 +98,7 @@ def test_an_overlapping_run_waits_then_gives_up_in_one_line(cw: Run, synced: str
 
 
 def test_an_overlapping_run_goes_ahead_once_the_first_finishes(cw: Run, synced: str, data_dir: Path) -> None:
-    lock = FileLock(data_dir / daily_module.LOCK_FILE_NAME, thread_local=False)
+    lock = FileLock(data_dir / RUN_LOCK_FILE_NAME, thread_local=False)
     lock.acquire()
     releaser = threading.Timer(0.3, lock.release)
     releaser.start()

@@ -40,6 +40,7 @@ def test_database_file_is_0600_and_new_folder_is_0700(data_dir: Path, loose_umas
         tx.put_student(make_student(1))
     assert mode_of(store.path) == 0o600  # still owner-only after a replace
     assert mode_of(data_dir / "roster.lock") == 0o600
+    assert mode_of(data_dir / "sync.lock") == 0o600
     store.close()
 
 
@@ -70,7 +71,7 @@ def test_full_disk_mid_write_keeps_the_last_good_file(
     assert half_written and half_written[0] > 0  # the temp file really was half written
 
     assert store.path.read_bytes() == good_bytes
-    assert files_in(data_dir) == {"roster.json", "roster.lock"}  # no temp file left behind
+    assert files_in(data_dir) == {"roster.json", "roster.lock", "sync.lock"}  # no temp file left behind
     assert store.revision == 1 and len(store.students()) == 100
     reopened = RosterStore.open(data_dir)
     assert reopened.revision == 1 and {s.first_name for s in reopened.students()} == {"Ana"}
@@ -91,7 +92,7 @@ def test_a_failing_rename_leaves_no_temp_file(
     monkeypatch.setattr(storage_module.os, "replace", refuse)
     with pytest.raises(PermissionError), store.transaction() as tx:
         tx.put_student(make_student(1))
-    assert files_in(data_dir) == {"roster.lock"}  # no temp file, and no roster made by opening
+    assert files_in(data_dir) == {"roster.lock", "sync.lock"}  # no temp file, and no roster made by opening
     assert store.revision == 0
 
 
@@ -109,7 +110,7 @@ def test_temp_files_of_a_killed_writer_are_swept_by_the_next_transaction(store: 
     leftover.write_text('{"half": ')
     with store.transaction() as tx:
         tx.put_student(make_student(1))
-    assert files_in(data_dir) == {"roster.json", "roster.lock"}
+    assert files_in(data_dir) == {"roster.json", "roster.lock", "sync.lock"}
 
 
 WRITER = """
@@ -156,7 +157,7 @@ def test_sigkill_at_random_moments_always_leaves_a_committed_state(data_dir: Pat
 
     with RosterStore.open(data_dir).transaction():
         pass
-    assert files_in(data_dir) == {"roster.json", "roster.lock"}
+    assert files_in(data_dir) == {"roster.json", "roster.lock", "sync.lock"}
 
 
 HALF_WRITER = """
@@ -194,7 +195,7 @@ def test_sigkill_during_the_write_itself_keeps_the_previous_file(store: RosterSt
     assert reopened.revision == 1 and reopened.students() == [make_student(1)]
     with reopened.transaction():  # the killed writer's lock is gone and its temp file swept
         pass
-    assert files_in(data_dir) == {"roster.json", "roster.lock"}
+    assert files_in(data_dir) == {"roster.json", "roster.lock", "sync.lock"}
     reopened.close()
 
 

@@ -127,6 +127,7 @@ def test_a_loose_folder_and_its_files_are_tightened(tmp_path: Path, loose_umask:
         config.SETTINGS_FILE: 0o600,
         "roster.json": 0o600,
         "roster.lock": 0o600,
+        "sync.lock": 0o600,
     }
 
 
