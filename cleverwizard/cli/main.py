@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import click
 
@@ -206,39 +206,53 @@ a scheduled check or a prompt that shows the status starts in tens of millisecon
 """
 
 
-COMMANDS: dict[str, str] = {
-    "connect": "cleverwizard.cli.setup:connect",
-    "districts": "cleverwizard.cli.setup:districts",
-    "schools": "cleverwizard.cli.setup:schools",
-    "status": "cleverwizard.cli.setup:status",
-    "import": "cleverwizard.cli.people:import_people",
-    "export": "cleverwizard.cli.people:export",
-    "add": "cleverwizard.cli.files:add",
-    "emails": "cleverwizard.cli.files:emails",
-    "sync": "cleverwizard.cli.daily:sync",
-    "history": "cleverwizard.cli.setup:history",
-    "undo": "cleverwizard.cli.daily:undo",
-    "sandbox": "cleverwizard.cli.sandbox:sandbox",
-    "demo": "cleverwizard.cli.sandbox:demo",
+class Listed(NamedTuple):
+    """Where a command's click object lives (``module:attribute``), and its one-line help."""
+
+    where: str
+    summary: str
+
+
+COMMANDS: dict[str, Listed] = {
+    "connect": Listed(
+        "cleverwizard.cli.setup:connect", "Check DISTRICT_ID with Clever and save the connection (and the school)."
+    ),
+    "districts": Listed(
+        "cleverwizard.cli.setup:districts", "List the districts connected to the platform's Clever app: id, name."
+    ),
+    "schools": Listed("cleverwizard.cli.setup:schools", "List the connected district's schools: id, name, grades."),
+    "status": Listed(
+        "cleverwizard.cli.setup:status",
+        "The Notifications checklist as text: district, school, teachers, students, sections.",
+    ),
+    "import": Listed(
+        "cleverwizard.cli.people:import_people",
+        "Import the connected school's teachers, students or sections from Clever.",
+    ),
+    "export": Listed(
+        "cleverwizard.cli.people:export",
+        "Write the platform's accounts, sections, courses or enrolments to standard output.",
+    ),
+    "add": Listed(
+        "cleverwizard.cli.files:add", "Add the platform's own teachers, students or courses from a CSV FILE."
+    ),
+    "emails": Listed("cleverwizard.cli.files:emails", "Login emails for the accounts that have none."),
+    "sync": Listed(
+        "cleverwizard.cli.daily:sync",
+        "The daily sync: the connected school's teachers, students and sections in one run.",
+    ),
+    "history": Listed(
+        "cleverwizard.cli.setup:history",
+        "The applied imports, syncs and undos, newest first: id, when, what started it, counts.",
+    ),
+    "undo": Listed("cleverwizard.cli.daily:undo", "Revert RUN_ID's changes where nothing later depends on them."),
+    "sandbox": Listed("cleverwizard.cli.sandbox:sandbox", "The built-in sandbox Clever district."),
+    "demo": Listed(
+        "cleverwizard.cli.sandbox:demo", "Open the wizard on the sandbox district, in a demo data folder of its own."
+    ),
 }
-"""Every command, listed once: name -> ``module:attribute`` of its click command."""
-SHORT_HELP: dict[str, str] = {
-    "connect": "Check DISTRICT_ID with Clever and save the connection (and the school).",
-    "districts": "List the districts connected to the platform's Clever app: id, name.",
-    "schools": "List the connected district's schools: id, name, grades.",
-    "status": "The Notifications checklist as text: district, school, teachers, students, sections.",
-    "import": "Import the connected school's teachers, students or sections from Clever.",
-    "export": "Write the platform's accounts, sections, courses or enrolments to standard output.",
-    "add": "Add the platform's own teachers, students or courses from a CSV FILE.",
-    "emails": "Login emails for the accounts that have none.",
-    "sync": "The daily sync: the connected school's teachers, students and sections in one run.",
-    "history": "The applied imports, syncs and undos, newest first: id, when, what started it, counts.",
-    "undo": "Revert RUN_ID's changes where nothing later depends on them.",
-    "sandbox": "The built-in sandbox Clever district.",
-    "demo": "Open the wizard on the sandbox district, in a demo data folder of its own.",
-}
-"""The first paragraph of each command's help, so ``--help`` lists the commands without
-importing them (a test keeps it equal to the commands' own help)."""
+"""Every command, listed once. The summary is the first paragraph of the command's own help,
+so ``--help`` lists the commands without importing them (a test keeps the two equal)."""
 
 
 class CommandTable(click.Group):
@@ -264,26 +278,21 @@ class CommandTable(click.Group):
         return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = COMMANDS.get(cmd_name)
-        if target is None:
+        listed = COMMANDS.get(cmd_name)
+        if listed is None:
             return None
-        module_name, _, attribute = target.partition(":")
+        module_name, _, attribute = listed.where.partition(":")
         command = getattr(importlib.import_module(module_name), attribute)
-        assert isinstance(command, click.Command), target
+        assert isinstance(command, click.Command), listed.where
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        """The command list of ``--help`` from ``SHORT_HELP``; a command missing there is imported."""
+        """The command list of ``--help`` from the summaries in ``COMMANDS``: nothing imported."""
         names = self.list_commands(ctx)
         if not names:
             return
         limit = formatter.width - 6 - max(len(name) for name in names)
-        rows: list[tuple[str, str]] = []
-        for name in names:
-            if name in SHORT_HELP:
-                rows.append((name, click.Command(name, help=SHORT_HELP[name]).get_short_help_str(limit)))
-            elif (command := self.get_command(ctx, name)) is not None and not command.hidden:
-                rows.append((name, command.get_short_help_str(limit)))
+        rows = [(name, click.Command(name, help=COMMANDS[name].summary).get_short_help_str(limit)) for name in names]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
