@@ -14,7 +14,9 @@ wizard's import steps, sections included, with the demo course catalogue (untime
    students, students moved between sections, a renamed teacher, a few deletions), each
    logging its Clever events;
 3. **events**: the next ``daily_sync()``, which should read only ``/events`` (and the
-   school's course list if a changed section has no course decided yet).
+   school's course list if a changed section has no course decided yet), plus the one
+   fixed request every run makes for the district record (Clever's own sync state: paused,
+   failing), whatever the school's size.
 
 For each run it prints the requests the server answered (and for which paths), the
 seconds it took and what it wrote. The point of the issue: the second run's requests

@@ -264,17 +264,24 @@ async def run_daily_sync(
     force: bool = False,
     full: bool = False,
     wait: float = DEFAULT_WAIT,
+    notes: Sequence[str] = (),
 ) -> SyncReport:
     """Read Clever, plan each kind, check the guard, then write it all in one run.
 
     ``view`` reloads the store and returns the platform as saved (``RosterSync.view``).
     Holds the run lock of the data folder, except for a dry run, which writes nothing and
     may look while another sync runs. Held and dry runs return a report and write nothing.
+    ``notes`` are sentences about the run from outside it (Clever paused for the district),
+    printed first and kept in the history entry's detail.
     """
     if dry_run:
-        return await _sync(store, client, school_id, view, started_by=started_by, dry_run=True, force=force, full=full)
+        return await _sync(
+            store, client, school_id, view, started_by=started_by, dry_run=True, force=force, full=full, notes=notes
+        )
     async with run_lock(store.data_dir, wait):
-        return await _sync(store, client, school_id, view, started_by=started_by, dry_run=False, force=force, full=full)
+        return await _sync(
+            store, client, school_id, view, started_by=started_by, dry_run=False, force=force, full=full, notes=notes
+        )
 
 
 async def _sync(
@@ -287,6 +294,7 @@ async def _sync(
     dry_run: bool,
     force: bool,
     full: bool,
+    notes: Sequence[str],
 ) -> SyncReport:
     """The run itself. A plan made stale by a save in the wizard while Clever was being
     read is rebuilt from the fresh store, without asking Clever again."""
@@ -311,7 +319,11 @@ async def _sync(
             forced=force,
             position=side.position,
             events_read=side.events_read,
-            notes=([] if side.sections is not None else [SECTIONS_NOT_IMPORTED]) + _school_notes(side, school_id),
+            notes=[
+                *notes,
+                *([] if side.sections is not None else [SECTIONS_NOT_IMPORTED]),
+                *_school_notes(side, school_id),
+            ],
         )
         steps: list[Step] = [people_step(plan) for plan in plans.values()]
         if side.sections is not None:
@@ -326,7 +338,7 @@ async def _sync(
                 kind="sync",
                 started_by=started_by,
                 base_revision=seen.revision,
-                detail=f"{side.mode}: {side.reason}",
+                detail=". ".join([f"{side.mode}: {side.reason}", *notes]),
                 finish=_finish(side, school_id),
             )
         except StopBeforeWriting:

@@ -421,6 +421,28 @@ class SandboxDistrict:
         self.version += 1
         return dropped
 
+    def set_sync_state(
+        self,
+        state: Literal["running", "pending", "error", "paused", "success", ""],
+        *,
+        last_sync: str | None = None,
+        pause_start: str | None = None,
+        pause_end: str | None = None,
+        error: str = "",
+    ) -> Record:
+        """Put the district's own SIS sync in ``state``, as Clever reports it on the District
+        record: paused with a window, failing with a message, or synced at ``last_sync``
+        (Clever timestamps; ``last_sync`` ``None`` keeps the one it had). Logs ``districts.updated``."""
+        record = self.district
+        changes: Record = {"state": state, "pause_start": pause_start, "pause_end": pause_end, "error": error}
+        if last_sync is not None:
+            changes["last_sync"] = last_sync
+        previous = {key: record.get(key) for key in changes}
+        record.update(changes)
+        self._touch()
+        self._emit("districts.updated", record, previous)
+        return copy.deepcopy(record)
+
     def rotate_token(self) -> str:
         """Give the district a new token, as Clever may at any time; the old one then gets 401.
 

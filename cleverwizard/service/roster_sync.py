@@ -40,12 +40,23 @@ from cleverwizard.sections import apply as section_apply
 from cleverwizard.sections import build as section_build
 from cleverwizard.sections.build import SectionData
 from cleverwizard.sections.plan import SectionPlan
+from cleverwizard.service import district_state
 from cleverwizard.service.files_in import FilesIn
 from cleverwizard.service.files_out import FilesOut
 from cleverwizard.service.status import Checklist, build_checklist, run_history
 from cleverwizard.service.steps import StepKey, missing
 from cleverwizard.store import RosterStore
-from cleverwizard.store.models import Account, Course, PersonKind, Run, Site, Student, Teacher, now_iso
+from cleverwizard.store.models import (
+    Account,
+    CleverDistrictState,
+    Course,
+    PersonKind,
+    Run,
+    Site,
+    Student,
+    Teacher,
+    now_iso,
+)
 from cleverwizard.text import counted, one_line
 
 Progress = Callable[[int], None]
@@ -217,7 +228,25 @@ class RosterSync(FilesIn, FilesOut):
                 school_grades=old.school_grades if keep_school and old else None,
                 school_selected_at=old.school_selected_at if keep_school and old else None,
             )
+        district_state.keep(self.settings.data_dir, district_state.district_state(district))
         return district
+
+    async def refresh_district_state(self) -> CleverDistrictState | None:
+        """Ask Clever how its SIS sync of the connected district stands, and keep the answer.
+
+        The wizard calls it in a worker when Notifications opens; ``None`` when Clever will
+        not show the district record (the saved state, if any, stays).
+        """
+        site = self.require_site()
+        async with self.client() as clever:
+            state = await district_state.read_district(clever, site.district_id)
+        district_state.keep(self.settings.data_dir, state)
+        return state
+
+    def saved_district_state(self) -> CleverDistrictState | None:
+        """What Clever last said about the connected district's sync (no request)."""
+        site = self.store.site()
+        return district_state.read_district_state(self.settings.data_dir, site.district_id) if site else None
 
     async def schools(self) -> list[School]:
         self.require_site()
@@ -301,9 +330,14 @@ class RosterSync(FilesIn, FilesOut):
         site = self.require_site(school=True)
         assert site.school_id is not None
         async with self.client() as clever:
+            people: list[CleverUser]
             if kind == "teacher":
-                return list[CleverUser](await clever.school_teachers(site.school_id, on_progress=on_progress))
-            return await clever.school_students(site.school_id, on_progress=on_progress)
+                people = list[CleverUser](await clever.school_teachers(site.school_id, on_progress=on_progress))
+            else:
+                people = await clever.school_students(site.school_id, on_progress=on_progress)
+            state = await district_state.read_district(clever, site.district_id)  # one request, after the people
+        district_state.keep(self.settings.data_dir, state)
+        return people
 
     def view(self) -> PlatformView:
         """The platform as it is on disk now (a scheduled sync may have written)."""
@@ -421,7 +455,8 @@ class RosterSync(FilesIn, FilesOut):
         site = self.require_site(school=True)
         assert site.school_id is not None
         async with self.client() as clever:
-            return await run_daily_sync(
+            state = await district_state.read_district(clever, site.district_id)  # one request per run
+            report = await run_daily_sync(
                 self.store,
                 clever,
                 site.school_id,
@@ -431,7 +466,11 @@ class RosterSync(FilesIn, FilesOut):
                 force=force,
                 full=full,
                 wait=wait,
+                notes=district_state.sync_notes(state),
             )
+        if not dry_run:
+            district_state.keep(self.settings.data_dir, state)
+        return report
 
     def history(self, *, problems: bool = True) -> list[Run]:
         """Applied imports, syncs and undos, newest first, as saved on disk now.

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 from weakref import WeakKeyDictionary
 
+from cleverwizard.rules.district_state import is_paused, moment, status_line
 from cleverwizard.runs.history import undone_by
 from cleverwizard.service.steps import StepKey, missing, step
 from cleverwizard.store import RosterStore
-from cleverwizard.store.models import Meta, Run, Site, section_flagged
+from cleverwizard.store.clever_district import read_district_state
+from cleverwizard.store.models import CleverDistrictState, Meta, Run, Site, now_iso, section_flagged
 from cleverwizard.text import one_line
 
 StepState = Literal["not started", "needs review", "done", "waiting"]
@@ -35,21 +38,38 @@ class ChecklistItem:
     when: str | None = None
 
 
+def now() -> datetime:
+    """The current time as the store tells it (so tests that freeze the store's clock freeze this)."""
+    current = moment(now_iso())
+    assert current is not None
+    return current
+
+
 @dataclass
 class Checklist:
     items: list[ChecklistItem] = field(default_factory=list)
     last_sync: str | None = None
+    clever_district: CleverDistrictState | None = None
+    """Clever's own sync state for the connected district, as last read (never fetched here)."""
 
     def item(self, key: StepKey) -> ChecklistItem:
         return next(item for item in self.items if item.key == key)
 
+    def clever_line(self, at: datetime | None = None) -> str | None:
+        """ "Clever last synced the SIS 2 hours ago (checked 5 minutes ago)", or ``None``."""
+        state = self.clever_district
+        return status_line(state, at or now()) if state is not None else None
+
     def lines(self) -> list[str]:
         out = ["Student Information System Sync"]
+        clever = self.clever_line()
         for item in self.items:
             line = f"  [{item.state}] {item.title}: {item.detail}"
             if item.needs:
                 line += f" (needs: {item.needs})"
             out.append(line)
+            if item.key == "district" and clever is not None:
+                out.append(f"    {clever}")
         out.append(f"  Last sync: {self.last_sync or 'never'}")
         return [one_line(line) for line in out]  # a Clever value never breaks or colours a line
 
@@ -57,6 +77,23 @@ class Checklist:
         return {
             "steps": [item.__dict__ for item in self.items],
             "last_sync": self.last_sync,
+            "clever_district": self._clever_dict(),
+        }
+
+    def _clever_dict(self) -> dict[str, object] | None:
+        state = self.clever_district
+        if state is None:
+            return None
+        at = now()
+        return {
+            "state": state.state,
+            "last_sync": state.last_sync,
+            "pause_start": state.pause_start,
+            "pause_end": state.pause_end,
+            "error": state.error,
+            "paused": is_paused(state, at),
+            "checked_at": state.read_at,
+            "summary": status_line(state, at),
         }
 
 
@@ -112,7 +149,11 @@ def build_checklist(store: RosterStore) -> Checklist:
     if cached is None or cached[0] != state:
         cached = (state, _build_checklist(store))
         _BUILT[store] = cached
-    return copy.deepcopy(cached[1])
+    checklist = copy.deepcopy(cached[1])
+    site = store.site()
+    if site is not None:  # its own small file, refreshed apart from the roster: read every time
+        checklist.clever_district = read_district_state(store.data_dir, site.district_id)
+    return checklist
 
 
 def _build_checklist(store: RosterStore) -> Checklist:

@@ -106,6 +106,26 @@ class Site(StoreModel):
     school_selected_at: str | None = None
 
 
+class CleverDistrictState(StoreModel):
+    """What Clever last said about the district's own SIS sync, and when we asked.
+
+    Kept in its own small file (``store.clever_district``), not in the roster: it is
+    refreshed whenever a command or the wizard talks to Clever, and ``status`` shows it
+    without asking Clever again (it stays an offline read of the data folder).
+    """
+
+    district_id: str
+    state: str = ""
+    """Clever's ``state``: running, pending, error, paused, success or ""."""
+    last_sync: str | None = None
+    """When Clever last finished syncing the district's SIS (Clever's timestamp)."""
+    pause_start: str | None = None
+    pause_end: str | None = None
+    error: str | None = None
+    read_at: str = Field(default_factory=now_iso)
+    """When this was read from Clever (the store's timestamp form)."""
+
+
 class RunCounts(StoreModel):
     created: int = 0
     linked: int = 0
