@@ -23,12 +23,12 @@ if TYPE_CHECKING:  # status and history must not import the service (see ``with_
 def connect(sync: RosterSync, district_id: str, school_id: str | None, yes: bool) -> None:
     """Check DISTRICT_ID with Clever and save the connection (and the school)."""
     if school_id and not yes:
-        sync.check_school_switch(school_id)  # before anything is written
-    district = run(sync.connect(district_id))
+        sync.check_school_switch(school_id)  # before Clever is asked
+    district = run(sync.connect(district_id, school_id=school_id, switch_confirmed=yes))
     say(f"Connected to {district.name or district.id} ({district.id}).")
-    if school_id:
-        school = run(sync.select_school(school_id, switch_confirmed=yes))
-        say(f"This site is now {school.name or school.id} ({school.id}).")
+    site = sync.store.site()
+    if school_id and site is not None and site.school_id:
+        say(f"This site is now {site.school_name or site.school_id} ({site.school_id}).")
     else:
         click.echo("Next: `cleverwizard schools`, then `cleverwizard connect ID --school SCHOOL_ID`.")
 

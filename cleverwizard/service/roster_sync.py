@@ -210,17 +210,32 @@ class RosterSync(FilesIn, FilesOut):
                     status=error.status,
                 ) from error
 
-    async def connect(self, district_id: str, token: str | None = None) -> District:
-        """Check the district with Clever, then save it (and a token typed in the wizard;
-        a token fetched with the app credentials is never saved)."""
+    async def connect(
+        self,
+        district_id: str,
+        token: str | None = None,
+        *,
+        school_id: str | None = None,
+        switch_confirmed: bool = False,
+    ) -> District:
+        """Check the district (and ``school_id``, when given) with Clever, then save both in
+        one write (and a token typed in the wizard; a token fetched with the app credentials
+        is never saved). A school Clever does not have, or a switch that needs confirming,
+        fails before anything is written, so the data folder stays exactly as it was."""
         district = await self.check_district(district_id, token)
+        school: School | None = None
+        if school_id is not None:
+            async with self.client(token, district_id=district.id) as clever:
+                school = await _school_of(clever, school_id, district.name or district.id)
+            if not switch_confirmed:
+                self.check_school_switch(school.id, school.name)
         if token:
             save_token(self.settings.data_dir, token)
             self.settings.token = token.strip()
         with self.store.transaction() as tx:
             old = tx.site
             keep_school = old is not None and old.district_id == district.id
-            tx.site = Site(
+            site = Site(
                 district_id=district.id,
                 district_name=district.name or district.id,
                 school_id=old.school_id if keep_school and old else None,
@@ -228,6 +243,7 @@ class RosterSync(FilesIn, FilesOut):
                 school_grades=old.school_grades if keep_school and old else None,
                 school_selected_at=old.school_selected_at if keep_school and old else None,
             )
+            tx.site = _with_school(site, school) if school is not None else site
         district_state.keep(self.settings.data_dir, district_state.district_state(district))
         return district
 
@@ -289,24 +305,11 @@ class RosterSync(FilesIn, FilesOut):
         """
         site = self.require_site()
         async with self.client() as clever:
-            try:
-                school = await clever.get_school(school_id.strip())
-            except CleverNotFound as error:
-                raise StepOutOfOrder(
-                    f"Clever has no school {one_line(school_id.strip())!r} in {site.district_name or 'this district'} "
-                    "that this app may see: `cleverwizard schools` lists the school ids."
-                ) from error
+            school = await _school_of(clever, school_id, site.district_name or "this district")
         if not switch_confirmed:
             self.check_school_switch(school.id, school.name)
         with self.store.transaction() as tx:
-            tx.site = site.model_copy(
-                update={
-                    "school_id": school.id,
-                    "school_name": school.name or school.id,
-                    "school_grades": school.grade_span,
-                    "school_selected_at": now_iso(),
-                }
-            )
+            tx.site = _with_school(site, school)
         return school
 
     def require_site(self, *, school: bool = False) -> Site:
@@ -483,3 +486,25 @@ class RosterSync(FilesIn, FilesOut):
     def undo(self, run_id: int) -> UndoReport:
         """Revert one run where nothing since depends on it; the report lists what stayed."""
         return undo_run(self.store, run_id, started_by=self.started_by)
+
+
+async def _school_of(clever: CleverClient, school_id: str, district_name: str) -> School:
+    """The school ``school_id`` names, or a one-line refusal naming the id and ``schools``."""
+    try:
+        return await clever.get_school(school_id.strip())
+    except CleverNotFound as error:
+        raise StepOutOfOrder(
+            f"Clever has no school {one_line(school_id.strip())!r} in {one_line(district_name)} "
+            "that this app may see: `cleverwizard schools` lists the school ids."
+        ) from error
+
+
+def _with_school(site: Site, school: School) -> Site:
+    return site.model_copy(
+        update={
+            "school_id": school.id,
+            "school_name": school.name or school.id,
+            "school_grades": school.grade_span,
+            "school_selected_at": now_iso(),
+        }
+    )

@@ -15,7 +15,7 @@ from pathlib import Path
 from cleverwizard.daily.sections import SECTIONS_NOT_IMPORTED
 from cleverwizard.demo import prepare_demo
 from cleverwizard.sandbox import SandboxDistrict
-from tests.daily.conftest import Run, students_at
+from tests.daily.conftest import Run, snapshot, students_at
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -64,6 +64,28 @@ def test_connect_with_a_wrong_school_names_it_and_points_at_schools(cw: Run, dis
     assert result.exit_code != 0
     assert "no school 'not-a-school'" in result.output
     assert "`cleverwizard schools` lists the school ids" in result.output
+
+
+def test_connect_with_a_wrong_school_leaves_the_folder_exactly_as_it_was(
+    cw: Run, data_dir: Path, district: SandboxDistrict
+) -> None:
+    """The district is checked and the school too before anything is written."""
+    before = snapshot(data_dir)
+    result = cw("connect", district.district_id, "--school", "not-a-school")
+    assert result.exit_code == 2, result.output
+    assert snapshot(data_dir) == before
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_connect_with_a_wrong_school_keeps_the_connected_school(
+    cw: Run, data_dir: Path, connected: str, district: SandboxDistrict
+) -> None:
+    before = snapshot(data_dir)
+    result = cw("connect", district.district_id, "--school", "not-a-school")
+    assert result.exit_code == 2, result.output
+    assert snapshot(data_dir) == before
+    status = cw("status")
+    assert district.schools[connected]["name"] in status.output
 
 
 def test_export_into_a_closed_pipe_ends_quietly_with_0(tmp_path: Path) -> None:
