@@ -14,7 +14,9 @@ After the first and after the last quiet sync it prints roster.json's size and, 
 ``--repeat``: ``cleverwizard status`` and ``cleverwizard history`` as whole processes, the same
 two in this process on an open store (``RosterSync.checklist()`` and ``RosterSync.history()``)
 and ``python -c pass`` as the floor of a process. The point: the second row should equal the
-first, give or take a few hundred bytes a run.
+first, give or take a few hundred bytes a run. (A quiet sync is no history entry any more,
+so after the first one the runs table does not grow at all; the file still changes by the
+sync time and the revision.)
 """
 
 from __future__ import annotations

@@ -119,6 +119,13 @@ class SyncReport:
     position: str | None = None
     """The event position saved with the run (or that a dry run would save)."""
     events_read: int = 0
+    nothing_new: bool = False
+    """Applied, but it changed nothing and found no problem the last sync had not recorded:
+    the event position and the sync time were saved, and no history entry was added."""
+    known_in_run: int | None = None
+    """For a run with nothing new: the sync run whose recorded problems are still to fix."""
+    known_problems: int = 0
+    """How many problems that run recorded."""
 
     @property
     def held(self) -> bool:
@@ -146,11 +153,9 @@ class SyncReport:
         return explain(self.findings) if self.findings else ""
 
     def quiet(self) -> bool:
-        """Nothing new: no change to apply and nothing held (known problems may remain).
-
-        Its text is one line, then any standing note (sections not imported yet).
-        """
-        return not self.dry_run and not self.findings and self.changes == 0
+        """Nothing new (see ``nothing_new``): its text is one line, then any standing note
+        (sections not imported yet)."""
+        return self.nothing_new
 
     def lines(self, *, verbose: bool = False) -> list[str]:
         """What the command prints: mode, a line per kind, kept edits, problems, outcome.
@@ -158,14 +163,14 @@ class SyncReport:
         Problems are summarised by kind unless ``verbose``; a run with nothing new is one line.
         """
         if self.quiet() and not verbose:
-            known = len(self.problems)
             text = f"{self.heading()[:-1]}: nothing new, nothing changed."
-            if known:
-                where = f"`cleverwizard history {self.run_id}`" if self.run_id else "`cleverwizard sync --verbose`"
-                text += f" {counted(known, 'known problem')} still to fix in the SIS ({where})."
-            if self.run_id is not None:
-                text += f" Saved as run {self.run_id}."
-            return [text, *self.notes]
+            if self.known_problems and self.known_in_run is not None:
+                text += (
+                    f" {counted(self.known_problems, 'known problem')} still to fix in the SIS "
+                    f"(`cleverwizard history {self.known_in_run}`)."
+                )
+            text += " Not added to the history."
+            return [one_line(text), *self.notes]
         out = ["Dry run: nothing was written."] if self.dry_run else []
         out.append(self.heading())
         out += self.notes
@@ -203,6 +208,7 @@ class SyncReport:
             "run_id": self.run_id,
             "event_position": self.position,
             "events_read": self.events_read,
+            "nothing_new": self.nothing_new,
             "counts": {name: plan.counts.model_dump() for name, plan in self.plans.items()},
             "notes": list(self.notes),
             "problems": [problem.model_dump() for problem in self.problems],

@@ -66,10 +66,10 @@ from cleverwizard.people.build import PlatformView, archive_changes, plan_studen
 from cleverwizard.people.plan import Plan
 from cleverwizard.people.relink import relinked_ids
 from cleverwizard.rules.teachers import suggest_teacher_matches
-from cleverwizard.runs.steps import StalePlan, Step, apply_steps
+from cleverwizard.runs.steps import StalePlan, Step, apply_steps_unless_quiet
 from cleverwizard.store import RosterStore, StoreError, StoreTransaction
 from cleverwizard.store.lock import RUN_LOCK_FILE_NAME
-from cleverwizard.store.models import Account, Meta, PersonKind, Run, Site
+from cleverwizard.store.models import Account, Meta, PersonKind, Problem, Run, Site
 
 DEFAULT_WAIT = 30.0
 """Seconds an overlapping run waits for the running one before giving up."""
@@ -253,6 +253,31 @@ def _finish(side: CleverSide, school_id: str) -> Callable[[StoreTransaction, Run
     return finish
 
 
+def _nothing_new(side: CleverSide, school_id: str, report: SyncReport) -> Callable[[StoreTransaction, Run], bool]:
+    """Whether a run that changed no record has nothing to tell either, so it needs no
+    history entry: a sync was recorded before, the school was not renamed, and every
+    problem found was already recorded by the latest sync (all of them and no other, for a
+    full comparison, which sees every record; an events run sees only those it names)."""
+    school_event = side.batch.latest(SCHOOLS).get(school_id) if side.batch is not None else None
+
+    def quiet(tx: StoreTransaction, run: Run) -> bool:
+        last = tx.latest_run("sync")
+        if last is None or school_event is not None:
+            return False
+        known = {_problem_key(problem) for problem in last.problems}
+        found = {_problem_key(problem) for problem in run.problems}
+        if not (found == known if side.people is not None else found <= known):
+            return False
+        report.known_in_run, report.known_problems = last.id, len(last.problems)
+        return True
+
+    return quiet
+
+
+def _problem_key(problem: Problem) -> tuple[str, str | None, str, str, str]:
+    return (problem.kind, problem.clever_id, problem.name, problem.issue, problem.fix)
+
+
 async def run_daily_sync(
     store: RosterStore,
     client: CleverClient,
@@ -332,12 +357,13 @@ async def _sync(
         elif dry_run or report.held:
             return report
         try:
-            run = apply_steps(
+            run = apply_steps_unless_quiet(
                 store,
                 steps,
                 kind="sync",
                 started_by=started_by,
                 base_revision=seen.revision,
+                quiet=_nothing_new(side, school_id, report),
                 detail=". ".join([f"{side.mode}: {side.reason}", *notes]),
                 finish=_finish(side, school_id),
             )
@@ -347,6 +373,7 @@ async def _sync(
             if attempt == PLAN_ATTEMPTS:
                 raise
             continue
-        report.run_id = run.id
+        report.run_id = run.id if run is not None else None
+        report.nothing_new = run is None
         return report
     raise AssertionError("unreachable")

@@ -80,6 +80,42 @@ def apply_steps(
     ``finish`` runs last inside the same transaction (the daily sync saves its event
     position there), so the position can never move without the changes it stands for.
     """
+    run = _apply(store, steps, kind, started_by, base_revision, detail, finish, None)
+    assert run is not None
+    return run
+
+
+def apply_steps_unless_quiet(
+    store: RosterStore,
+    steps: Sequence[Step],
+    *,
+    kind: RunKind,
+    started_by: str,
+    base_revision: int,
+    quiet: Callable[[StoreTransaction, Run], bool],
+    detail: str = "",
+    finish: Callable[[StoreTransaction, Run], None] | None = None,
+) -> Run | None:
+    """``apply_steps``, but a run that changed no record and of which ``quiet`` says there is
+    nothing to tell (the daily sync: its problems were already known) is not recorded.
+
+    ``finish`` still runs and its writes (the event position, the last sync time) are saved
+    in the same one atomic write; nothing is added to the history and no run id is used.
+    Returns ``None`` for such a run.
+    """
+    return _apply(store, steps, kind, started_by, base_revision, detail, finish, quiet)
+
+
+def _apply(
+    store: RosterStore,
+    steps: Sequence[Step],
+    kind: RunKind,
+    started_by: str,
+    base_revision: int,
+    detail: str,
+    finish: Callable[[StoreTransaction, Run], None] | None,
+    quiet: Callable[[StoreTransaction, Run], bool] | None,
+) -> Run | None:
     journal = Journal()
     with store.transaction() as tx:
         if tx.meta.revision != base_revision:
@@ -88,7 +124,7 @@ def apply_steps(
             step.write(tx, journal)
         problems = [problem for step in steps for problem in step.plan.problems]
         run = Run(
-            id=tx.next_run_id(),
+            id=0,
             kind=kind,
             started_by=started_by,
             at=journal.at,
@@ -99,7 +135,11 @@ def apply_steps(
             parts={step.name: step.plan.counts for step in steps} if len(steps) > 1 else {},
             detail=detail,
         )
+        recorded = bool(journal) or quiet is None or not quiet(tx, run)
+        if recorded:
+            run.id = tx.next_run_id()
         if finish is not None:
             finish(tx, run)
-        tx.add_run(run)
-    return run
+        if recorded:
+            tx.add_run(run)
+    return run if recorded else None

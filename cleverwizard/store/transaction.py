@@ -26,6 +26,7 @@ from cleverwizard.store.models import (
     Meta,
     Problem,
     Run,
+    RunKind,
     Section,
     Site,
     Student,
@@ -320,6 +321,11 @@ class StoreTransaction:
         self._check_live()
         return read_run(self._data, self._path, run_id)
 
+    def latest_run(self, kind: RunKind) -> Run | None:
+        """The newest run of ``kind`` with its problems (no journal), or ``None``."""
+        self._check_live()
+        return read_latest_run(self._data, self._path, kind)
+
 
 def read_runs(data: RawDatabase, path: Path, *, journal: bool, problems: bool) -> list[Run]:
     """The history, newest first, as new models.
@@ -344,6 +350,16 @@ def read_runs(data: RawDatabase, path: Path, *, journal: bool, problems: bool) -
                 shared[digest] = to_models(Problem, problem_list(row, data[PROBLEMS]), path, PROBLEMS)
             run.problems = list(shared[digest])
     return runs
+
+
+def read_latest_run(data: RawDatabase, path: Path, kind: RunKind) -> Run | None:
+    """The newest run of ``kind`` with its problems and without its journal: one row read."""
+    rows = [row for row in by_id(data[RUNS]) if row.get("kind") == kind]
+    if not rows:
+        return None
+    return to_model(
+        Run, join_run(rows[-1], data[JOURNALS], data[PROBLEMS], journal=False, with_problems=True), path, RUNS
+    )
 
 
 def read_run(data: RawDatabase, path: Path, run_id: int) -> Run | None:
