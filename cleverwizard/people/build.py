@@ -251,15 +251,25 @@ def _plan(
         first_link = account.clever_id != user.id
         usable = book.login_email(user, owner=account.id)
         same_address = normalise_email(usable) == normalise_email(account.email)
-        if "email" in account.edited or (first_link and account.email and not same_address):
-            if usable and not same_address:
+        edited = "email" in account.edited
+        kept = "email" in account.kept or (first_link and bool(account.email) and not same_address and not edited)
+        if edited or kept:
+            # A kept login is reported on the run that links it (nobody needs telling again);
+            # an edit that differs from Clever is reported on every run (the sync promises that).
+            if usable and not same_address and (edited or first_link):
                 plan.kept_edits.append(
                     KeptEdit(
-                        account_id=account.id, name=name, field="email", kept=account.email, clever_value=user.email
+                        account_id=account.id,
+                        name=name,
+                        field="email",
+                        kept=account.email,
+                        clever_value=user.email,
+                        edited=edited,
                     )
                 )
             values["email"] = account.email
-            values["edited"] = sorted({*account.edited, "email"})
+            if kept and not edited:
+                values["kept"] = sorted({*account.kept, "email"})
         elif same_address:
             values["email"] = account.email
         else:

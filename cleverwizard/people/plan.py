@@ -59,19 +59,20 @@ class PlannedChange(BaseModel):
 
 
 class KeptEdit(BaseModel):
-    """A field edited in the wizard that differs from what Clever now says; it stays."""
+    """A platform value that differs from what Clever now says and stays: a field edited in
+    the wizard (``edited``), or a hand-made account's own login kept when it was linked."""
 
     account_id: int
     name: str
     field: str
     kept: Any
     clever_value: Any
+    edited: bool = True
+    """``False``: the account's login from before Clever, kept when it was linked; nobody edited it."""
 
     def describe(self) -> str:
-        return (
-            f"kept edited {self.field} for {self.name}: {show_value(self.kept)} "
-            f"(Clever has {show_value(self.clever_value)})"
-        )
+        what = f"kept edited {self.field}" if self.edited else f"kept login {self.field} from before Clever"
+        return f"{what} for {self.name}: {show_value(self.kept)} (Clever has {show_value(self.clever_value)})"
 
 
 class Plan(BaseModel):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, KeysView
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,14 +151,29 @@ class Journal(dict[str, dict[str, Doc | None]]):
             if access is None:
                 continue
             docs = tx.documents(table)
-            fields = access.model.model_fields.keys()
+            fields = _stored_fields(access.model)
             after[table] = {key: _after(tx, docs.get(key), key, access, fields) for key in rows}
         return after
 
 
-def _after(tx: StoreTransaction, doc: Doc | None, key: str, access: TableAccess, fields: KeysView[str]) -> str | None:
+def _stored_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The fields every stored document of ``model`` has: those not left out while empty
+    (``exclude_if``, such as ``Account.kept``)."""
+    return frozenset(name for name, info in model.model_fields.items() if info.exclude_if is None)
+
+
+def _after(tx: StoreTransaction, doc: Doc | None, key: str, access: TableAccess, fields: frozenset[str]) -> str | None:
     """One record's fingerprint at the end of a run, from its stored document when that has
-    exactly its model's fields, else from the model, as undo will compute it."""
-    if doc is None or doc.keys() == fields:
+    exactly the fields its model stores, else from the model, as undo will compute it."""
+    if doc is None:
+        return None
+    if doc.keys() == fields or (doc.keys() >= fields and _only_filled_optionals(doc, fields, access.model)):
         return fingerprint(doc)
     return fingerprint(access.get(tx, int(key)))
+
+
+def _only_filled_optionals(doc: Doc, fields: frozenset[str], model: type[BaseModel]) -> bool:
+    """Every key of ``doc`` beyond ``fields`` is a field left out while empty, and is filled."""
+    extra = doc.keys() - fields
+    infos = model.model_fields
+    return all(name in infos and (rule := infos[name].exclude_if) is not None and not rule(doc[name]) for name in extra)

@@ -397,7 +397,10 @@ class RosterSync(FilesIn, FilesOut):
             if current is None:
                 raise EmailRejected("That account no longer exists; reopen the list.")
             edited = sorted({*current.edited, "email"})
-            updated = current.model_copy(update={"email": cleaned, "edited": edited, "updated_at": now_iso()})
+            kept = [name for name in current.kept if name != "email"]  # typed now: an edit, no longer kept
+            updated = current.model_copy(
+                update={"email": cleaned, "edited": edited, "kept": kept, "updated_at": now_iso()}
+            )
             if isinstance(updated, Teacher):
                 tx.put_teachers([updated])
             elif isinstance(updated, Student):

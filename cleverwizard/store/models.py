@@ -60,7 +60,12 @@ class Account(StoreModel):
     clever_email: str | None = None
     """The email Clever last sent, kept so a sticky edit can be compared with it."""
     edited: list[str] = Field(default_factory=list)
-    """Fields edited in the wizard; imports and syncs keep these as edited."""
+    """Fields edited in the wizard (or filled by ``emails fill``); imports and syncs keep these."""
+    kept: list[str] = Field(default_factory=list, exclude_if=lambda fields: not fields)
+    """Fields whose platform value was kept when the account was first linked to Clever (a
+    hand-made account's own login email): kept through syncs like an edit, but nobody edited
+    them. Left out of the stored form while empty, so records saved before this field existed
+    keep their fingerprints and old runs can still be undone."""
     schools: list[str] = Field(default_factory=list)
     created_at: str = Field(default_factory=now_iso)
     updated_at: str = Field(default_factory=now_iso)

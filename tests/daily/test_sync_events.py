@@ -84,6 +84,7 @@ def test_an_events_run_creates_updates_archives_and_keeps_edits(
             "field": "email",
             "kept": "picked.in.wizard@example.org",
             "clever_value": "from.the.sis@example.org",
+            "edited": True,  # typed in the wizard, not a login kept from before Clever
         }
     ]
     with opened(data_dir) as store:

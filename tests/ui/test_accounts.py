@@ -231,3 +231,50 @@ async def test_escape_in_the_filter_clears_it_and_stays_on_the_list(
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, NotificationsScreen)
+
+
+async def test_a_login_kept_from_before_clever_is_marked_kept_not_edited(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, sandbox: SandboxAPI
+) -> None:
+    """The demo's hand-made teachers linked by SIS id keep their own login: nobody edited it."""
+    await people_imported(demo_settings, district)
+    kept = [t for t in people(demo_settings, "teacher") if "email" in t.kept]
+    assert kept and all(t.edited == [] and t.email != t.clever_email for t in kept)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_accounts(app, pilot, "teacher")
+        table = screen.query_one(DataTable)
+        for account in kept:
+            cell = str(table.get_cell(str(account.id), "email"))
+            assert "kept from before Clever" in cell and "edited" not in cell
+        await pick(pilot, screen, kept[0].last_name.lower())
+        await edit(pilot, "typed.now@lakeviewschools.org")
+        cell = str(table.get_cell(str(kept[0].id), "email"))
+        assert "✎ edited" in cell and "kept from before" not in cell
+    with open_store(demo_settings) as store:
+        saved = store.teacher(kept[0].id)
+        assert saved is not None and saved.edited == ["email"] and saved.kept == []
+
+
+async def test_the_email_editor_says_what_clever_has_in_a_sentence(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, sandbox: SandboxAPI
+) -> None:
+    await people_imported(demo_settings, district)
+    teachers = people(demo_settings, "teacher")
+    linked = next(t for t in teachers if t.clever_id and t.clever_email)
+    loose = next(t for t in teachers if not t.clever_id)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_accounts(app, pilot, "teacher")
+        for account, hint in (
+            (linked, f"Clever has {linked.clever_email}. Your edit is kept through later imports and syncs."),
+            (loose, "Not linked to Clever, so no sync changes this email."),
+        ):
+            screen.query_one(DataTable).move_cursor(row=screen.query_one(DataTable).get_row_index(str(account.id)))
+            await pilot.press("e")
+            await pilot.pause()
+            editor = app.screen
+            assert isinstance(editor, EmailEditor)
+            assert str(editor.query_one("#email-editor-hint", Static).content) == hint
+            await pilot.press("escape")
+            await pilot.pause()

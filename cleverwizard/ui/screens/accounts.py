@@ -6,7 +6,8 @@ sorted by grade in school order (or by name). Escape in the filter box clears it
 elsewhere goes back to the screen this list was opened from. A login email is edited in a small modal: the
 sync layer validates it and checks it is unique, and its refusal is shown in the modal
 with the typed text kept. Edited emails are marked "edited" because later imports and
-syncs keep them instead of Clever's value.
+syncs keep them instead of Clever's value; a hand-made account's own login, kept when it was
+linked to Clever, is marked "kept from before Clever" (kept the same way, but nobody edited it).
 """
 
 from __future__ import annotations
@@ -38,13 +39,29 @@ DEBOUNCE_FROM = 1000
 """Above this many accounts the filter waits for a pause in typing before redrawing."""
 
 
+EDITED_MARK = "✎ edited"
+KEPT_MARK = "kept from before Clever"
+
+
 def email_cell(account: Account) -> Text:
-    """The login email as the table shows it; an edited one is marked, since syncs keep it."""
+    """The login email as the table shows it, marked when syncs keep it over Clever's: edited
+    here, or a hand-made account's own login kept when it was linked (nobody edited that)."""
     if not account.email:
         return literal_cell(NO_LOGIN, style="italic")
     if "email" in account.edited:
-        return Text.assemble(account.email, "  ", ("✎ edited", "bold"))
+        return Text.assemble(literal_cell(account.email), "  ", (EDITED_MARK, "bold"))
+    if "email" in account.kept:
+        return Text.assemble(literal_cell(account.email), "  ", (KEPT_MARK, "italic"))
     return literal_cell(account.email)
+
+
+def clever_email_hint(account: Account) -> str:
+    """What Clever says about this person's email, as a sentence for the email editor."""
+    if not account.clever_id:
+        return "Not linked to Clever, so no sync changes this email."
+    if not account.clever_email:
+        return "Clever has no email for them. Your edit is kept through later imports and syncs."
+    return f"Clever has {account.clever_email}. Your edit is kept through later imports and syncs."
 
 
 def search_text(account: Account) -> str:
@@ -84,11 +101,7 @@ class EmailEditor(ModalScreen[Account | None]):
         account = self.account
         with Vertical(id="email-editor"):
             yield Static(literal(f"Login email for {account.full_name or '(no name)'}"), id="email-editor-title")
-            clever = account.clever_email or "no email" if account.clever_id else "not linked to Clever"
-            yield Static(
-                literal(f"Clever has: {clever}. Your edit is kept through later imports and syncs."),
-                id="email-editor-hint",
-            )
+            yield Static(literal(clever_email_hint(account)), id="email-editor-hint")
             yield Input(account.email or "", placeholder="name@school.org", id="email-input")
             yield Static("", id="email-error", classes="message -error")
             with Horizontal(classes="buttons"):
