@@ -7,11 +7,16 @@ Screens group "" and null together as "No grade" but the store keeps them apart.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRichComparison
 
 from cleverwizard.clever.models import GRADES
 
 T = TypeVar("T")
+K = TypeVar("K", bound="SupportsRichComparison")
+"""A sort key: the people of a grade are listed by ``rules.order`` keys in the wizard."""
 
 NO_GRADE = "No grade"
 _ORDER: dict[str, int] = {grade: index for index, grade in enumerate(GRADES) if grade}
@@ -46,7 +51,7 @@ def grade_rank(grade: str | None) -> int:
 def group_by_grade(
     people: Iterable[T],
     grade_of: Callable[[T], str | None],
-    sort_key: Callable[[T], str],
+    sort_key: Callable[[T], K],
 ) -> list[tuple[str, list[T]]]:
     """(label, people) per grade in school order, people sorted within each grade."""
     groups: dict[str, list[T]] = {}

@@ -25,6 +25,7 @@ from cleverwizard.rules.names import (
     normalise_email,
     search_key,
 )
+from cleverwizard.rules.order import account_order
 from cleverwizard.store.models import MatchDecision, Teacher
 
 Reason = Literal["saved match", "same email", "same SIS id", "similar name"]
@@ -213,7 +214,7 @@ def suggest_teacher_matches(
             if pick:
                 row.suggested = pick
                 claimed.add(pick)
-    return rows
+    return sorted(rows, key=lambda row: account_order(row.account))  # as View Imported Teachers lists them
 
 
 def _pick(candidates: list[Candidate], claimed: set[str], confident: bool) -> str | None:

@@ -336,6 +336,8 @@ async def test_dropdown_lists_candidates_first_and_keeps_not_in_the_list(
     async with app.run_test(size=SIZE) as pilot:
         screen = await teachers_preview(app, pilot)
         select = screen.query_one(f"#match-{bob.id}", MatchSelect)
+        select.scroll_visible(animate=False)  # rows are by last name: Thomas is further down
+        await pilot.pause()
         await pilot.click(f"#match-{bob.id}")
         await pilot.pause()
         assert select.expanded and isinstance(app.screen, MatchPicker)

@@ -28,6 +28,7 @@ from textual.widgets.data_table import CellDoesNotExist
 
 from cleverwizard.rules.grades import grade_label, grade_rank
 from cleverwizard.rules.names import fold
+from cleverwizard.rules.order import account_order
 from cleverwizard.service.roster_sync import EmailRejected
 from cleverwizard.store.models import Account, Student
 from cleverwizard.ui.literal import literal, literal_cell
@@ -222,12 +223,9 @@ class AccountsScreen(WizardScreen):
         if self.query_one("#only-no-login", Checkbox).value:
             shown = [a for a in shown if not a.email]
 
-        def by_name(a: Account) -> tuple[str, str, int]:
-            return fold(a.last_name), fold(a.first_name), a.id
-
         if self.by_grade:
-            return sorted(shown, key=lambda a: (grade_rank(getattr(a, "grade", None)), *by_name(a)))
-        return sorted(shown, key=by_name)
+            return sorted(shown, key=lambda a: (grade_rank(getattr(a, "grade", None)), account_order(a)))
+        return sorted(shown, key=account_order)
 
     def refill(self) -> None:
         table = self.query_one(DataTable)

@@ -21,7 +21,9 @@ from textual.widgets import Checkbox, OptionList, Static
 from cleverwizard.clever.decode import CleverUser
 from cleverwizard.people.plan import Plan
 from cleverwizard.rules.grades import group_by_grade
+from cleverwizard.rules.order import account_order
 from cleverwizard.store.models import Run
+from cleverwizard.text import counted
 from cleverwizard.ui.literal import literal_cell, literal_lines
 from cleverwizard.ui.screens.base import EXPECTED_ERRORS, explain
 from cleverwizard.ui.screens.import_step import ImportStepScreen, IntroTable
@@ -103,7 +105,7 @@ class StudentsScreen(RecordActions, ImportStepScreen[StudentsFetch, Plan]):
         item = self.sync.checklist().item("students")
         status = f"Students on this platform now: {len(active)} ({linked} from Clever)."
         status += f" Last import: {when_text(item.when)}." if item.when else " Not imported from Clever yet."
-        by_grade = group_by_grade(active, lambda s: s.grade, lambda s: s.full_name.casefold())
+        by_grade = group_by_grade(active, lambda s: s.grade, account_order)
         rows = [
             (literal_cell(label), Text(f"{len(people):,}"), Text(f"{sum(1 for p in people if p.clever_id):,}"))
             for label, people in by_grade
@@ -181,7 +183,7 @@ class StudentsScreen(RecordActions, ImportStepScreen[StudentsFetch, Plan]):
         c = run.counts
         total = self.plan.clever_total if self.plan else len(self.users)
         self.imported_text = (
-            f"Imported {students(total)} from Clever: {c.created} new accounts, {c.linked} linked, "
+            f"Imported {students(total)} from Clever: {counted(c.created, 'new account')}, {c.linked} linked, "
             f"{c.updated} updated, {c.unchanged} unchanged. Nothing was deleted."
         )
         return [self.imported_text, self._email_line(self._no_email())]

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from cleverwizard.clever.decode import CleverUser
 from cleverwizard.people.plan import ChangeAction, Plan
 from cleverwizard.rules.grades import grade_label, group_by_grade, outside_span, span_text
+from cleverwizard.rules.order import PersonOrder, clever_user_order
 from cleverwizard.rules.teachers import display_name
 from cleverwizard.store.models import Student
 from cleverwizard.text import counted
@@ -44,7 +45,7 @@ class StudentRow:
 
     clever_id: str
     name: str
-    sort_key: str
+    sort_key: PersonOrder
     grade: str | None
     login_email: str | None
     action: str
@@ -90,7 +91,7 @@ def student_rows(
             StudentRow(
                 clever_id=user.id,
                 name=display_name(user),
-                sort_key=f"{(user.name.last or '').casefold()} {(user.name.first or '').casefold()}",
+                sort_key=clever_user_order(user),
                 grade=role.grade if role else None,
                 login_email=email or None,
                 action=ACTION_TEXT[change.action if change else None],

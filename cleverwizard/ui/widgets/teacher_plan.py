@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from cleverwizard.people.plan import Plan
+from cleverwizard.rules.order import person_order
 from cleverwizard.ui.literal import literal
 
 SIS_FIX = "Update the data your SIS shares with Clever."
@@ -46,7 +47,10 @@ class TeacherPlanLists(Vertical):
         yield Static("", id="sis-problems")
 
     def show(self, plan: Plan) -> None:
-        created = plan.of("create")
+        created = sorted(
+            plan.of("create"),
+            key=lambda c: person_order(c.values.get("last_name"), c.values.get("first_name"), c.clever_id),
+        )  # as View Imported Teachers will list them
         self.query_one("#new-accounts-title", Static).update(
             f"New accounts ({len(created)}): Clever teachers not chosen for any platform teacher"
         )
