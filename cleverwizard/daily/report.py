@@ -92,7 +92,7 @@ def kind_line(plan: KindPlan, mode: SyncMode) -> str:
             text += f" {c.flagged} flagged: teachers or students not on the platform."
         return text
     people = f"{plan.kind}s"
-    parts = [f"{c.created} new accounts", f"{c.linked} linked", f"{c.updated} updated", f"{c.archived} archived"]
+    parts = [counted(c.created, "new account"), f"{c.linked} linked", f"{c.updated} updated", f"{c.archived} archived"]
     if c.restored:
         parts.append(f"{c.restored} restored")
     parts.append(f"{c.unchanged} unchanged")

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, SkipValidation
 
 from cleverwizard.store.models import MatchDecision, PersonKind, Problem, RunCounts
-from cleverwizard.text import one_line
+from cleverwizard.text import counted, one_line
 
 ChangeAction = Literal["create", "link", "update", "archive", "restore", "unlink", "relink"]
 
@@ -26,6 +26,25 @@ ACTION_WORDS: dict[ChangeAction, str] = {
     "unlink": "unlink from Clever",
     "relink": "follow the new Clever id",
 }
+
+
+FIELD_WORDS: dict[str, str] = {
+    "first_name": "first name",
+    "last_name": "last name",
+    "email": "login email",
+    "sis_id": "SIS id",
+    "clever_id": "Clever id",
+    "schools": "schools",
+    "section_number": "section number",
+    "term_name": "term",
+    "term_start": "term start",
+    "term_end": "term end",
+}
+"""Stored field names as a plan line says them ("last name Lee -> Lee-Smith"); others read as they are."""
+
+
+def field_words(field: str) -> str:
+    return FIELD_WORDS.get(field, field.replace("_", " "))
 
 
 class FieldChange(BaseModel):
@@ -54,7 +73,9 @@ class PlannedChange(BaseModel):
         if self.reason:
             head += f" ({self.reason})"
         if self.diffs:
-            head += "; " + ", ".join(f"{d.field} {show_value(d.old)} -> {show_value(d.new)}" for d in self.diffs)
+            head += "; " + ", ".join(
+                f"{field_words(d.field)} {show_value(d.old)} -> {show_value(d.new)}" for d in self.diffs
+            )
         return head
 
 
@@ -113,11 +134,11 @@ class Plan(BaseModel):
         """The sentence an administrator reads before pressing Import."""
         c = self.counts
         relinked = len(self.of("relink"))
-        lead = [f"{c.linked - relinked} linked to Clever", f"{c.created} new accounts"]
+        lead = [f"{c.linked - relinked} linked to Clever", counted(c.created, "new account")]
         if relinked:
             lead.append(f"{relinked} following a new Clever id")
         flagged = f" {c.flagged} flagged to fix in the SIS." if c.flagged else ""
-        return tally_sentence(f"{self.clever_total} {self.kind}s in Clever", lead, c, flagged)
+        return tally_sentence(f"{counted(self.clever_total, self.kind)} in Clever", lead, c, flagged)
 
     def lines(self) -> list[str]:
         """The whole plan as text, one line per change, problem and kept edit."""

@@ -55,7 +55,7 @@ def apply_fill(store: RosterStore, plan: FillPlan, *, started_by: str) -> Run:
         raise BadRowsInFile(plan.source, len(plan.bad))
     inner = people_step(plan.people)
     step = Step(name=inner.name, plan=plan, write=inner.write)
-    detail = f"{plan.kind}s: {len(plan.people.changes)} emails from {plan.source}, {len(plan.not_filled)} not filled"
+    detail = f"{plan.kind}s: {counted(len(plan.people.changes), 'email')} from {plan.source}, {len(plan.not_filled)} not filled"
     return apply_steps(
         store, [step], kind="fill emails", started_by=started_by, base_revision=plan.base_revision, detail=detail
     )

@@ -121,6 +121,19 @@ def is_valid_email(email: str | None) -> bool:
     return _EMAIL.match(email.strip()) is not None
 
 
+def email_refusal(email: str) -> str | None:
+    """Why ``email`` cannot be a login email, as a sentence to show; ``None`` when it can.
+
+    An empty box is asked for ("enter an email"), not quoted back as ``''``.
+    """
+    typed = email.strip()
+    if not typed:
+        return "The email is empty: enter an email address (name@school.org)."
+    if not is_valid_email(typed):
+        return f"{typed!r} is not an email address (name@school.org)."
+    return None
+
+
 def search_key(*parts: str | None) -> str:
     """The text a typed search is compared with: every part folded and joined."""
     return fold(" ".join(part for part in parts if part))

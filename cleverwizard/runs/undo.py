@@ -299,7 +299,7 @@ def undo_run(store: RosterStore, run_id: int, *, started_by: str) -> UndoReport:
             else:
                 report.summary = (
                     f"Undo of run {run_id} ({run.kind}, {when(run.at)}): put back {records(put_back)}, "
-                    f"removed {removed} it created, left {len(report.refused)} as they are."
+                    f"removed {removed} it created, left {len(report.refused)} as {'it is' if len(report.refused) == 1 else 'they are'}."
                 )
             if not report.reverted:
                 raise _NothingWritten()

@@ -13,9 +13,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from cleverwizard.people.plan import FieldChange, show_value, tally_sentence
+from cleverwizard.people.plan import FieldChange, field_words, show_value, tally_sentence
 from cleverwizard.store.models import Problem, RunCounts
-from cleverwizard.text import one_line
+from cleverwizard.text import counted, one_line
 
 SectionAction = Literal["create", "update", "archive", "restore"]
 
@@ -54,7 +54,7 @@ class SectionChange(BaseModel):
         if self.action == "create":
             teachers, students = len(self.values.get("teacher_ids", [])), len(self.values.get("student_ids", []))
             course = self.course_name or "no platform course"
-            return f"{head}; {course}, {teachers} teacher(s), {students} student(s)"
+            return f"{head}; {course}, {counted(teachers, 'teacher')}, {counted(students, 'student')}"
         parts = []
         course_changed = any(diff.field == "course_id" for diff in self.diffs)
         for diff in self.diffs:
@@ -69,7 +69,7 @@ class SectionChange(BaseModel):
             elif diff.field == "course_id":
                 parts.append(f"course -> {self.course_name or 'none'}")
             else:
-                parts.append(f"{diff.field} {show_value(diff.old)} -> {show_value(diff.new)}")
+                parts.append(f"{field_words(diff.field)} {show_value(diff.old)} -> {show_value(diff.new)}")
         return f"{head}; " + ", ".join(parts) if parts else head
 
 
@@ -112,7 +112,7 @@ class SectionPlan(BaseModel):
         tail = f" {c.flagged} flagged: teachers or students not on the platform." if c.flagged else ""
         if self.without_course:
             tail += f" {self.without_course} without a platform course."
-        return tally_sentence(f"{self.clever_total} sections in Clever", [f"{c.created} new"], c, tail)
+        return tally_sentence(f"{counted(self.clever_total, 'section')} in Clever", [f"{c.created} new"], c, tail)
 
     def lines(self) -> list[str]:
         """The whole plan as text, one line per change and per problem."""

@@ -16,7 +16,7 @@ from cleverwizard.platform.add import AddPlan, plan_add
 from cleverwizard.platform.apply import apply_add, apply_fill
 from cleverwizard.platform.fill_emails import FillPlan, plan_fill_file, plan_fill_pattern
 from cleverwizard.rules.email_patterns import check_pattern
-from cleverwizard.rules.names import is_valid_email
+from cleverwizard.rules.names import email_refusal
 from cleverwizard.store import RosterStore
 from cleverwizard.store.models import PersonKind, Run, Site
 
@@ -73,11 +73,11 @@ class FilesIn:
         """One account typed in (for a school not on Clever), checked like an email edit."""
         values = {"first_name": first_name.strip(), "last_name": last_name.strip(), "email": email.strip()}
         values |= {"sis_id": (sis_id or "").strip(), "grade": (grade or "").strip()}
-        for field, word in (("first_name", "first name"), ("last_name", "last name"), ("email", "email")):
+        for field, words in (("first_name", "a first name"), ("last_name", "a last name")):
             if not values[field]:
-                raise EntryRejected(f"Enter a {word}.")
-        if not is_valid_email(values["email"]):
-            raise EntryRejected(f"{values['email']!r} is not an email address (name@school.org).")
+                raise EntryRejected(f"Enter {words}.")
+        if (refusal := email_refusal(values["email"])) is not None:
+            raise EntryRejected(refusal)
         file_kind: FileKind = "teachers" if kind == "teacher" else "students"
         parsed = ParsedFile(kind=file_kind, rows=[FileRow(0, {k: v for k, v in values.items() if v})])
         plan = plan_add(self.view(), parsed, "by hand", self._school_id())

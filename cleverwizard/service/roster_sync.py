@@ -33,7 +33,7 @@ from cleverwizard.people.apply import apply_plan
 from cleverwizard.people.build import PlatformView, plan_students, plan_teachers
 from cleverwizard.people.plan import Plan
 from cleverwizard.rules.courses import SectionMatchRow, saved_course_choices, suggest_course_matches
-from cleverwizard.rules.names import is_valid_email, normalise_email
+from cleverwizard.rules.names import email_refusal, normalise_email
 from cleverwizard.rules.teachers import TeacherMatchRow, suggest_teacher_matches
 from cleverwizard.runs.undo import UndoReport, undo_run
 from cleverwizard.sections import apply as section_apply
@@ -382,8 +382,8 @@ class RosterSync(FilesIn, FilesOut):
     def set_login_email(self, kind: PersonKind, account_id: int, email: str) -> Account:
         """Save a login email typed in the wizard; it stays through later syncs."""
         cleaned = email.strip()
-        if not is_valid_email(cleaned):
-            raise EmailRejected(f"{cleaned!r} is not an email address (name@school.org).")
+        if (refusal := email_refusal(cleaned)) is not None:
+            raise EmailRejected(refusal)
         wanted = normalise_email(cleaned)
         with self.store.transaction() as tx:
             people: list[Account] = [*tx.teachers(), *tx.students()]

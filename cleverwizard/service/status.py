@@ -18,7 +18,7 @@ from cleverwizard.service.steps import StepKey, missing, step
 from cleverwizard.store import RosterStore
 from cleverwizard.store.clever_district import read_district_state
 from cleverwizard.store.models import CleverDistrictState, Meta, Run, Site, now_iso, section_flagged
-from cleverwizard.text import one_line
+from cleverwizard.text import counted, one_line
 
 StepState = Literal["not started", "needs review", "done", "waiting"]
 
@@ -253,10 +253,10 @@ def _sections_item(
         )
     if meta.sections_imported_at is None:
         state = "waiting" if needs else "not started"
-        detail = f"{teachers} teachers and {students} students on the platform, no sections imported yet"
+        detail = f"{counted(teachers, 'teacher')} and {counted(students, 'student')} on the platform, no sections imported yet"
     else:
         state = "needs review" if flagged else "done"
-        detail = f"{len(sections)} sections from Clever"
+        detail = f"{counted(len(sections), 'section')} from Clever"
         if flagged:
             detail += f", {flagged} flagged: teachers or students not on the platform"
         if without_course:

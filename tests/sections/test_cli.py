@@ -50,7 +50,7 @@ def test_dry_run_prints_the_plan_and_writes_nothing(cw: Run, demo_folder: Path) 
     total = len(DISTRICT.sections_at_school(school))
     assert lines[0] == "Dry run: nothing was written."
     assert lines[1].startswith(f"{total} sections in Clever: {total} new, 0 updated, 0 unchanged.")
-    assert any(line.startswith("  new section: Math 7 - P") and "; Math 7, 1 teacher(s)" in line for line in lines)
+    assert any(line.startswith("  new section: Math 7 - P") and "; Math 7, 1 teacher, " in line for line in lines)
     assert (demo_folder / "roster.json").read_bytes() == before
 
 

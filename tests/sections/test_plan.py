@@ -50,8 +50,8 @@ def test_creates_sections_with_mapped_teachers_students_term_and_course() -> Non
     assert (values["term_name"], values["term_start"], values["term_end"]) == ("Fall 2025", "2025-08-18", "2025-12-19")
     assert (values["period"], values["grade"], values["school"], values["status"]) == ("3", "7", SCHOOL, "active")
     assert plan.counts.created == 1
-    assert plan.summary() == "1 sections in Clever: 1 new, 0 updated, 0 unchanged. Nothing is deleted."
-    assert "new section: Math 7 - P3; Math 7, 2 teacher(s), 3 student(s)" in plan.lines()[1]
+    assert plan.summary() == "1 section in Clever: 1 new, 0 updated, 0 unchanged. Nothing is deleted."
+    assert "new section: Math 7 - P3; Math 7, 2 teachers, 3 students" in plan.lines()[1]
 
 
 def test_a_section_whose_teacher_is_not_imported_is_flagged_and_still_made() -> None:

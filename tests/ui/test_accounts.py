@@ -278,3 +278,23 @@ async def test_the_email_editor_says_what_clever_has_in_a_sentence(
             assert str(editor.query_one("#email-editor-hint", Static).content) == hint
             await pilot.press("escape")
             await pilot.pause()
+
+
+async def test_an_empty_email_is_asked_for_in_a_sentence(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, sandbox: SandboxAPI
+) -> None:
+    await people_imported(demo_settings, district)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_accounts(app, pilot, "teacher")
+        await pick(pilot, screen, "finch")
+        await pilot.press("e")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, EmailEditor)
+        editor.query_one("#email-input", Input).value = ""
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is editor
+        assert error_text(editor) == "The email is empty: enter an email address (name@school.org)."
+        assert "''" not in error_text(editor)

@@ -188,6 +188,8 @@ async def test_the_progress_panel_counts_what_arrived(make_app: AppFactory) -> N
         panel.start("Fetching students from Clever…")
         panel.count = 1234
         assert "1,234 students so far" in str(panel.query_one(".fetch-count", Static).content)
+        panel.count = 1
+        assert "1 student so far" in str(panel.query_one(".fetch-count", Static).content)
         panel.set_total(2000)
         panel.count = 1500
         assert panel.query_one(ProgressBar).progress == 1500

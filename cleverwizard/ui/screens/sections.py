@@ -21,6 +21,7 @@ from cleverwizard.rules.grades import grade_label
 from cleverwizard.sections.build import SectionData
 from cleverwizard.sections.plan import SectionPlan
 from cleverwizard.store.models import Course, Run
+from cleverwizard.text import counted
 from cleverwizard.ui.literal import literal, literal_cell
 from cleverwizard.ui.screens.import_step import ImportStepScreen, IntroTable
 from cleverwizard.ui.widgets.section_row import NOT_IN_LIST, SectionRow
@@ -62,7 +63,7 @@ class SectionsScreen(ImportStepScreen[SectionsFetch, SectionPlan]):
         self.courses = self.sync.courses()
         site = self.sync.require_site(school=True)
         return IntroTable(
-            f"{len(self.courses)} courses in the platform's catalogue. Import Sections fetches "
+            f"{counted(len(self.courses), 'course')} in the platform's catalogue. Import Sections fetches "
             f"{site.school_name or 'the school'}'s sections from Clever so you can choose each one's course; "
             "nothing is saved until you press Import.",
             ("Platform course", "Subject", "Grades", "Number"),
@@ -95,13 +96,16 @@ class SectionsScreen(ImportStepScreen[SectionsFetch, SectionPlan]):
         self.data, self.rows = fetched
         self.choices = {row.section.id: row.suggested for row in self.rows}
         return (
-            f"{len(self.rows)} sections in Clever. Check each section's platform course "
+            f"{counted(len(self.rows), 'section')} in Clever. Check each section's platform course "
             "(Enter opens the list; type the start of a course name to jump to it), then press Import."
         )
 
     def _who(self, row: SectionMatchRow, teachers: dict[str, str], terms: dict[str, str]) -> Content:
         section = row.section
-        facts = [f"period {section.period}" if section.period else "no period", f"{len(section.students)} students"]
+        facts = [
+            f"period {section.period}" if section.period else "no period",
+            counted(len(section.students), "student"),
+        ]
         facts.append(teachers.get(section.teacher or "", "teacher not imported") if section.teacher else "no teacher")
         facts.append(terms.get(section.term_id or "", "no term"))
         return Content.assemble(
@@ -172,7 +176,7 @@ class SectionsScreen(ImportStepScreen[SectionsFetch, SectionPlan]):
         ]
         if counts.flagged:
             lines.append(
-                f"{counts.flagged} sections flagged: their teacher or some students are not on the platform yet. "
+                f"{counted(counts.flagged, 'section')} flagged: their teacher or some students are not on the platform yet. "
                 "Import them (Teachers, Students), then Import Sections again."
             )
         lines.append("Your course choices are saved and will be pre-selected next time.")

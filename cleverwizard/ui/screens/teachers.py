@@ -23,6 +23,7 @@ from cleverwizard.people.build import MatchConflict, find_conflicts
 from cleverwizard.people.plan import Plan
 from cleverwizard.rules.teachers import TeacherMatchRow, wrong_school_warning
 from cleverwizard.store.models import Run
+from cleverwizard.text import counted
 from cleverwizard.ui.literal import literal_cell
 from cleverwizard.ui.screens.import_step import ImportStepScreen, IntroTable
 from cleverwizard.ui.screens.platform_records import RecordActions
@@ -87,7 +88,7 @@ class TeachersScreen(RecordActions, ImportStepScreen[TeachersFetch, Plan]):
         site = self.sync.require_site(school=True)
         linked = sum(1 for t in teachers if t.clever_id)
         return IntroTable(
-            f"{len(teachers)} teachers on the platform, {linked} linked to Clever. "
+            f"{counted(len(teachers), 'teacher')} on the platform, {linked} linked to Clever. "
             f"Import Teachers fetches {site.school_name or 'the school'}'s teachers from Clever; "
             "nothing is saved until you press Import.",
             ("Platform teacher", "Login email", "Clever"),
@@ -132,7 +133,7 @@ class TeachersScreen(RecordActions, ImportStepScreen[TeachersFetch, Plan]):
         self.choices = {row.account.id: row.suggested for row in self.rows}
         self.chosen = set()
         return (
-            f"{len(self.users)} teachers in Clever. Check each platform teacher's match "
+            f"{counted(len(self.users), 'teacher')} in Clever. Check each platform teacher's match "
             "(Enter opens Select a Match; type to search), then press Import."
         )
 
@@ -213,11 +214,11 @@ class TeachersScreen(RecordActions, ImportStepScreen[TeachersFetch, Plan]):
         counts = run.counts
         lines = [
             "Teachers imported.",
-            f"{counts.linked} linked to Clever, {counts.created} new accounts, {counts.updated} updated, "
+            f"{counts.linked} linked to Clever, {counted(counts.created, 'new account')}, {counts.updated} updated, "
             f"{counts.unchanged} unchanged. Nothing was deleted.",
         ]
         if counts.flagged:
-            lines.append(f"{counts.flagged} Clever records to fix: {SIS_FIX}")
+            lines.append(f"{counted(counts.flagged, 'Clever record')} to fix: {SIS_FIX}")
             if self.plan is not None:
                 lines += [f"  ! {p.name}: {p.issue}. {p.fix or SIS_FIX}" for p in self.plan.problems]
         lines.append("Your match choices are saved and will be pre-selected next time.")

@@ -100,7 +100,8 @@ class FetchProgress(Vertical):
 
     def _count_text(self) -> str:
         seconds = monotonic() - self._started
-        return f"{self.count:,} {self.noun} so far ({seconds:.0f} s)"
+        noun = self.noun.removesuffix("s") if self.count == 1 else self.noun  # "1 student", "2 students"
+        return f"{self.count:,} {noun} so far ({seconds:.0f} s)"
 
     def action_cancel(self) -> None:
         self.post_message(self.CancelRequested(self))
