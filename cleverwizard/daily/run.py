@@ -253,16 +253,20 @@ def _finish(side: CleverSide, school_id: str) -> Callable[[StoreTransaction, Run
     return finish
 
 
-def _nothing_new(side: CleverSide, school_id: str, report: SyncReport) -> Callable[[StoreTransaction, Run], bool]:
+def _nothing_new(
+    side: CleverSide, school_id: str, report: SyncReport, notes: Sequence[str]
+) -> Callable[[StoreTransaction, Run], bool]:
     """Whether a run that changed no record has nothing to tell either, so it needs no
-    history entry: a sync was recorded before, the school was not renamed, and every
-    problem found was already recorded by the latest sync (all of them and no other, for a
-    full comparison, which sees every record; an events run sees only those it names)."""
+    history entry: a sync was recorded before, the school was not renamed, the latest sync
+    already said each of ``notes`` (a pause of Clever's sync is recorded once, when it is
+    first seen), and every problem found was already recorded by the latest sync (all of
+    them and no other, for a full comparison, which sees every record; an events run sees
+    only those it names)."""
     school_event = side.batch.latest(SCHOOLS).get(school_id) if side.batch is not None else None
 
     def quiet(tx: StoreTransaction, run: Run) -> bool:
         last = tx.latest_run("sync")
-        if last is None or school_event is not None:
+        if last is None or school_event is not None or not all(note in last.detail for note in notes):
             return False
         known = {_problem_key(problem) for problem in last.problems}
         found = {_problem_key(problem) for problem in run.problems}
@@ -363,7 +367,7 @@ async def _sync(
                 kind="sync",
                 started_by=started_by,
                 base_revision=seen.revision,
-                quiet=_nothing_new(side, school_id, report),
+                quiet=_nothing_new(side, school_id, report, notes),
                 detail=". ".join([f"{side.mode}: {side.reason}", *notes]),
                 finish=_finish(side, school_id),
             )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cleverwizard.sandbox import SandboxDistrict
@@ -16,6 +17,7 @@ from cleverwizard.store import Problem, Run
 from cleverwizard.store.models import RunCounts
 from tests.daily.conftest import Daily, Service, opened, students_at
 from tests.daily.conftest import Run as Cli
+from tests.daily.test_district_state import clever_time
 
 LONG_AGO = "2026-01-05T08:00:00Z"
 
@@ -94,3 +96,21 @@ def test_undo_still_reverts_the_last_recorded_run_after_quiet_days(
     with opened(data_dir) as store:
         account = next(s for s in store.students() if s.clever_id == pupil["id"])
     assert account.grade != "9"
+
+
+def test_a_pause_of_clevers_sync_is_recorded_once_then_quiet_days_still_say_it(
+    cw: Cli, synced: str, district: SandboxDistrict, data_dir: Path
+) -> None:
+    now = datetime.now(UTC)
+    district.set_sync_state(
+        "paused", pause_start=clever_time(now - timedelta(days=1)), pause_end=clever_time(now + timedelta(days=9))
+    )
+    first = cw("sync")
+    assert first.exit_code == 0 and "Saved as run" in first.output  # news: the pause began
+    with opened(data_dir) as store:
+        runs = [run.id for run in store.runs(journal=False)]
+    again = cw("sync")
+    assert again.exit_code == 0 and "nothing new, nothing changed" in again.output
+    assert "Clever is paused for this district" in again.output  # still said, not recorded again
+    with opened(data_dir) as store:
+        assert [run.id for run in store.runs(journal=False)] == runs
