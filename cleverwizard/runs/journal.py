@@ -17,16 +17,15 @@ journaled table inside a transaction, so apply and undo stay generic over kinds.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
 from pydantic import BaseModel
 
 from cleverwizard.store import StoreTransaction
+from cleverwizard.store.fingerprints import canonical_bytes as canonical_bytes  # the fixed format, re-exported
+from cleverwizard.store.fingerprints import doc_fingerprint
 from cleverwizard.store.models import Course, MatchDecision, Section, Student, Teacher, now_iso
 
 Doc = dict[str, Any]
@@ -76,29 +75,6 @@ def dump(record: BaseModel | None) -> Doc | None:
     return record.model_dump(mode="json") if record is not None else None
 
 
-_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
-"""The text a fingerprint hashes: exactly ``json.dumps(doc, sort_keys=True, separators=(",", ":"),
-default=str)``, with the encoder made once instead of once per record."""
-
-
-def canonical_bytes(doc: Doc) -> bytes:
-    """The bytes a fingerprint hashes: exactly ``_CANONICAL_JSON.encode(doc)`` in UTF-8.
-
-    orjson writes the same compact, key-sorted text several times faster whenever its
-    output is printable ASCII (the stdlib escapes the rest as ``\\uXXXX``, orjson does not),
-    and stored records hold only strings, integers, booleans, null, lists and objects (no
-    floats, whose spelling differs). Anything else takes the stdlib encoder, so the digests
-    of old runs stay comparable.
-    """
-    try:
-        raw = orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)
-    except TypeError:  # not plain JSON (``default=str`` territory) or an integer beyond 64 bits
-        return _CANONICAL_JSON.encode(doc).encode("utf-8")
-    if raw.isascii() and b"\x7f" not in raw:  # the stdlib escapes DEL too
-        return raw
-    return _CANONICAL_JSON.encode(doc).encode("utf-8")
-
-
 def fingerprint(record: BaseModel | Doc | None) -> str | None:
     """A short digest of a record's stored form; equal digests mean an unchanged record.
 
@@ -108,8 +84,7 @@ def fingerprint(record: BaseModel | Doc | None) -> str | None:
     """
     if record is None:
         return None
-    doc = record.model_dump(mode="json") if isinstance(record, BaseModel) else record
-    return hashlib.sha256(canonical_bytes(doc)).hexdigest()[:20]
+    return doc_fingerprint(record.model_dump(mode="json") if isinstance(record, BaseModel) else record)
 
 
 class Journal(dict[str, dict[str, Doc | None]]):

@@ -13,10 +13,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bumped whenever the stored shape changes; ``RosterStore.open`` refuses newer versions and
 migrates older ones it knows (2: run journals and problem lists moved out of the run rows,
-see ``store.run_rows``)."""
+see ``store.run_rows``; 3: logins kept when an account was linked are ``kept``, no longer
+``edited``, see ``store.kept_logins``)."""
 
 PersonKind = Literal["teacher", "student"]
 """The kinds of account a person has on the platform."""

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from cleverwizard.bulk import paused_gc
 from cleverwizard.store.errors import StoreCorrupt, StoreSchemaError
+from cleverwizard.store.kept_logins import migrate_kept_logins
 from cleverwizard.store.models import (
     SCHEMA_VERSION,
     Course,
@@ -42,7 +43,7 @@ RUNS = "runs"
 SECTIONS = "sections"
 COURSES = "courses"
 TABLES: tuple[str, ...] = (META, SITE, TEACHERS, STUDENTS, MATCHES, RUNS, SECTIONS, COURSES, JOURNALS, PROBLEMS)
-MIGRATABLE_VERSIONS = (1,)
+MIGRATABLE_VERSIONS = (1, 2)
 """Older schema versions read (and saved in the current layout at the next write)."""
 SINGLE_DOC_ID = "1"
 """Doc id of the only document in ``meta`` and ``site``."""
@@ -93,6 +94,8 @@ def check_database(path: Path, data: RawDatabase) -> RawDatabase:
         raise StoreCorrupt(path, "the revision in table 'meta' is not a number")
     if version == 1:
         migrate_v1(data)  # in memory only: the next transaction saves the new layout
+    if version in MIGRATABLE_VERSIONS:
+        migrate_kept_logins(data, JOURNALS)  # schema 3 (in memory too)
         meta_doc["schema_version"] = SCHEMA_VERSION
     return data
 
