@@ -66,6 +66,8 @@ class Settings:
     """The sandbox district's id in a demo folder, for the hint on Notifications."""
     demo_school_id: str | None = None
     """The school the demo's platform teachers come from: Select your School starts on it."""
+    demo_clever_state: str | None = None
+    """The state a demo shows for Clever's own sync of its district (``demo --clever-state``)."""
 
     def __repr__(self) -> str:
         return f"Settings(data_dir={str(self.data_dir)!r}, clever_url={self.clever_url!r})"
@@ -171,4 +173,5 @@ def resolve(
         sandbox_seed=seed,
         demo_district_id=saved.get("sandbox_district_id"),
         demo_school_id=saved.get("sandbox_school_id"),
+        demo_clever_state=saved.get("sandbox_clever_state"),
     )

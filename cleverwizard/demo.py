@@ -16,7 +16,9 @@ from cleverwizard.store import RosterStore
 from cleverwizard.store.models import Course, Teacher, now_iso
 
 
-def prepare_demo(folder: Path, *, seed: int = 2026, fresh: bool = False) -> config.Settings:
+def prepare_demo(
+    folder: Path, *, seed: int = 2026, fresh: bool = False, clever_state: str | None = None
+) -> config.Settings:
     """Make (or reuse) a demo folder wired to the in-process sandbox district.
 
     ``settings.json`` is written last: a folder without it is an unfinished demo and is
@@ -66,4 +68,6 @@ def prepare_demo(folder: Path, *, seed: int = 2026, fresh: bool = False) -> conf
         )
     elif not app.items() <= config.read_saved(folder).items():  # a demo made by an older version
         config.save_settings(folder, sandbox_district_id=district.district_id, **app)
+    if clever_state is not None:  # how Clever's own sync of the sandbox district stands, from now on
+        config.save_settings(folder, sandbox_clever_state=clever_state)
     return config.resolve(folder)

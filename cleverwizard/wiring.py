@@ -25,9 +25,12 @@ def default_link(settings: Settings) -> CleverLink:
     """The in-process sandbox for a demo folder, the real network otherwise."""
     if settings.sandbox_seed is None:
         return CleverLink()
+    from cleverwizard.rules.district_state import moment
     from cleverwizard.sandbox import demo_api
+    from cleverwizard.store.models import now_iso
 
-    return CleverLink(transport=demo_api(settings.sandbox_seed).transport())
+    api = demo_api(settings.sandbox_seed, clever_state=settings.demo_clever_state, now=moment(now_iso()))
+    return CleverLink(transport=api.transport())
 
 
 @contextmanager

@@ -64,12 +64,18 @@ def serve(
 @click.command()
 @click.option("--fresh", is_flag=True, help="Start the demo over from the beginning.")
 @click.option("--seed", default=2026, type=int, hidden=True)
+@click.option(
+    "--clever-state",
+    type=click.Choice(["success", "paused", "error", "running", "pending"]),
+    help="Show Clever's own sync of the sandbox district in this state (paused for two weeks, an error...).",
+)
 @common_options
 @click.pass_context
 def demo(
     ctx: click.Context,
     fresh: bool,
     seed: int,
+    clever_state: str | None,
     data_dir: Path | None,
     clever_url: str | None,
     clever_oauth_url: str | None,
@@ -79,7 +85,7 @@ def demo(
 
     with clear_errors():
         base = settings_from(ctx, data_dir, clever_url).data_dir
-        settings = prepare_demo(base / "demo", seed=seed, fresh=fresh)
+        settings = prepare_demo(base / "demo", seed=seed, fresh=fresh, clever_state=clever_state)
         from cleverwizard.wiring import run_wizard
 
         run_wizard(settings, link=link_from(ctx))

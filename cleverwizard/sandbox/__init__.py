@@ -7,7 +7,7 @@ hand-made accounts that matching has to reconcile.
 """
 
 from cleverwizard.sandbox.api import SandboxAPI
-from cleverwizard.sandbox.demo import DEMO_SEED, demo_api, demo_district
+from cleverwizard.sandbox.demo import DEMO_SEED, DEMO_STATES, demo_api, demo_district
 from cleverwizard.sandbox.district import SandboxDistrict
 from cleverwizard.sandbox.faults import Faults
 from cleverwizard.sandbox.platform_seed import (
@@ -22,6 +22,7 @@ __all__ = [
     "DEMO_ACCOUNT_KINDS",
     "DEMO_COURSE_KINDS",
     "DEMO_SEED",
+    "DEMO_STATES",
     "Faults",
     "SandboxAPI",
     "SandboxDistrict",

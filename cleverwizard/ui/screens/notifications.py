@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
-from cleverwizard.service.status import Checklist
+from cleverwizard.rules.district_state import moment
+from cleverwizard.service.status import Checklist, now
 from cleverwizard.service.steps import STEP_KEYS, STEPS, StepKey
 from cleverwizard.store.errors import StoreError
 from cleverwizard.ui.literal import literal
+from cleverwizard.ui.screens.base import EXPECTED_ERRORS
 from cleverwizard.ui.widgets.step_item import StepItem, when_text
 
 if TYPE_CHECKING:
@@ -27,9 +29,16 @@ if TYPE_CHECKING:
     from cleverwizard.ui.steps import Destination
 
 
+CLEVER_STATE_GROUP = "clever-state"
+QUIET_ERRORS: tuple[type[BaseException], ...] = (*EXPECTED_ERRORS, OSError)
+"""What a background look at Clever's district state may meet, and keeps to itself."""
+REFRESH_AFTER = 60.0
+"""Seconds a saved district state stays fresh enough not to ask Clever again on return."""
+
+
 def demo_hint(district_id: str) -> str:
-    """The line that tells a demo user which district id to type."""
-    return f"Demo: on Connect your District, type the sandbox district id {district_id}"
+    """The line that tells a demo user which district to pick."""
+    return f"Demo: Connect your District lists the sandbox district ({district_id}): pick it and press Enter"
 
 
 class NotificationsScreen(Screen[None]):
@@ -106,8 +115,43 @@ class NotificationsScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_screen_resume(self) -> None:
-        """Shown first, or back from a step: re-read where things stand."""
+        """Shown first, or back from a step: re-read where things stand, and ask Clever
+        (in a worker) how its own sync of the district stands when the saved word is old."""
         self.refresh_checklist()
+        if self._clever_state_is_stale():
+            self.refresh_clever_state()
+
+    def _clever_state_is_stale(self) -> bool:
+        checklist = self.checklist
+        if self.wizard.sync is None or checklist is None or checklist.item("district").state != "done":
+            return False
+        state = checklist.clever_district
+        read = moment(state.read_at) if state is not None else None
+        return read is None or (now() - read).total_seconds() >= REFRESH_AFTER
+
+    @work(exclusive=True, group=CLEVER_STATE_GROUP, exit_on_error=False, description="Ask Clever how it syncs")
+    async def refresh_clever_state(self) -> None:
+        """Clever's District record, read off the event loop's way (awaited I/O).
+
+        Silent on failure: the saved state stays on the row, marked with its age ("checked 3
+        days ago"), which says all the admin needs; any Clever or network problem shows on the
+        step that needs Clever.
+        """
+        sync = self.wizard.sync
+        if sync is None:
+            return
+        try:
+            await sync.refresh_district_state()
+        except QUIET_ERRORS:  # information only: the stale row says it is stale
+            return
+        if self.checklist is not None:
+            self.checklist.clever_district = sync.saved_district_state()
+            self._show_clever()
+
+    def _show_clever(self) -> None:
+        checklist = self.checklist
+        line = checklist.clever_line() if checklist is not None else None
+        self.query_one("#step-district", StepItem).show_clever(line)
 
     def on_resize(self, event: events.Resize) -> None:
         """Below 90 columns the palette hint gives its place to Quit and Help in the footer.
@@ -152,6 +196,7 @@ class NotificationsScreen(Screen[None]):
             if checklist is not None:
                 item = checklist.item(item_widget.key)
                 item_widget.show(item)
+        self._show_clever()
         last = self.query_one("#last-sync", Static)
         if checklist is not None:
             last.update(f"Last sync: {when_text(checklist.last_sync) or 'never'}")

@@ -65,6 +65,7 @@ class StepItem(Horizontal):
                 yield Label("", classes="step-title")
                 yield Label("", classes="badge")
             yield Static("", classes="step-detail")
+            yield Static("", classes="step-clever")
             yield Static("", classes="step-note")
         yield Button("", id=f"go-{self.key}", classes="step-button", compact=False)
 
@@ -89,6 +90,12 @@ class StepItem(Horizontal):
         button.disabled = bool(item.needs)
         button.tooltip = f"Needs {item.needs} first" if item.needs else None
         self.set_class(button.disabled, "-blocked")
+
+    def show_clever(self, line: str | None) -> None:
+        """Clever's own word on the step (the district's SIS sync state), or nothing."""
+        clever = self.query_one(".step-clever", Static)
+        clever.update(literal(line or ""))
+        clever.display = bool(line)
 
     @on(Button.Pressed)
     def _chosen(self, event: Button.Pressed) -> None:
