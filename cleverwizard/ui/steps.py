@@ -81,8 +81,9 @@ def history_screen() -> Screen[None]:
 STEP_SCREENS: dict[StepKey, StepScreen] = {
     "district": StepScreen(
         _connect,
-        "type the Clever district id (and the district token when none\n"
-        "   is configured). The wizard checks it with Clever before saving it.",
+        "pick the district from the app's list, or type its Clever id (and\n"
+        "   the district token when there are no app credentials). The wizard checks it with\n"
+        "   Clever before saving it; its row then says how Clever's own SIS sync stands.",
     ),
     "school": StepScreen(
         _school,
