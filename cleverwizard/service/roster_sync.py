@@ -119,6 +119,8 @@ class RosterSync(FilesIn, FilesOut):
         self.started_by = started_by
         self.page_limit = page_limit
         self._app_tokens: AppTokens | None = None
+        self._district_seen: CleverDistrictState | None = None
+        """Clever's district state read by the last fetch, kept when its import is saved."""
 
     @property
     def app_tokens(self) -> AppTokens | None:
@@ -338,8 +340,7 @@ class RosterSync(FilesIn, FilesOut):
                 people = list[CleverUser](await clever.school_teachers(site.school_id, on_progress=on_progress))
             else:
                 people = await clever.school_students(site.school_id, on_progress=on_progress)
-            state = await district_state.read_district(clever, site.district_id)  # one request, after the people
-        district_state.keep(self.settings.data_dir, state)
+            self._district_seen = await district_state.read_district(clever, site.district_id)  # after the people
         return people
 
     def view(self) -> PlatformView:
@@ -375,7 +376,12 @@ class RosterSync(FilesIn, FilesOut):
         return plan_students(self.view(), clever, site.school_id)
 
     def apply(self, plan: Plan) -> Run:
-        return apply_plan(self.store, plan, started_by=self.started_by)
+        """Save the plan as one run; the district state the fetch saw is kept only then,
+        so a dry run or a failed import leaves the data folder as it was."""
+        run = apply_plan(self.store, plan, started_by=self.started_by)
+        district_state.keep(self.settings.data_dir, self._district_seen)
+        self._district_seen = None
+        return run
 
     # -- editing --------------------------------------------------------------------
 
@@ -474,7 +480,7 @@ class RosterSync(FilesIn, FilesOut):
                 wait=wait,
                 notes=district_state.sync_notes(state),
             )
-        if not dry_run:
+        if not dry_run and not report.held:
             district_state.keep(self.settings.data_dir, state)
         return report
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from cleverwizard.rules.district_state import day_text
 from cleverwizard.sandbox import SandboxAPI, SandboxDistrict
 from cleverwizard.store.clever_district import FILE_NAME, read_district_state
-from tests.daily.conftest import Run, opened
+from tests.daily.conftest import Run, opened, snapshot
 
 
 def clever_time(moment: datetime) -> str:
@@ -111,3 +111,26 @@ def test_a_damaged_state_file_is_just_not_known(cw: Run, connected: str, data_di
     (data_dir / FILE_NAME).write_text("{not json", encoding="utf-8")
     result = cw("status")
     assert result.exit_code == 0 and "Clever last synced" not in result.output
+
+
+def test_a_held_sync_keeps_even_a_newer_district_state_out_of_the_folder(
+    cw: Run, synced: str, district: SandboxDistrict, data_dir: Path
+) -> None:
+    for leaver in district.users_at_school(synced, "student")[:8]:
+        district.delete_user(leaver["id"])
+    district.set_sync_state("error", error="SIS credentials expired")
+    before = snapshot(data_dir)
+    assert cw("sync").exit_code == 3
+    assert snapshot(data_dir) == before
+
+
+def test_an_import_dry_run_leaves_the_folder_as_it_was(
+    cw: Run, connected: str, district: SandboxDistrict, data_dir: Path
+) -> None:
+    district.set_sync_state("paused", pause_start=clever_time(datetime.now(UTC)))
+    before = snapshot(data_dir)
+    assert cw("import", "teachers", "--dry-run").exit_code == 0
+    assert snapshot(data_dir) == before
+    assert cw("import", "teachers").exit_code == 0
+    saved = read_district_state(data_dir)
+    assert saved is not None and saved.state == "paused"  # kept with the import it came with
