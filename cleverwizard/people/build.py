@@ -17,7 +17,7 @@ from cleverwizard.people.plan import FieldChange, KeptEdit, Plan, PlannedChange
 from cleverwizard.people.relink import find_relinks
 from cleverwizard.rules.emails import EmailBook, clever_problems
 from cleverwizard.rules.names import normalise_email
-from cleverwizard.rules.teachers import TeacherMatchRow, display_name, suggest_teacher_matches
+from cleverwizard.rules.teachers import Candidate, TeacherMatchRow, display_name, suggest_teacher_matches
 from cleverwizard.store.models import Account, Course, MatchDecision, MatchMethod, PersonKind, Section, Student, Teacher
 
 _REASON_METHOD: dict[str, MatchMethod] = {
@@ -97,6 +97,8 @@ def plan_teachers(
     by_row = {row.account.id: row for row in rows}
     decisions: list[MatchDecision] = []
     pairs: dict[str, int] = {}
+    followed: dict[str, tuple[int, str]] = {}
+    """New Clever id -> (account, why): a gone id's account the administrator moved to it."""
     if choices is None:
         for row in rows:
             pick = row.suggestion
@@ -117,6 +119,9 @@ def plan_teachers(
             if clever_id:
                 pairs[clever_id] = account_id
             reason = _reason_for(chosen_row, clever_id)
+            candidate = _candidate(chosen_row, clever_id)
+            if clever_id and candidate is not None and candidate.replaces:
+                followed[clever_id] = (account_id, f"chosen in the wizard: {reason}, new Clever id")
             saved = view.decisions.get(account_id)
             if saved is None or saved.clever_id != clever_id:
                 decisions.append(_decision(account_id, clever_id, reason))
@@ -125,9 +130,15 @@ def plan_teachers(
             chosen_elsewhere = choices is not None and account.id in choices
             if not chosen_elsewhere:
                 pairs.setdefault(account.clever_id, account.id)
-    plan = _plan("teacher", view, clever, school_id, pairs, archive_missing, other_clever_emails, gone)
+    plan = _plan("teacher", view, clever, school_id, pairs, archive_missing, other_clever_emails, gone, followed)
     plan.decisions = decisions
     return plan
+
+
+def _candidate(row: TeacherMatchRow | None, clever_id: str | None) -> Candidate | None:
+    if row is None or clever_id is None:
+        return None
+    return next((c for c in row.candidates if c.clever_id == clever_id), None)
 
 
 def plan_students(
@@ -214,6 +225,7 @@ def _plan(
     archive_missing: bool,
     other_clever_emails: Sequence[str | None] = (),
     gone: set[str] | None = None,
+    followed: Mapping[str, tuple[int, str]] | None = None,
 ) -> Plan:
     """``other_clever_emails`` are the emails Clever gives the school's people who are not in
     ``clever`` (a daily sync plans only the changed ones), so an email two people share is
@@ -231,6 +243,9 @@ def _plan(
         gone = {a.clever_id for a in accounts.values() if a.clever_id and a.clever_id not in listed}
         gone = gone if archive_missing else set()
     relinks = find_relinks(kind, list(accounts.values()), clever, pairs, gone)
+    for clever_id, found in (followed or {}).items():  # chosen in the wizard: relinked, not linked anew
+        relinks.accounts.setdefault(clever_id, found)
+        relinks.problems = [p for p in relinks.problems if p.clever_id != clever_id]
     if relinks.accounts:
         pairs = {**pairs, **{clever_id: found[0] for clever_id, found in relinks.accounts.items()}}
     plan.problems.extend(relinks.problems)
@@ -310,9 +325,9 @@ def _plan(
             )
         )
     if archive_missing:
-        followed = {pairs[user.id] for user in clever if user.id in pairs}  # matched this run: kept
+        matched = {pairs[user.id] for user in clever if user.id in pairs}  # matched this run: kept
         missing = {a.clever_id for a in accounts.values() if a.clever_id and a.clever_id not in seen}
-        plan.changes += archive_changes(kind, [a for a in accounts.values() if a.id not in followed], missing)
+        plan.changes += archive_changes(kind, [a for a in accounts.values() if a.id not in matched], missing)
     for account in accounts.values():
         if account.clever_id and pairs.get(account.clever_id) != account.id and account.clever_id in seen:
             plan.changes.append(

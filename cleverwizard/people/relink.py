@@ -6,7 +6,9 @@ the person's history and leave the new account without its login email, so INTER
 decides: when an account's Clever id disappears and a new id of the same role and the same
 SIS id appears in the same run, the account is relinked to the new id. An account linked by
 a v1/v2 id follows the record whose ``legacy_id`` is that id. A match on email or name alone
-is not proof: it is flagged for a person to decide, never applied.
+is not proof: a sync flags it, never applies it; the wizard's Teachers preview suggests it
+(``Candidate.replaces``: "same email, new Clever id") and a relink chosen there is planned
+as one (``plan_teachers``'s ``followed``), so the person keeps one account and its history.
 """
 
 from __future__ import annotations

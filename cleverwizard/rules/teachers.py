@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol, TypeVar
 
 from rapidfuzz import fuzz, process
@@ -42,6 +42,9 @@ class Candidate:
     clever_id: str
     score: int
     reason: Reason
+    replaces: str | None = None
+    """The account's own Clever id when Clever no longer lists it: this record may be the
+    same person under an id Clever re-minted (choosing it relinks the account)."""
 
     @property
     def confident(self) -> bool:
@@ -195,10 +198,11 @@ def suggest_teacher_matches(
             key=lambda c: (-c.score, display_name(by_id[c.clever_id])),
         )
         seen: set[str] = set()
+        gone = account.clever_id if account.clever_id and not linked else None  # Clever no longer lists it
         for candidate in [*exact, *named]:
             if candidate.clever_id not in seen:
                 seen.add(candidate.clever_id)
-                row.candidates.append(candidate)
+                row.candidates.append(replace(candidate, replaces=gone) if gone else candidate)
         row.candidates = row.candidates[:MAX_CANDIDATES]
         if decision is not None and (decision.clever_id is None or decision.clever_id in by_id):
             row.suggested = decision.clever_id

@@ -50,9 +50,8 @@ SHOWN = 50
 
 def reason_text(candidate: Candidate) -> str:
     """Why we suggest someone, as the preview says it: "similar name 87%"."""
-    if candidate.reason == "similar name":
-        return f"similar name {candidate.score}%"
-    return candidate.reason
+    said = f"similar name {candidate.score}%" if candidate.reason == "similar name" else candidate.reason
+    return f"{said}, new Clever id" if candidate.replaces else said
 
 
 @dataclass
