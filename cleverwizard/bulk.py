@@ -35,10 +35,24 @@ def paused_gc() -> Iterator[None]:
     try:
         yield
     finally:
-        gc.enable()
+        if not (_ONE_SHOT and _KEPT):
+            gc.enable()
 
 
 _KEPT: list[object] = []
+_ONE_SHOT = False
+
+
+def one_shot_process() -> None:
+    """Say that this process runs one command and then ends (``cleverwizard.cli.main.main``).
+
+    In such a process, once a batch job keeps its results until exit (``keep_until_exit``),
+    the collector stays off to the end: switched back on, its first pass would walk every
+    object the job built while it was paused (0.1 s at 20,000 students) only to find them
+    all alive. Tests that run commands in their own process never call this.
+    """
+    global _ONE_SHOT
+    _ONE_SHOT = True
 
 
 def keep_until_exit(*objects: object) -> None:
@@ -48,6 +62,7 @@ def keep_until_exit(*objects: object) -> None:
     students, for memory the operating system takes back at once when the process exits.
     A command that calls this asks ``exit_skipping_teardown`` to end the process once
     everything is saved, flushed and closed; code that is not a one-shot command must not.
+    In a ``one_shot_process`` the garbage collector is not switched back on after it either.
     """
     _KEPT.append(objects)
 

@@ -51,3 +51,26 @@ def test_works_as_a_decorator() -> None:
 
     assert build() is False
     assert gc.isenabled()
+
+
+def test_a_one_shot_batch_job_leaves_the_collector_off_to_the_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once a one-shot command keeps its results until exit, nothing turns the collector on
+    again (its first pass would walk everything the job built); elsewhere it comes back on."""
+    from cleverwizard import bulk
+
+    monkeypatch.setattr(bulk, "_KEPT", [])
+    with paused_gc():
+        bulk.keep_until_exit(["records"])
+    assert gc.isenabled()  # not a one-shot process (a test's): back on as always
+    monkeypatch.setattr(bulk, "_ONE_SHOT", True)
+    try:
+        with paused_gc():
+            bulk.keep_until_exit(["records"])
+        assert not gc.isenabled()
+        gc.enable()
+        monkeypatch.setattr(bulk, "_KEPT", [])
+        with paused_gc():
+            pass
+        assert gc.isenabled()  # nothing kept: back on
+    finally:
+        gc.enable()

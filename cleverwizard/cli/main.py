@@ -320,11 +320,12 @@ def main() -> None:
     the operating system does for free at exit (``bulk.keep_until_exit``). Output is
     flushed first, so nothing printed is lost.
     """
+    from cleverwizard.bulk import exit_skipping_teardown_requested, one_shot_process
+
+    one_shot_process()
     try:
         cli(prog_name="cleverwizard")
     except SystemExit as done:
-        from cleverwizard.bulk import exit_skipping_teardown_requested
-
         if not exit_skipping_teardown_requested():
             raise
         code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
