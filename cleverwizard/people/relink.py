@@ -72,10 +72,11 @@ def find_relinks(
             found.accounts[user.id] = (account.id, reason)
             taken.add(account.id)
     left = [a for a in orphans if a.id not in taken]
-    for user in new:
+    look_alike = _LookAlikes(left) if left else None
+    for user in new if look_alike is not None else ():
         if user.id in found.accounts:
             continue
-        account = _look_alike(user, left)
+        account = look_alike.find(user)
         if account is not None:
             found.problems.append(
                 Problem(
@@ -102,16 +103,32 @@ def _alike_by(user: User, account: Account) -> str:
     return "name"
 
 
-def _look_alike(user: User, accounts: Sequence[Account]) -> Account | None:
-    """The one gone account with the record's email, else with its full name."""
-    email = normalise_email(user.email)
-    if email:
-        same = [a for a in accounts if email in (normalise_email(a.clever_email), normalise_email(a.email))]
-        if len(same) == 1:
-            return same[0]
-    name = fold(user.name.full)
-    same = [a for a in accounts if name and fold(a.full_name) == name]
-    return same[0] if len(same) == 1 else None
+class _LookAlikes:
+    """The gone accounts by email and by full name, to find a record's one look-alike.
+
+    Indexed once per run: a first import has no gone accounts and skips this entirely, and a
+    full sync with a few gone accounts looks each new record up instead of scanning them all.
+    """
+
+    def __init__(self, accounts: Sequence[Account]) -> None:
+        self.by_email: dict[str, list[Account]] = {}
+        self.by_name: dict[str, list[Account]] = {}
+        for account in accounts:
+            for email in {normalise_email(account.clever_email), normalise_email(account.email)}:
+                if email:
+                    self.by_email.setdefault(email, []).append(account)
+            self.by_name.setdefault(fold(account.full_name), []).append(account)
+
+    def find(self, user: User) -> Account | None:
+        """The one gone account with the record's email, else with its full name."""
+        email = normalise_email(user.email)
+        if email:
+            same = self.by_email.get(email, [])
+            if len(same) == 1:
+                return same[0]
+        name = fold(user.name.full)
+        same = self.by_name.get(name, []) if name else []
+        return same[0] if len(same) == 1 else None
 
 
 def relinked_ids(plan: Plan) -> set[str]:

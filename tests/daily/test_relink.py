@@ -107,3 +107,32 @@ def test_an_account_linked_by_a_legacy_id_follows_it(
     assert "older Clever id" in result.output
     followed = account_of(data_dir, user["id"])
     assert followed is not None and followed.id == account.id and followed.status == "active"
+
+
+def test_look_alikes_are_found_by_email_then_by_name_and_only_when_one_fits() -> None:
+    """The gone accounts a new record may be: one with its email, else one with its name;
+    two that fit as well are no hint at all."""
+    from cleverwizard.clever.decode import RosterName, RosterUser
+    from cleverwizard.people.relink import find_relinks
+
+    def gone(account_id: int, first: str, last: str, email: str | None) -> Student:
+        return Student(id=account_id, clever_id=f"old-{account_id}", first_name=first, last_name=last, email=email)
+
+    accounts = [
+        gone(1, "Ana", "Diaz", "ana@school.org"),
+        gone(2, "José", "Núñez", None),
+        gone(3, "Sam", "Lee", None),
+        gone(4, "Sam", "Lee", None),
+    ]
+    clever = [
+        RosterUser(id="new-a", email="ANA@school.org ", sent_name=RosterName(first="Anna", last="Diaz")),
+        RosterUser(id="new-j", email=None, sent_name=RosterName(first="Jose", last="Nunez")),
+        RosterUser(id="new-s", email=None, sent_name=RosterName(first="Sam", last="Lee")),
+        RosterUser(id="new-x", email="x@school.org", sent_name=RosterName(first="Xi", last="Wu")),
+    ]
+    found = find_relinks("student", accounts, clever, {}, {a.clever_id for a in accounts if a.clever_id})
+    assert found.accounts == {}
+    flagged = {problem.clever_id: problem.issue for problem in found.problems}
+    assert set(flagged) == {"new-a", "new-j"}
+    assert "account 1" in flagged["new-a"] and "same email" in flagged["new-a"]
+    assert "account 2" in flagged["new-j"] and "same name" in flagged["new-j"]
