@@ -44,9 +44,14 @@ SUBJECTS: tuple[str, ...] = (
 
 
 class CleverModel(BaseModel):
-    """Base for every Clever record: tolerant of extra keys, immutable once read."""
+    """Base for every Clever record: tolerant of extra keys, immutable once read.
 
-    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
+    Each model's validator is built the first time it is used (``defer_build``): a student
+    import decodes its pages without them (``clever.decode``) and never pays for building
+    the other eighteen.
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True, defer_build=True)
 
 
 def _list_or_empty(value: Any) -> Any:
