@@ -169,17 +169,20 @@ class CleverClient:
     async def get_school(self, school_id: str) -> School:
         return await self._get_one(f"/schools/{_seg(school_id)}", School)
 
-    async def school_teachers(self, school_id: str, on_progress: Progress | None = None) -> list[User]:
-        """Teachers of a school, including those linked only through enrollments."""
+    async def school_teachers(self, school_id: str, on_progress: Progress | None = None) -> list[CleverUser]:
+        """Teachers of a school, including those linked only through enrollments.
+
+        Decoded like students (``school_students``): only the fields the platform uses.
+        """
         path = f"/schools/{_seg(school_id)}/users"
-        return await self._collect(path, {"role": "teacher"}, User, on_progress)
+        return list[CleverUser](await self._collect(path, {"role": "teacher"}, RosterUser, on_progress))
 
     async def school_students(self, school_id: str, on_progress: Progress | None = None) -> list[CleverUser]:
         """Students of a school, including those linked only through enrollments.
 
-        A school's students are the bulk of every import, so they are decoded fast and
-        keep only the fields the platform uses (``clever.decode``); teachers, a few hundred
-        at most, stay full ``User`` records.
+        A school's people are the bulk of every import, so they are decoded fast and keep
+        only the fields the platform uses (``clever.decode``); a page the fast decoder cannot
+        vouch for is read through the ``User`` model, whose errors name the record and field.
         """
         path = f"/schools/{_seg(school_id)}/users"
         return list[CleverUser](await self._collect(path, {"role": "student"}, RosterUser, on_progress))

@@ -94,3 +94,28 @@ def test_nothing_the_platform_does_not_use_is_kept() -> None:
 )
 def test_a_page_it_cannot_vouch_for_goes_to_the_checked_reading(content: bytes) -> None:
     assert decode_users_page(content) is None
+
+
+def test_a_teacher_keeps_only_what_the_platform_uses_too() -> None:
+    """Teachers take the same fast path: name, email, the teacher role's schools, SIS id,
+    legacy id and title; not the staff role, credentials, ``ext`` or the stamps."""
+    decoded = decode_users_page(page([TEACHER]))
+    assert decoded is not None
+    [user] = decoded[0]
+    assert msgspec.to_builtins(user) == {
+        "id": "t1",
+        "email": "mrs.krabappel@springfield.k12.us",
+        "name": {"first": "Edna", "last": "Krabappel"},
+        "roles": {
+            "teacher": {
+                "school": "s1",
+                "schools": ["s1", "s2"],
+                "sis_id": "T-100",
+                "legacy_id": "legacy-t1",
+                "preferred_name": None,
+                "title": "Ms.",
+            },
+            "student": None,
+        },
+    }
+    assert "ekrabappel" not in repr(user) and "4B" not in repr(user)
