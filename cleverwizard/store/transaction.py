@@ -18,6 +18,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from cleverwizard.store.check import passes
 from cleverwizard.store.errors import StoreError
 from cleverwizard.store.models import (
     SCHEMA_VERSION,
@@ -32,7 +33,7 @@ from cleverwizard.store.models import (
     Student,
     Teacher,
 )
-from cleverwizard.store.run_rows import JOURNALS, PROBLEMS, join_run, problem_list, split_run
+from cleverwizard.store.run_rows import JOURNALS, PROBLEM_SET, PROBLEMS, join_run, problem_list, split_run
 from cleverwizard.store.tables import (
     COURSES,
     MATCHES,
@@ -360,6 +361,18 @@ def read_latest_run(data: RawDatabase, path: Path, kind: RunKind) -> Run | None:
     return to_model(
         Run, join_run(rows[-1], data[JOURNALS], data[PROBLEMS], journal=False, with_problems=True), path, RUNS
     )
+
+
+def check_runs(data: RawDatabase, path: Path) -> None:
+    """Raise ``StoreCorrupt`` for a damaged run row or problem list, as ``read_runs`` would.
+
+    Checked with msgspec first (``store.check``); only when that cannot vouch for them are
+    they read through the models, for the error that names the record and field."""
+    rows = list(data[RUNS].values())
+    joined = [join_run(row, data[JOURNALS], data[PROBLEMS], journal=False, with_problems=False) for row in rows]
+    lists = {str(row.get(PROBLEM_SET)): problem_list(row, data[PROBLEMS]) for row in rows}
+    if not (passes(Run, joined) and all(passes(Problem, listed) for listed in lists.values())):
+        read_runs(data, path, journal=False, problems=True)
 
 
 def read_run(data: RawDatabase, path: Path, run_id: int) -> Run | None:
