@@ -72,8 +72,8 @@ def find_relinks(
             found.accounts[user.id] = (account.id, reason)
             taken.add(account.id)
     left = [a for a in orphans if a.id not in taken]
-    look_alike = _LookAlikes(left) if left else None
-    for user in new if look_alike is not None else ():
+    look_alike = _LookAlikes(left)
+    for user in new if left else ():
         if user.id in found.accounts:
             continue
         account = look_alike.find(user)
