@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from platformdirs import user_data_path
-
 DEFAULT_CLEVER_URL = "https://api.clever.com/v3.0"
 DEFAULT_OAUTH_URL = "https://clever.com"
 SANDBOX_URL = "https://sandbox.clever.invalid/v3.0"
@@ -30,6 +28,13 @@ TOKEN_FILE = "clever-token"
 
 
 def default_data_dir() -> Path:
+    """The per-user data folder, when neither ``--data-dir`` nor the environment names one.
+
+    platformdirs is imported here, not at the top: it brings tempfile, shutil, bz2, lzma and
+    random with it, a third of ``--help``'s own imports, for a path ``--help`` never needs.
+    """
+    from platformdirs import user_data_path
+
     return user_data_path("cleverwizard", appauthor=False)
 
 
