@@ -11,11 +11,15 @@ import flagged), untimed. Then the real wizard runs headless (Textual's pilot) w
 **lag probe** on its event loop sleeps 10 ms at a time and records how late it wakes:
 that lateness is exactly how long the loop was blocked (no key, no redraw meanwhile).
 
-The walk: Notifications shown; Students opened, imported from Clever (fetch, plan,
-preview) and saved; back to Notifications; Teachers opened and fetched; one *Select a
-Match* choice (re-plan); back to Notifications. Per phase it prints the worst and the
-total lateness. Target: no single stall over 100 ms. The probe's own floor (the worst
-lateness on an idle loop) is printed first, from the same run.
+The walk: start-up to the first Notifications; Students opened, imported from Clever
+(fetch, plan, preview), another grade shown, saved (answering the import question); back
+to Notifications; Teachers opened and fetched; one *Select a Match* choice (re-plan); back
+to Notifications; History (``--runs`` runs); the Imported Students list. Per phase it
+prints the worst and the total lateness. Target: no single stall over 100 ms. The probe's
+own floor (the worst lateness on an idle loop, after start-up) is printed from the same run.
+``--why MS`` also samples the loop thread's stack whenever a wake-up is more than MS ms
+overdue and prints, per phase, where the loop was (a stall inside one long C call that
+holds the GIL shows as the frame after it, or as an empty stack).
 """
 
 from __future__ import annotations
@@ -24,8 +28,10 @@ import argparse
 import asyncio
 import sys
 import tempfile
+import threading
 import time
-from collections import defaultdict
+import traceback
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -35,31 +41,58 @@ from cleverwizard.config import resolve, save_settings, save_token
 from cleverwizard.sandbox import SandboxAPI, SandboxDistrict, demo_platform_teachers, serve
 from cleverwizard.service.roster_sync import RosterSync
 from cleverwizard.store import RosterStore, Run, Teacher, now_iso
+from cleverwizard.ui.screens.confirm import Confirm
 from cleverwizard.ui.screens.notifications import NotificationsScreen
 from cleverwizard.wiring import build_app
 
 
 class LagProbe:
-    """Sleeps ``tick`` seconds at a time on the loop and records how late each wake-up is."""
+    """Sleeps ``tick`` seconds at a time on the loop and records how late each wake-up is.
 
-    def __init__(self, tick: float = 0.01) -> None:
+    With ``why``, a watchdog thread samples the loop thread's Python stack while a wake-up is
+    overdue by more than ``why`` seconds, so each stall can be blamed on the code it was in.
+    """
+
+    def __init__(self, tick: float = 0.01, why: float | None = None) -> None:
         self.tick = tick
         self.phase = "idle"
         self.late: dict[str, list[float]] = defaultdict(list)
+        self.blame: dict[str, Counter[str]] = defaultdict(Counter)
         self._task: asyncio.Task[None] | None = None
+        self._why = why
+        self._due = 0.0
+        self._stop = threading.Event()
 
     async def _run(self) -> None:
         while True:
             started = time.perf_counter()
+            self._due = started + self.tick
             await asyncio.sleep(self.tick)
             self.late[self.phase].append(time.perf_counter() - started - self.tick)
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run())
+        if self._why is not None:
+            threading.Thread(target=self._watch, args=(threading.get_ident(),), daemon=True).start()
 
     def stop(self) -> None:
+        self._stop.set()
         if self._task is not None:
             self._task.cancel()
+
+    def _watch(self, loop_thread: int) -> None:
+        """Every 20 ms: if the loop is overdue, note where its thread is (our frames, innermost)."""
+        assert self._why is not None
+        while not self._stop.wait(0.02):
+            if time.perf_counter() - self._due < self._why:
+                continue
+            frame = sys._current_frames().get(loop_thread)
+            where = [
+                f"{Path(f.filename).name}:{f.name}"
+                for f in traceback.extract_stack(frame)
+                if "cleverwizard" in f.filename or "textual" in f.filename
+            ]
+            self.blame[self.phase][" < ".join(reversed(where[-4:]))] += 1
 
 
 def prepare(folder: Path, url: str, district: SandboxDistrict, school: str, runs: int) -> None:
@@ -93,16 +126,19 @@ async def wait_for(condition: Any, timeout: float = 600) -> None:
 
 async def walk(folder: Path, probe: LagProbe) -> None:
     app = build_app(resolve(folder))
+    probe.start()
+    probe.phase = "start-up: first Notifications"
     async with app.run_test(size=(120, 40)) as pilot:
-        probe.start()
-        probe.phase = "idle (probe floor)"
-        await asyncio.sleep(1.0)
 
         async def settle() -> None:
             for _ in range(3):
                 await pilot.pause()
                 await app.workers.wait_for_complete()
             await pilot.pause()
+
+        await settle()
+        probe.phase = "idle (probe floor)"
+        await asyncio.sleep(1.0)
 
         probe.phase = "Students: open, fetch, preview"
         app.open_step("students")
@@ -111,8 +147,14 @@ async def walk(folder: Path, probe: LagProbe) -> None:
         await pilot.click("#fetch-button")
         await wait_for(lambda: getattr(students, "stage", "") == "preview")
         await settle()
+        probe.phase = "Students: another grade"
+        await pilot.click("#grade-list")
+        await pilot.press("down", "down")
+        await settle()
         probe.phase = "Students: import (save)"
         await pilot.click("#apply-button")
+        await wait_for(lambda: isinstance(app.screen, Confirm))
+        await pilot.press("y")
         await wait_for(lambda: getattr(students, "stage", "") == "done")
         await settle()
         probe.phase = "back to Notifications"
@@ -138,7 +180,20 @@ async def walk(folder: Path, probe: LagProbe) -> None:
             await settle()
         probe.phase = "back to Notifications (again)"
         await pilot.click("#teachers-back")
+        await pilot.pause()
+        if isinstance(app.screen, Confirm):  # the choice changed the preview: leaving asks
+            await pilot.press("y")
         await wait_for(lambda: isinstance(app.screen, NotificationsScreen))
+        await settle()
+        probe.phase = "History (30 runs)"
+        app.open_step("history")
+        await settle()
+        await pilot.press("escape")
+        await settle()
+        probe.phase = "Imported Students list"
+        app.open_step("student-list")
+        await settle()
+        await pilot.press("escape")
         await settle()
         probe.stop()
 
@@ -148,11 +203,14 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=20000)
     parser.add_argument("--teachers", type=int, default=200)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument(
+        "--why", type=float, metavar="MS", help="sample the loop's stack during stalls over MS ms and print where"
+    )
     args = parser.parse_args()
     district = SandboxDistrict.generate(seed=2026, schools=1, teachers=args.teachers, students=args.students)
     school = next(iter(district.schools))
     server, url = serve(SandboxAPI(district))
-    probe = LagProbe()
+    probe = LagProbe(why=args.why / 1e3 if args.why else None)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp) / "data"
@@ -164,6 +222,10 @@ def main() -> None:
     print(f"{'phase':<34} {'worst ms':>9} {'total ms':>9} {'wakes':>6}")
     for phase, values in probe.late.items():
         print(f"{phase:<34} {max(values) * 1e3:9.0f} {sum(values) * 1e3:9.0f} {len(values):>6}")
+    for phase, where in probe.blame.items():
+        print(f"\nwhere the loop was during stalls, {phase} (20 ms samples):")
+        for stack, samples in where.most_common(8):
+            print(f"  {samples:4d}  {stack}")
 
 
 if __name__ == "__main__":
