@@ -123,6 +123,12 @@ class CleverWizardApp(App[None]):
         except StoreError:
             return None
 
+    def count_checklist(self) -> None:
+        """From a thread that just saved: build the checklist now (it is kept per roster
+        state), so Notifications and the step keys find it ready. A store that cannot be
+        read is left for the checklist's own reader to report."""
+        self.checklist()
+
     def blocked_reason(self, key: Destination, checklist: Checklist | None = None) -> str | None:
         """Why a step cannot be opened yet, in the checklist's words; ``None`` if it can.
 

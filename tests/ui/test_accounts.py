@@ -31,7 +31,7 @@ def people(settings: Settings, kind: Kind) -> list[Account]:
 async def open_accounts(app: CleverWizardApp, pilot: Pilot[Any], kind: Kind) -> AccountsScreen:
     await pilot.pause()
     app.push_screen(AccountsScreen(kind))
-    await pilot.pause()
+    await settle(pilot.app, pilot)  # type: ignore[arg-type]  # the list is read and sorted in threads
     assert isinstance(app.screen, AccountsScreen)
     return app.screen
 
@@ -41,7 +41,7 @@ async def pick(pilot: Pilot[Any], screen: AccountsScreen, text: str) -> None:
     await pilot.press("slash")
     await pilot.press(*["space" if ch == " " else ch for ch in text])
     await pilot.press("enter")
-    await pilot.pause()
+    await settle(pilot.app, pilot)  # type: ignore[arg-type]  # the list is read and sorted in threads
     assert screen.query_one(DataTable).has_focus
 
 
@@ -144,7 +144,7 @@ async def test_students_are_sorted_by_grade_and_a_student_without_email_gets_one
         status = str(screen.query_one("#accounts-status", Static).content)
         assert "Sorted by grade" in status and "can't log in (no email)" in status
         await pilot.press("s")
-        await pilot.pause()
+        await settle(pilot.app, pilot)  # type: ignore[arg-type]  # the list is read and sorted in threads
         assert "Sorted by last name" in str(screen.query_one("#accounts-status", Static).content)
 
         await pick(pilot, screen, f"{no_email.first_name} {no_email.last_name}".lower())
@@ -192,7 +192,7 @@ async def test_only_without_a_login_email_lists_the_students_who_cant_log_in(
         assert descriptions["n"] == "Only without login email"
         assert descriptions["escape"] == "Back"
         await pilot.press("n")
-        await pilot.pause()
+        await settle(pilot.app, pilot)  # type: ignore[arg-type]  # the list is read and sorted in threads
         assert screen.query_one("#only-no-login", Checkbox).value
         assert {int(str(key.value)) for key in table.rows} == without
         assert "only those without a login email" in str(screen.query_one("#accounts-status", Static).content)
@@ -205,7 +205,7 @@ async def test_only_without_a_login_email_lists_the_students_who_cant_log_in(
         assert first.id not in {int(str(key.value)) for key in table.rows}
 
         await pilot.press("n")
-        await pilot.pause()
+        await settle(pilot.app, pilot)  # type: ignore[arg-type]  # the list is read and sorted in threads
         assert table.row_count == len(students)
 
 
@@ -219,13 +219,13 @@ async def test_escape_in_the_filter_clears_it_and_stays_on_the_list(
         screen = await open_accounts(app, pilot, "teacher")
         table = screen.query_one(DataTable)
         await pilot.press("slash", *"finch")
-        await pilot.pause()
+        await settle(pilot.app, pilot)  # type: ignore[arg-type]
         assert table.row_count == 1
         field = screen.query_one("#accounts-filter", Input)
         descriptions = {b.binding.key: b.binding.description for b in screen.active_bindings.values()}
         assert descriptions["escape"] == "Clear filter"
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot.app, pilot)  # type: ignore[arg-type]
         assert app.screen is screen
         assert field.value == "" and table.row_count == total and table.has_focus
         await pilot.press("escape")

@@ -13,10 +13,11 @@ linked to Clever, is marked "kept from before Clever" (kept the same way, but no
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import ClassVar, Literal
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar, Literal, cast
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -32,7 +33,11 @@ from cleverwizard.rules.order import account_order
 from cleverwizard.service.roster_sync import EmailRejected
 from cleverwizard.store.models import Account, Student
 from cleverwizard.ui.literal import literal, literal_cell
-from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain
+from cleverwizard.ui.screens.base import EXPECTED_ERRORS, OnLoop, WizardScreen, explain
+from cleverwizard.ui.widgets.batched import Row, fill_rows
+
+if TYPE_CHECKING:
+    from cleverwizard.ui.app import CleverWizardApp
 
 Kind = Literal["teacher", "student"]
 NO_LOGIN = "(none: can't log in)"
@@ -97,6 +102,8 @@ class EmailEditor(ModalScreen[Account | None]):
         super().__init__(classes="email-editor-screen")
         self.account = account
         self.save = save
+        self.saving = False
+        """A save is running (in a thread); Save again does nothing until it answers."""
 
     def compose(self) -> ComposeResult:
         account = self.account
@@ -115,17 +122,29 @@ class EmailEditor(ModalScreen[Account | None]):
         self.query_one("#email-input", Input).focus()
 
     def action_save(self) -> None:
-        typed = self.query_one("#email-input", Input).value
+        if not self.saving:
+            self.saving = True
+            self._save_worker(self.query_one("#email-input", Input).value)
+
+    @work(thread=True, group="email-save", exit_on_error=False, description="Save the login email")
+    def _save_worker(self, typed: str) -> None:
+        """In a thread: saving one email still checks it against, and writes, the whole roster."""
         try:
             saved = self.save(typed)
         except EmailRejected as error:
-            self._refuse(str(error))
+            self.post_message(OnLoop(partial(self._refuse, str(error))))
         except EXPECTED_ERRORS as error:
-            self._refuse(explain(error))
+            self.post_message(OnLoop(partial(self._refuse, explain(error))))
         else:
-            self.dismiss(saved)
+            cast("CleverWizardApp", self.app).count_checklist()
+            self.post_message(OnLoop(partial(self.dismiss, saved)))
+
+    @on(OnLoop)
+    def _on_loop(self, message: OnLoop) -> None:
+        message.then()
 
     def _refuse(self, text: str) -> None:
+        self.saving = False
         error = self.query_one("#email-error", Static)
         error.update(literal(text))
         error.display = True
@@ -169,6 +188,10 @@ class AccountsScreen(WizardScreen):
         """Each account's folded search text, made once so filtering is a substring test."""
         self.by_grade = kind == "student"
         self._debounce: Timer | None = None
+        self._filling = 0
+        """Counts refills asked for; only the latest one's sorted rows reach the table."""
+        self._shown = 0
+        """How many accounts the filter shows (the table may still be filling)."""
 
     @property
     def noun(self) -> str:
@@ -205,35 +228,68 @@ class AccountsScreen(WizardScreen):
         table.focus()
 
     def load(self) -> None:
-        """Read the accounts (through the sync layer) and show them."""
+        """Read the accounts (through the sync layer, in a thread) and show them."""
+        self._read_worker()
+
+    @work(thread=True, exclusive=True, group="accounts-read", exit_on_error=False, description="Read the accounts")
+    def _read_worker(self) -> None:
+        """A school's worth of accounts is read and validated off the event loop."""
         try:
             view = self.sync.view()
         except EXPECTED_ERRORS as error:
-            self.query_one("#accounts-status", Static).update(literal(explain(error)))
+            self.later(self._read_failed, explain(error))
             return
         people: Sequence[Account] = view.teachers if self.kind == "teacher" else view.students
-        self.accounts = {account.id: account for account in people}
-        self._keys = {account.id: search_text(account) for account in people}
+        keys = {account.id: search_text(account) for account in people}
+        self.later(self._read, {account.id: account for account in people}, keys)
+
+    def _read_failed(self, text: str) -> None:
+        self.query_one("#accounts-status", Static).update(literal(text))
+
+    def _read(self, accounts: dict[int, Account], keys: dict[int, str]) -> None:
+        self.accounts, self._keys = accounts, keys
         self.refill()
 
-    def _ordered(self) -> list[Account]:
-        words = fold(self.query_one("#accounts-filter", Input).value).split()
-        everyone = list(self.accounts.values())
-        shown = [a for a in everyone if all(w in self._keys[a.id] for w in words)] if words else everyone
-        if self.query_one("#only-no-login", Checkbox).value:
-            shown = [a for a in shown if not a.email]
+    def refill(self, cursor_row: int | None = None) -> None:
+        """Filter and sort (in a thread: 20,000 names take a while), then fill the table.
 
-        if self.by_grade:
+        ``cursor_row``: where to put the cursor once filled (kept within the table)."""
+        words = fold(self.query_one("#accounts-filter", Input).value).split()
+        no_login = self.query_one("#only-no-login", Checkbox).value
+        self._filling += 1
+        self._order_worker(self._filling, list(self.accounts.values()), words, no_login, self.by_grade, cursor_row)
+
+    @work(thread=True, group="accounts-order", exit_on_error=False, description="Sort the accounts")
+    def _order_worker(
+        self,
+        filling: int,
+        everyone: list[Account],
+        words: list[str],
+        no_login: bool,
+        by_grade: bool,
+        cursor_row: int | None,
+    ) -> None:
+        shown = self._ordered(everyone, words, no_login, by_grade)
+        rows: list[Row] = [(self._cells(account), str(account.id)) for account in shown]
+        self.later(self._ordered_ready, filling, rows, cursor_row)
+
+    def _ordered_ready(self, filling: int, rows: list[Row], cursor_row: int | None) -> None:
+        if filling != self._filling:
+            return  # a newer filter or sort was asked for meanwhile: its result is shown instead
+        table = self.query_one(DataTable)
+        fill_rows(table, rows)
+        if cursor_row is not None:
+            table.move_cursor(row=min(cursor_row, max(len(rows) - 1, 0)))
+        self._shown = len(rows)
+        self._show_status(len(rows))
+
+    def _ordered(self, everyone: list[Account], words: list[str], no_login: bool, by_grade: bool) -> list[Account]:
+        shown = [a for a in everyone if all(w in self._keys[a.id] for w in words)] if words else everyone
+        if no_login:
+            shown = [a for a in shown if not a.email]
+        if by_grade:
             return sorted(shown, key=lambda a: (grade_rank(getattr(a, "grade", None)), account_order(a)))
         return sorted(shown, key=account_order)
-
-    def refill(self) -> None:
-        table = self.query_one(DataTable)
-        table.clear()
-        shown = self._ordered()
-        for account in shown:
-            table.add_row(*self._cells(account), key=str(account.id))
-        self._show_status(len(shown))
 
     def _cells(self, account: Account) -> list[Text]:
         cells: list[Text] = [literal_cell(account.full_name or "(no name)")]
@@ -326,15 +382,13 @@ class AccountsScreen(WizardScreen):
         self._keys[account.id] = search_text(account)
         table = self.query_one(DataTable)
         if self.query_one("#only-no-login", Checkbox).value:
-            row = table.cursor_row
-            self.refill()  # the account now has an email, so it leaves this list
-            table.move_cursor(row=min(row, max(table.row_count - 1, 0)))
+            self.refill(cursor_row=table.cursor_row)  # the account now has an email, so it leaves this list
         else:
             try:
                 table.update_cell(str(account.id), "email", email_cell(account), update_width=True)
             except CellDoesNotExist:
                 self.refill()
-        self._show_status(table.row_count)
+            self._show_status(self._shown)
         self.notify(
             f"{account.full_name}'s login email is now {account.email}. Later syncs keep it.",
             title="Login email saved",

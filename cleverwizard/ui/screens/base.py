@@ -8,7 +8,9 @@ sentence in the screen, never as a traceback, and the app keeps running.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import on
 from textual.binding import Binding
@@ -57,6 +59,17 @@ class StepFailed(Message):
         super().__init__()
 
 
+class OnLoop(Message):
+    """A thread worker's result, to be shown by the screen it was posted to, on the event loop.
+
+    Posting (thread-safe) rather than ``call_from_thread``: a screen dismissed meanwhile
+    simply never handles it, and the worker never waits for the loop."""
+
+    def __init__(self, then: Callable[[], object]) -> None:
+        self.then = then
+        super().__init__()
+
+
 class WizardScreen(Screen[None]):
     """Base for step screens: escape and *Back to Notifications* return home."""
 
@@ -75,6 +88,14 @@ class WizardScreen(Screen[None]):
         if sync is None:
             raise StoreError("The roster store is not open; restart the wizard.")
         return sync
+
+    def later(self, then: Callable[..., object], *args: Any) -> None:
+        """From a thread worker: call ``then(*args)`` on the event loop (widgets live there)."""
+        self.post_message(OnLoop(partial(then, *args)))
+
+    @on(OnLoop)
+    def _on_loop(self, message: OnLoop) -> None:
+        message.then()
 
     def action_back(self) -> None:
         """Return to Notifications; a running fetch is cancelled with this screen."""
