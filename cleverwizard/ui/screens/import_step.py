@@ -36,11 +36,14 @@ from cleverwizard.text import counted
 from cleverwizard.ui.literal import literal, literal_lines
 from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain
 from cleverwizard.ui.screens.confirm import Confirm
+from cleverwizard.ui.widgets.batched import Row, fill_rows
 from cleverwizard.ui.widgets.progress import FetchProgress
 
 Stage = Literal["intro", "fetching", "failed", "preview", "done"]
 FETCH_GROUP = "import-fetch"
 APPLY_GROUP = "import-apply"
+INTRO_GROUP = "import-intro"
+PLAN_GROUP = "import-plan"
 
 
 class Summarised(Protocol):
@@ -132,6 +135,8 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
         """The plan for the current choices; ``None`` while it cannot be made."""
         self.saving = False
         """An import is being saved (in a thread); *Import* does nothing until it ends."""
+        self._planning = 0
+        """Counts re-plans asked for; only the plan for the latest choices is shown."""
 
     @property
     def title_word(self) -> str:
@@ -141,7 +146,9 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
     # -- hooks ------------------------------------------------------------------------
 
     def intro_table(self) -> IntroTable:
-        """What the platform has now; may raise an expected error (no school, store)."""
+        """What the platform has now; may raise an expected error (no school, store).
+
+        Runs in a thread worker: read the store, build ``Text`` cells, touch no widget."""
         raise NotImplementedError
 
     def compose_preview(self) -> ComposeResult:
@@ -165,6 +172,7 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
         return None
 
     def make_plan(self) -> PlanT:
+        """Runs in a thread worker: plan the current choices; touch no widget."""
         raise NotImplementedError
 
     def show_rows(self) -> None:
@@ -298,19 +306,32 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
         self.query_one(f"#{self.KIND}-summary", Static).update(literal(text, "bold $text-error"))
 
     def _show_intro(self) -> None:
-        """The intro table; without a school (or store) say why and offer no fetch."""
+        """The intro table, read in a thread (a school's worth of accounts is validated for it)."""
+        self._intro_worker()
+
+    @work(thread=True, exclusive=True, group=INTRO_GROUP, exit_on_error=False, description="Read the platform")
+    def _intro_worker(self) -> None:
         try:
             intro = self.intro_table()
+            rows = [(list(row), None) for row in intro.rows]
         except EXPECTED_ERRORS as error:
-            self._status(explain(error))
-            self.query_one("#fetch-button", Button).disabled = True
+            self.later(self._intro_failed, explain(error))
             return
-        self._status(intro.status)
+        self.later(self._intro_read, intro.status, intro.columns, rows)
+
+    def _intro_failed(self, text: str) -> None:
+        """Without a school (or store) say why and offer no fetch."""
+        if self.stage == "intro":
+            self._status(text)
+            self.query_one("#fetch-button", Button).disabled = True
+
+    def _intro_read(self, status: str, columns: Sequence[str], rows: list[Row]) -> None:
+        if self.stage == "intro":  # a fetch started meanwhile has its own status line
+            self._status(status)
         table = self.query_one(f"#{self.KIND}-intro", DataTable)
         table.clear(columns=True)
-        table.add_columns(*intro.columns)
-        for row in intro.rows:
-            table.add_row(*row)
+        table.add_columns(*columns)
+        fill_rows(table, rows)
 
     # -- fetching ---------------------------------------------------------------------
 
@@ -390,24 +411,50 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
         (first or self.query_one("#apply-button", Button)).focus()
 
     def rebuild_preview(self) -> None:
-        """Re-plan with the current choices, then redraw every row; *Import* follows the plan."""
+        """Re-plan with the current choices, then redraw every row; *Import* follows the plan.
+
+        The rows (and a conflict, on both its rows) show the choices at once and *Import*
+        waits; the plan itself is made in a thread (at 20,000 students it reads and checks
+        every account). Only the plan for the latest choices is kept: a plan still being
+        made for earlier ones is thrown away when it arrives.
+        """
         self.plan = None
+        self._planning += 1
         blocked = self.check_choices()
         if blocked is not None:
             self._summary_error(blocked)
+            self._show_plan()
+            return
+        self.show_rows()
+        self.query_one("#apply-button", Button).disabled = True
+        self.refresh_bindings()
+        self._plan_worker(self._planning)
+
+    @work(thread=True, exclusive=True, group=PLAN_GROUP, exit_on_error=False, description="Plan the import")
+    def _plan_worker(self, planning: int) -> None:
+        try:
+            plan = self.make_plan()
+        except self.APPLY_BLOCKERS as error:
+            self.later(self._planned, planning, None, str(error))
+        except EXPECTED_ERRORS as error:
+            self.later(self._planned, planning, None, explain(error))
         else:
-            try:
-                self.plan = self.make_plan()
-            except self.APPLY_BLOCKERS as error:
-                self._summary_error(str(error))
-            except EXPECTED_ERRORS as error:
-                self._summary_error(explain(error))
-            else:
-                summary = self.query_one(f"#{self.KIND}-summary", Static)
-                note = self.summary_note()
-                summary.update(
-                    Content.assemble(("Import will: ", "bold"), self.plan.summary(), f"\n{note}" if note else "")
-                )
+            self.later(self._planned, planning, plan, None)
+
+    def _planned(self, planning: int, plan: PlanT | None, refused: str | None) -> None:
+        if planning != self._planning or self.stage != "preview":
+            return  # made for choices changed since (or a preview left): the latest plan is on its way
+        self.plan = plan
+        if plan is None:
+            self._summary_error(refused or "")
+        else:
+            note = self.summary_note()
+            self.query_one(f"#{self.KIND}-summary", Static).update(
+                Content.assemble(("Import will: ", "bold"), plan.summary(), f"\n{note}" if note else "")
+            )
+        self._show_plan()
+
+    def _show_plan(self) -> None:
         self.show_rows()
         self.query_one("#apply-button", Button).disabled = not self.can_apply()
         self.refresh_bindings()
@@ -448,7 +495,7 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
     async def apply_step(self, plan: PlanT) -> None:
         """Save in a thread: writing a school's worth of records must not freeze the screen."""
         try:
-            run = await asyncio.to_thread(self.apply_plan, plan)
+            run = await asyncio.to_thread(self._apply_and_count, plan)
         except StalePlan as error:
             self.notify(str(error), title="Preview out of date", severity="warning", timeout=10)
             self.call_later(self._replan, str(error))
@@ -465,6 +512,13 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
         finally:
             self.saving = False
         self._imported(run)
+
+    def _apply_and_count(self, plan: PlanT) -> Run:
+        """In the save thread: apply, then build the checklist for the roster just saved, so
+        Notifications shows it at once instead of counting 20,000 accounts on the loop."""
+        run = self.apply_plan(plan)
+        self.wizard.count_checklist()
+        return run
 
     def _apply_button_back(self) -> None:
         self.query_one("#apply-button", Button).disabled = not self.can_apply()

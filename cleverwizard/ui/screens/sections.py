@@ -7,6 +7,7 @@ dropdown, flagged sections with what is missing, and what *Import* will do.
 
 from __future__ import annotations
 
+import asyncio
 from typing import ClassVar, NamedTuple
 
 from textual import on
@@ -32,6 +33,8 @@ class SectionsFetch(NamedTuple):
 
     data: SectionData
     rows: list[SectionMatchRow]
+    teachers: dict[str, str]
+    """Clever id -> name of the platform's teachers, for each row's "who teaches it"."""
 
 
 class SectionsScreen(ImportStepScreen[SectionsFetch, SectionPlan]):
@@ -55,6 +58,7 @@ class SectionsScreen(ImportStepScreen[SectionsFetch, SectionPlan]):
         self.data: SectionData | None = None
         self.rows: list[SectionMatchRow] = []
         self.courses: list[Course] = []
+        self.teachers: dict[str, str] = {}
         self.choices: dict[str, int | None] = {}
         """Clever section id -> platform course id (``None``: not in the list)."""
 
@@ -88,12 +92,18 @@ class SectionsScreen(ImportStepScreen[SectionsFetch, SectionPlan]):
 
     async def fetch(self) -> SectionsFetch:
         data = await self.sync.fetch_sections(self.report_progress)
-        return SectionsFetch(data, self.sync.section_rows(data))
+        rows, teachers = await asyncio.to_thread(self._suggest, data)
+        return SectionsFetch(data, rows, teachers)
+
+    def _suggest(self, data: SectionData) -> tuple[list[SectionMatchRow], dict[str, str]]:
+        """Course suggestions and teacher names: both read the whole platform, so off the loop."""
+        teachers = {t.clever_id: t.full_name or "(no name)" for t in self.sync.view().teachers if t.clever_id}
+        return self.sync.section_rows(data), teachers
 
     # -- preview --------------------------------------------------------------------
 
     def keep(self, fetched: SectionsFetch) -> str:
-        self.data, self.rows = fetched
+        self.data, self.rows, self.teachers = fetched
         self.choices = {row.section.id: row.suggested for row in self.rows}
         return (
             f"{counted(len(self.rows), 'section')} in Clever. Check each section's platform course "
@@ -119,10 +129,9 @@ class SectionsScreen(ImportStepScreen[SectionsFetch, SectionPlan]):
         if not self.rows:
             await container.mount(Static("Clever lists no sections for this school."))
             return
-        teachers = {t.clever_id: t.full_name or "(no name)" for t in self.sync.view().teachers if t.clever_id}
         terms = {t.id: t.name or "(unnamed term)" for t in self.data.terms}
         await container.mount_all(
-            SectionRow(row, self.courses, self.choices[row.section.id], self._who(row, teachers, terms), index)
+            SectionRow(row, self.courses, self.choices[row.section.id], self._who(row, self.teachers, terms), index)
             for index, row in enumerate(self.rows)
         )
 
@@ -157,8 +166,8 @@ class SectionsScreen(ImportStepScreen[SectionsFetch, SectionPlan]):
     async def reread(self) -> None:
         assert self.data is not None
         kept = dict(self.choices)
-        self.courses = self.sync.courses()
-        self.rows = self.sync.section_rows(self.data)
+        self.courses = await asyncio.to_thread(self.sync.courses)
+        self.rows, self.teachers = await asyncio.to_thread(self._suggest, self.data)
         known = {course.id for course in self.courses}
         self.choices = {
             row.section.id: choice
