@@ -43,7 +43,7 @@ from cleverwizard.sections.plan import SectionPlan
 from cleverwizard.service import district_state
 from cleverwizard.service.files_in import FilesIn
 from cleverwizard.service.files_out import FilesOut
-from cleverwizard.service.status import Checklist, build_checklist, run_history
+from cleverwizard.service.status import Checklist, build_checklist, cached_checklist, run_history
 from cleverwizard.service.steps import StepKey, missing
 from cleverwizard.store import RosterStore
 from cleverwizard.store.models import (
@@ -415,6 +415,11 @@ class RosterSync(FilesIn, FilesOut):
 
     def checklist(self) -> Checklist:
         return build_checklist(self.store)
+
+    def cached_checklist(self) -> Checklist | None:
+        """The checklist already built for the roster as saved now, or ``None`` (then call
+        ``refresh`` and ``checklist``, off the event loop: they read the whole roster)."""
+        return cached_checklist(self.store)
 
     def waiting_for(self, key: StepKey) -> str | None:
         """What must be done before step ``key`` (``service/steps.py``), or ``None``."""

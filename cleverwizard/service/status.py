@@ -22,7 +22,7 @@ from cleverwizard.text import counted, one_line
 
 StepState = Literal["not started", "needs review", "done", "waiting"]
 
-__all__ = ["Checklist", "ChecklistItem", "StepKey", "StepState", "build_checklist"]
+__all__ = ["Checklist", "ChecklistItem", "StepKey", "StepState", "build_checklist", "cached_checklist"]
 
 
 @dataclass
@@ -154,6 +154,16 @@ def build_checklist(store: RosterStore) -> Checklist:
     if site is not None:  # its own small file, refreshed apart from the roster: read every time
         checklist.clever_district = read_district_state(store.data_dir, site.district_id)
     return checklist
+
+
+def cached_checklist(store: RosterStore) -> Checklist | None:
+    """The checklist already built for the store as it is on disk now, or ``None`` when it
+    must be built (first look, or the roster changed since). Costs one ``stat``: the wizard
+    asks on its event loop and builds in a thread only when this says ``None``."""
+    cached = _BUILT.get(store)
+    if cached is None or cached[0] != store.saved_state or store.changed_on_disk():
+        return None
+    return copy.deepcopy(cached[1])
 
 
 def _build_checklist(store: RosterStore) -> Checklist:

@@ -146,16 +146,23 @@ class RosterStore:
         No lock is needed: every save replaces the file atomically. The wizard refreshes
         before every plan (each dropdown change), so an unchanged file is not read again.
         """
-        self._committed()
-        signature = self._file_signature()
-        if signature == self._loaded_from and (signature is not None or not self._existed):
+        if not self.changed_on_disk():
             return
+        signature = self._file_signature()
         data = self._storage.read()
         if data is None:
             raise StoreCorrupt(self.path, "the file is missing; it was removed while cleverwizard was open")
         self._data = check_database(self.path, data)
         self._loaded_from = signature
         self._existed = True
+
+    def changed_on_disk(self) -> bool:
+        """Whether another writer saved since this store last read or wrote the file: one
+        ``stat``, no read, so the wizard can tell on its event loop whether ``refresh`` (a
+        read of the whole roster) is needed at all."""
+        self._committed()
+        signature = self._file_signature()
+        return not (signature == self._loaded_from and (signature is not None or not self._existed))
 
     # -- reads ----------------------------------------------------------------------
 

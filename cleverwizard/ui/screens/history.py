@@ -162,13 +162,22 @@ class HistoryScreen(WizardScreen):
         self.query_one("#runs", DataTable).focus()
 
     def load(self, select: int | None = None) -> None:
-        """Read the history again and show it, keeping the cursor on ``select`` if listed."""
-        table = self.query_one("#runs", DataTable)
+        """Read the history again (in a thread) and show it, keeping the cursor on ``select`` if listed."""
+        self._read_worker(select)
+
+    @work(thread=True, exclusive=True, group="history-read", exit_on_error=False, description="Read the history")
+    def _read_worker(self, select: int | None) -> None:
         try:
-            self.runs = self.sync.history()
+            runs, problem = self.sync.history(), None
         except EXPECTED_ERRORS as error:
-            self.runs = []
-            self.query_one("#history-status", Static).update(literal(explain(error)))
+            runs, problem = [], explain(error)
+        self.later(self._show_runs, runs, problem, select)
+
+    def _show_runs(self, runs: list[Run], problem: str | None, select: int | None) -> None:
+        table = self.query_one("#runs", DataTable)
+        self.runs = runs
+        if problem is not None:
+            self.query_one("#history-status", Static).update(literal(problem))
         self.undone = undone_by(self.runs)
         table.clear(columns=True)
         table.add_columns("Run", "When", "What", "By", "Created", "Linked", "Updated", "Archived", "Flagged")
@@ -245,10 +254,12 @@ class HistoryScreen(WizardScreen):
     def _undo_pressed(self) -> None:
         self.action_undo()
 
-    @work(exclusive=True, group=UNDO_GROUP, exit_on_error=False, description="Undo a run")
-    async def undo_run(self, run_id: int) -> None:
+    @work(thread=True, exclusive=True, group=UNDO_GROUP, exit_on_error=False, description="Undo a run")
+    def undo_run(self, run_id: int) -> None:
+        """In a thread: an undo reads the run's journal and saves the whole roster."""
         try:
             report = self.sync.undo(run_id)
+            self.wizard.count_checklist()
         except UNDO_ERRORS as error:
             self.post_message(UndoFinished(None, explain(error) if not isinstance(error, UnknownRun) else str(error)))
             return

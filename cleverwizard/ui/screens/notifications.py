@@ -2,11 +2,13 @@
 
 It renders ``RosterSync.checklist()``, the same model ``cleverwizard status`` prints, and
 re-reads it every time it comes back on top, so a step finished on another screen shows
-as soon as the user returns.
+as soon as the user returns. The checklist is built once per change of the roster (the
+step that saved builds it in its own thread); coming back only shows it.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import events, on, work
@@ -21,7 +23,7 @@ from cleverwizard.service.status import Checklist, now
 from cleverwizard.service.steps import STEP_KEYS, STEPS, StepKey
 from cleverwizard.store.errors import StoreError
 from cleverwizard.ui.literal import literal
-from cleverwizard.ui.screens.base import EXPECTED_ERRORS
+from cleverwizard.ui.screens.base import EXPECTED_ERRORS, OnLoop
 from cleverwizard.ui.widgets.step_item import StepItem, when_text
 
 if TYPE_CHECKING:
@@ -85,6 +87,7 @@ class NotificationsScreen(Screen[None]):
         super().__init__(id="notifications")
         self.checklist: Checklist | None = None
         self.came_from: StepKey | None = None
+        self._shown_once = False
         """The step whose screen was opened over this one; focus moves on from it on return."""
 
     @property
@@ -161,16 +164,55 @@ class NotificationsScreen(Screen[None]):
         self.query_one(Footer).show_command_palette = event.size.width >= 90
 
     def refresh_checklist(self) -> None:
-        before = self._states()
+        """Where things stand, as saved now: at once when the checklist for the roster as it
+        is was already built (the usual case: a step builds it after saving, in its thread);
+        otherwise built in a thread, the checklist on screen staying until the new one is
+        ready. Only the very first look builds it here, so the wizard opens on it."""
         sync = self.wizard.sync
-        problem_text = self.wizard.store_problem or "The roster store is not open."
+        if sync is None:
+            self._show_checklist(None, self.wizard.store_problem or "The roster store is not open.")
+            return
         try:
-            if sync is not None:
-                sync.store.refresh()  # a scheduled sync may have saved while the wizard was open
-            self.checklist = sync.checklist() if sync is not None else None
+            cached = sync.cached_checklist()
         except StoreError as error:
-            self.checklist = None
-            problem_text = str(error)
+            self._show_checklist(None, str(error))
+            return
+        if cached is not None:
+            self._show_checklist(cached, "")
+        elif not self._shown_once:
+            self._show_checklist(*self._read_checklist())
+        else:
+            self._checklist_worker()
+
+    def _read_checklist(self) -> tuple[Checklist | None, str]:
+        """Re-read the roster (a scheduled sync may have saved while the wizard was open) and
+        build the checklist; a store that cannot be read is the sentence shown instead."""
+        sync = self.wizard.sync
+        if sync is None:
+            return None, self.wizard.store_problem or "The roster store is not open."
+        try:
+            sync.store.refresh()
+            return sync.checklist(), ""
+        except StoreError as error:
+            return None, str(error)
+
+    @work(thread=True, exclusive=True, group="checklist", exit_on_error=False, description="Read the checklist")
+    def _checklist_worker(self) -> None:
+        checklist, problem = self._read_checklist()
+        self.post_message(OnLoop(partial(self._checklist_read, checklist, problem)))
+
+    @on(OnLoop)
+    def _on_loop(self, message: OnLoop) -> None:
+        message.then()
+
+    def _checklist_read(self, checklist: Checklist | None, problem: str) -> None:
+        if self.app.screen is self:  # else a step is open over it; coming back reads it again
+            self._show_checklist(checklist, problem)
+
+    def _show_checklist(self, checklist: Checklist | None, problem_text: str) -> None:
+        before = self._states()
+        self._shown_once = True
+        self.checklist = checklist
         problem = self.query_one("#home-problem", Static)
         problem.update(literal(problem_text))
         problem.display = self.checklist is None

@@ -226,6 +226,7 @@ class PreviewAndApplyScreen(WizardScreen, Generic[PlanT]):
     def _apply_worker(self, plan: PlanT) -> None:
         try:
             run = self.apply_plan(plan)
+            self.wizard.count_checklist()  # in this thread: Notifications shows it at once
         except StalePlan as error:
             self.post_message(Refused(str(error), stale=True))
             return
