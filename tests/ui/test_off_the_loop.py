@@ -1,0 +1,148 @@
+"""The wizard's event loop only draws and answers keys: reading the roster, planning and
+saving run in thread workers, and a plan made for choices changed since is thrown away.
+
+At 20,000 students each of these takes from a quarter of a second to seconds
+(``bench/bench_ui_lag.py``); on the loop, nothing would redraw or answer meanwhile. These
+tests pin where the work runs, with spies that note the thread of every call.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from cleverwizard.config import Settings
+from cleverwizard.people.plan import Plan
+from cleverwizard.sandbox import SandboxAPI, SandboxDistrict
+from cleverwizard.service import status
+from cleverwizard.service.roster_sync import RosterSync
+from cleverwizard.ui.screens.accounts import AccountsScreen
+from cleverwizard.ui.screens.confirm import Confirm
+from cleverwizard.ui.screens.history import HistoryScreen
+from cleverwizard.ui.screens.notifications import NotificationsScreen
+from cleverwizard.ui.screens.teachers import TeachersScreen
+from tests.ui.walk import SIZE, AppFactory, people_imported, press_to, school_connected, settle
+
+
+class Spy:
+    """Wraps methods and notes, per call, whether it ran on the main (event loop) thread."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, bool]] = []
+
+    def wrap(self, name: str, method: Callable[..., Any]) -> Callable[..., Any]:
+        def spied(*args: Any, **kwargs: Any) -> Any:
+            self.calls.append((name, threading.current_thread() is threading.main_thread()))
+            return method(*args, **kwargs)
+
+        return spied
+
+    def on_loop(self) -> list[str]:
+        return [name for name, main in self.calls if main]
+
+    def names(self) -> set[str]:
+        return {name for name, _ in self.calls}
+
+
+@pytest.fixture
+def spy(monkeypatch: pytest.MonkeyPatch) -> Spy:
+    """Every roster read, plan and save the service makes, and every checklist built (not
+    merely handed out again), is noted with its thread."""
+    found = Spy()
+    for name in ("view", "plan", "apply", "teacher_rows", "history"):
+        monkeypatch.setattr(RosterSync, name, found.wrap(name, getattr(RosterSync, name)))
+    monkeypatch.setattr(status, "_build_checklist", found.wrap("checklist", status._build_checklist))
+    return found
+
+
+async def test_the_teachers_step_reads_plans_and_saves_off_the_event_loop(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, sandbox: SandboxAPI, spy: Spy
+) -> None:
+    await school_connected(demo_settings, district)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        spy.calls.clear()  # the very first checklist is built before the first screen shows
+        screen = await press_to(pilot, "3", screen=TeachersScreen)
+        await settle(app, pilot)
+        await pilot.press("i")
+        await settle(app, pilot)
+        assert screen.stage == "preview" and screen.plan is not None
+        await pilot.press("i")
+        await settle(app, pilot)
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert screen.stage == "done"
+        await press_to(pilot, "escape", screen=NotificationsScreen)
+        await settle(app, pilot)
+        home = app.screen
+        assert isinstance(home, NotificationsScreen) and home.checklist is not None
+        assert home.checklist.item("teachers").when is not None  # the import just saved is shown
+    assert {"view", "plan", "apply", "checklist", "teacher_rows"} <= spy.names()
+    assert spy.on_loop() == []
+
+
+async def test_the_imported_list_and_history_are_read_off_the_event_loop(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, sandbox: SandboxAPI, spy: Spy
+) -> None:
+    await people_imported(demo_settings, district)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        spy.calls.clear()
+        accounts = await press_to(pilot, "s", screen=AccountsScreen)
+        await settle(app, pilot)
+        assert accounts.query_one("#accounts-table").row_count == len(accounts.accounts) > 0  # type: ignore[attr-defined]
+        await press_to(pilot, "escape", screen=NotificationsScreen)
+        history = await press_to(pilot, "h", screen=HistoryScreen)
+        await settle(app, pilot)
+        assert history.runs
+    assert {"view", "history"} <= spy.names()
+    assert spy.on_loop() == []
+
+
+async def test_a_plan_for_earlier_choices_is_thrown_away_when_a_newer_choice_was_made(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, sandbox: SandboxAPI
+) -> None:
+    await school_connected(demo_settings, district)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await press_to(pilot, "3", screen=TeachersScreen)
+        await pilot.press("i")
+        await settle(app, pilot)
+        assert screen.stage == "preview"
+        first_row, second_row = screen.rows[0].account.id, screen.rows[1].account.id
+
+        release = threading.Event()
+        asked: list[dict[int, str | None]] = []
+        made: dict[int, Plan] = {}
+        plan_now = screen.make_plan
+
+        def slow_first_plan() -> Plan:
+            """The plan for the first choice is still being made when the second one comes."""
+            call = len(asked)
+            asked.append(dict(screen.choices))
+            if call == 0:
+                release.wait(10)
+            made[call] = plan_now()
+            return made[call]
+
+        screen.make_plan = slow_first_plan  # type: ignore[method-assign]
+        screen.choices[first_row] = None  # "not in the list" for the first row
+        screen.rebuild_preview()
+        await pilot.pause()
+        assert screen.plan is None and screen.query_one("#apply-button").disabled  # Import waits for the plan
+        screen.choices[second_row] = None  # a newer choice while the first plan is still being made
+        screen.rebuild_preview()
+        await pilot.pause()
+        latest = dict(screen.choices)
+        release.set()
+        await settle(app, pilot)
+        assert len(made) == 2
+        assert asked[0] != latest and asked[1] == latest
+        assert screen.plan is made[1]  # the first plan arrived last, and was not shown
+        assert not screen.query_one("#apply-button").disabled
