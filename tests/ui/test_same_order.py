@@ -23,7 +23,16 @@ from cleverwizard.ui.app import CleverWizardApp
 from cleverwizard.ui.screens.accounts import AccountsScreen
 from cleverwizard.ui.widgets.grade_preview import GradePreview
 from cleverwizard.ui.widgets.teacher_row import TeacherRow
-from tests.ui.walk import SIZE, AppFactory, fetch_students, open_store, roster_sync, school_connected, teachers_preview
+from tests.ui.walk import (
+    SIZE,
+    AppFactory,
+    fetch_students,
+    open_store,
+    roster_sync,
+    school_connected,
+    settle,
+    teachers_preview,
+)
 
 
 def test_one_order_for_names_in_any_case_and_accent_with_a_stable_tie_break() -> None:
@@ -37,7 +46,7 @@ def test_one_order_for_names_in_any_case_and_accent_with_a_stable_tie_break() ->
 
 async def shown_accounts(app: CleverWizardApp, pilot: Pilot[Any], kind: str) -> list[Account]:
     app.push_screen(AccountsScreen(kind))  # type: ignore[arg-type]
-    await pilot.pause()
+    await settle(app, pilot)  # the list is read, sorted and filled by workers
     screen = app.screen
     assert isinstance(screen, AccountsScreen)
     return [screen.accounts[int(str(key.value))] for key in screen.query_one(DataTable).rows]
