@@ -149,7 +149,10 @@ def build_checklist(store: RosterStore) -> Checklist:
     if cached is None or cached[0] != state:
         cached = (state, _build_checklist(store))
         _BUILT[store] = cached
-    checklist = copy.deepcopy(cached[1])
+    return _with_clever_district(store, copy.deepcopy(cached[1]))
+
+
+def _with_clever_district(store: RosterStore, checklist: Checklist) -> Checklist:
     site = store.site()
     if site is not None:  # its own small file, refreshed apart from the roster: read every time
         checklist.clever_district = read_district_state(store.data_dir, site.district_id)
@@ -163,7 +166,7 @@ def cached_checklist(store: RosterStore) -> Checklist | None:
     cached = _BUILT.get(store)
     if cached is None or cached[0] != store.saved_state or store.changed_on_disk():
         return None
-    return copy.deepcopy(cached[1])
+    return _with_clever_district(store, copy.deepcopy(cached[1]))
 
 
 def _build_checklist(store: RosterStore) -> Checklist:
