@@ -36,6 +36,14 @@ class CleverWizardApp(App[None]):
     TITLE = "cleverwizard"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {WizardCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    """Below 100 columns (80x24 is the smallest we design for) rows stack their columns, so
+    the evidence for a decision (both emails of a match) is never cut off."""
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+    """Below 30 lines buttons lose their 3-line frame and margins shrink, so a preview keeps
+    room for its rows."""
+    NOTIFICATION_TIMEOUT: ClassVar[float] = 4
+    """Routine notices go quickly; failures pass ``timeout=10`` so they can be read."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", tooltip="Quit the wizard (ctrl+q works everywhere).", id="quit-q"),
         Binding("f1", "help", "Help", tooltip="The steps and the keys.", id="help"),

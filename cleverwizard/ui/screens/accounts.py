@@ -38,11 +38,16 @@ from cleverwizard.ui.widgets.batched import Row, fill_rows
 
 if TYPE_CHECKING:
     from cleverwizard.ui.app import CleverWizardApp
+from cleverwizard.ui.widgets.toggles import Tick
 
 Kind = Literal["teacher", "student"]
 NO_LOGIN = "(none: can't log in)"
 DEBOUNCE_FROM = 1000
 """Above this many accounts the filter waits for a pause in typing before redrawing."""
+STACKED_NAME = 22
+"""Width of the name column in the narrow two-line layout."""
+STACKED_SPARE = 9
+"""The narrow table's width besides its two columns: the screen's padding, cell padding, scrollbar."""
 
 
 EDITED_MARK = "✎ edited"
@@ -68,6 +73,16 @@ def clever_email_hint(account: Account) -> str:
     if not account.clever_email:
         return "Clever has no email for them. Your edit is kept through later imports and syncs."
     return f"Clever has {account.clever_email}. Your edit is kept through later imports and syncs."
+
+
+def state_text(account: Account) -> str:
+    """Link, source and status in a few words, under the login email in the narrow rows."""
+    parts = ["linked to Clever" if account.clever_id else "not linked to Clever"]
+    if account.source != "clever":
+        parts.append("made by hand")
+    if account.status != "active":
+        parts.append(account.status)
+    return " · ".join(parts)
 
 
 def search_text(account: Account) -> str:
@@ -192,6 +207,8 @@ class AccountsScreen(WizardScreen):
         """Counts refills asked for; only the latest one's sorted rows reach the table."""
         self._shown = 0
         """How many accounts the filter shows (the table may still be filling)."""
+        self.stacked = False
+        """Two lines per person (a narrow terminal): see ``_add_columns``."""
 
     @property
     def noun(self) -> str:
@@ -208,7 +225,7 @@ class AccountsScreen(WizardScreen):
                     id="accounts-filter",
                     compact=True,
                 )
-                yield Checkbox("Only without a login email (n)", id="only-no-login", compact=True)
+                yield Tick("Only without a login email (n)", id="only-no-login", compact=True)
             yield DataTable(id="accounts-table", cursor_type="row", zebra_stripes=True)
             with Horizontal(classes="buttons"):
                 yield Button("Edit Email", id="edit-email-button", variant="primary")
@@ -216,7 +233,32 @@ class AccountsScreen(WizardScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._add_columns()
+        self.load()
+        self.query_one(DataTable).focus()
+
+    def on_resize(self) -> None:
+        """Crossing the narrow breakpoint changes the columns: lay the table out again (after
+        the refresh, once the screen carries its breakpoint class)."""
+        self.call_after_refresh(self._relayout)
+
+    def _relayout(self) -> None:
+        if self.has_class("-narrow") != self.stacked:
+            self._add_columns()
+            self.refill()
+
+    def _add_columns(self) -> None:
+        """One column per fact; below 100 columns (``-narrow``) two columns instead: the name
+        (over the grade) beside the login email over the state, wrapped onto more lines
+        rather than cut, so all three are read in 80 columns without scrolling sideways."""
         table = self.query_one(DataTable)
+        table.clear(columns=True)
+        self.stacked = self.has_class("-narrow")
+        if self.stacked:
+            table.add_column("Name", key="name", width=STACKED_NAME)
+            email_width = max(24, self.size.width - STACKED_NAME - STACKED_SPARE)
+            table.add_column("Login email · state", key="email", width=email_width)
+            return
         table.add_column("Name", key="name")
         if self.kind == "student":
             table.add_column("Grade", key="grade")
@@ -224,8 +266,6 @@ class AccountsScreen(WizardScreen):
         table.add_column("Clever", key="clever")
         table.add_column("Source", key="source")
         table.add_column("Status", key="status")
-        self.load()
-        table.focus()
 
     def load(self) -> None:
         """Read the accounts (through the sync layer, in a thread) and show them."""
@@ -277,7 +317,7 @@ class AccountsScreen(WizardScreen):
         if filling != self._filling:
             return  # a newer filter or sort was asked for meanwhile: its result is shown instead
         table = self.query_one(DataTable)
-        fill_rows(table, rows)
+        fill_rows(table, rows, height=None if self.stacked else 1)  # narrow: wrapped, as tall as needed
         if cursor_row is not None:
             table.move_cursor(row=min(cursor_row, max(len(rows) - 1, 0)))
         self._shown = len(rows)
@@ -292,6 +332,13 @@ class AccountsScreen(WizardScreen):
         return sorted(shown, key=account_order)
 
     def _cells(self, account: Account) -> list[Text]:
+        if self.stacked:
+            name = literal_cell(account.full_name or "(no name)")
+            if isinstance(account, Student):
+                name.append("\n")
+                name.append(literal_cell(grade_label(account.grade), style="dim"))
+            login = Text.assemble(email_cell(account), "\n", literal_cell(state_text(account), style="dim"))
+            return [name, login]  # assembled: the email's own style (italic "none") stays on its line
         cells: list[Text] = [literal_cell(account.full_name or "(no name)")]
         if isinstance(account, Student):
             cells.append(literal_cell(grade_label(account.grade)))

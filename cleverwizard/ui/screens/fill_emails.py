@@ -16,6 +16,7 @@ from textual.widgets import Input, RadioButton, RadioSet
 from cleverwizard.platform.fill_emails import FillPlan
 from cleverwizard.store.models import PersonKind, Run
 from cleverwizard.ui.screens.records_preview import NeedsInput, PreviewAndApplyScreen
+from cleverwizard.ui.widgets.toggles import Choice
 
 PATTERN_HINT = "{first}.{last}@students.school.org  ({first_initial} and {sis_id} work too)"
 FILE_HINT = "Path of a CSV of first name, last name, email (and sis_id or Employee ID)"
@@ -43,8 +44,8 @@ class FillEmailsScreen(PreviewAndApplyScreen[FillPlan]):
 
     def compose_inputs(self) -> ComposeResult:
         with RadioSet(id="fill-source", classes="records-input"):
-            yield RadioButton("From a pattern", value=True, id="fill-by-pattern")
-            yield RadioButton("From a file", id="fill-by-file")
+            yield Choice("From a pattern", value=True, id="fill-by-pattern")
+            yield Choice("From a file", id="fill-by-file")
         yield Input(placeholder=PATTERN_HINT, id="records-value", classes="records-input")
 
     @property

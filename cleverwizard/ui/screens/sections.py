@@ -86,6 +86,7 @@ class SectionsScreen(ImportStepScreen[SectionsFetch, SectionPlan]):
         yield Horizontal(
             Static("Clever section", classes="section-who"),
             Static("Platform course", classes="section-course"),
+            Static("Clever section, then ▼ its platform course", classes="section-stacked"),
             id="section-header",
         )
         yield Vertical(id="section-rows")

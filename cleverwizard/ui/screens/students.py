@@ -30,6 +30,7 @@ from cleverwizard.ui.screens.import_step import ImportStepScreen, IntroTable
 from cleverwizard.ui.screens.platform_records import RecordActions
 from cleverwizard.ui.widgets.grade_preview import NO_EMAIL_NOTE, GradeGroup, GradePreview, group_rows, student_rows
 from cleverwizard.ui.widgets.step_item import when_text
+from cleverwizard.ui.widgets.toggles import Tick
 
 INTRO = (
     "Import Students fetches this school's students from Clever and shows, grade by grade, "
@@ -114,7 +115,7 @@ class StudentsScreen(RecordActions, ImportStepScreen[StudentsFetch, Plan]):
 
     def compose_preview(self) -> ComposeResult:
         with Horizontal(id="preview-tools"):
-            yield Checkbox("Only students without email", id="only-no-email", compact=True)
+            yield Tick("Only students without email", id="only-no-email", compact=True)
         yield GradePreview(id="grade-preview")
 
     # -- fetching -------------------------------------------------------------------

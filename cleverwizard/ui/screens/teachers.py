@@ -106,6 +106,7 @@ class TeachersScreen(RecordActions, ImportStepScreen[TeachersFetch, Plan]):
         yield Horizontal(
             Static("Platform teacher", classes="teacher-who"),
             Static("Clever Matches", classes="teacher-match"),
+            Static("Platform teacher · login email, then ▼ their Clever Match", classes="teacher-stacked"),
             id="match-header",
         )
         yield Vertical(id="match-rows")

@@ -27,13 +27,15 @@ Row = tuple[Sequence[Text], str | None]
 """One row's cells and its key (``None``: no key)."""
 
 
-def fill_rows(table: DataTable[Any], rows: Sequence[Row]) -> None:
-    """Clear ``table`` and show ``rows``: the first ``FIRST`` now, the rest in batches."""
+def fill_rows(table: DataTable[Any], rows: Sequence[Row], height: int | None = 1) -> None:
+    """Clear ``table`` and show ``rows``: the first ``FIRST`` now, the rest in batches.
+
+    ``height``: lines per row (``None``: as many as the wrapped cells need)."""
     table.clear()
-    _add(table, rows[:FIRST])
+    _add(table, rows[:FIRST], height)
     if len(rows) > FIRST:
         table.run_worker(
-            _add_later(table, rows[FIRST:]),
+            _add_later(table, rows[FIRST:], height),
             group=f"fill-{table.id}",
             exclusive=True,
             exit_on_error=False,
@@ -43,12 +45,12 @@ def fill_rows(table: DataTable[Any], rows: Sequence[Row]) -> None:
         table.workers.cancel_node(table)
 
 
-def _add(table: DataTable[Any], rows: Sequence[Row]) -> None:
+def _add(table: DataTable[Any], rows: Sequence[Row], height: int | None) -> None:
     for cells, key in rows:
-        table.add_row(*cells, key=key)
+        table.add_row(*cells, key=key, height=height)
 
 
-async def _add_later(table: DataTable[Any], rows: Sequence[Row]) -> None:
+async def _add_later(table: DataTable[Any], rows: Sequence[Row], height: int | None) -> None:
     for start in range(0, len(rows), BATCH):
         await asyncio.sleep(0.005)  # the table measures the last batch on its idle; the screen redraws
-        _add(table, rows[start : start + BATCH])
+        _add(table, rows[start : start + BATCH], height)

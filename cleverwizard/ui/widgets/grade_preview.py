@@ -162,6 +162,7 @@ class GradePreview(Horizontal):
             flag = f" ⚠{missing}" if missing and not self.only_no_email else ""
             options.append(Option(literal(f"{label}  {len(rows)}{flag}"), id=label))
         grade_list.set_options(options)
+        grade_list.border_title = counted(len(shown), "grade").capitalize()  # when not all fit, says how many
         labels = [label for label, _ in shown]
         if not shown:
             self.current = None

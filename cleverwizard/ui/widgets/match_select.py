@@ -46,6 +46,11 @@ NOT_IN_LIST = "not-in-list"
 NOT_IN_LIST_LABEL = "This teacher is not in the list"
 SHOWN = 50
 """Most search results listed at once; typing narrows the rest."""
+LIST_HEIGHT = 14
+"""Lines of options the open dropdown shows when the terminal has room."""
+PICKER_FRAME = 3
+"""The open dropdown's lines besides its options: the search box and the border."""
+PICKER_HEIGHT = LIST_HEIGHT + PICKER_FRAME
 
 
 def reason_text(candidate: Candidate) -> str:
@@ -184,7 +189,6 @@ class MatchPicker(ModalScreen[str | None]):
             & > Input { margin: 0; }
             & > OptionList {
                 height: auto;
-                max-height: 14;
                 border: none;
                 padding: 0;
                 background: $surface;
@@ -197,12 +201,17 @@ class MatchPicker(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "close", "Close the list", id="match-close")]
 
-    def __init__(self, book: MatchBook, row: TeacherMatchRow, value: str | None, anchor: Region) -> None:
+    def __init__(
+        self, book: MatchBook, row: TeacherMatchRow, value: str | None, anchor: Region, keep_clear: Region | None = None
+    ) -> None:
         super().__init__(classes="match-picker")
         self.book = book
         self.row = row
         self.value = value
         self.anchor_region = anchor  # not "anchor": that would hide Widget.anchor()
+        self.keep_clear = keep_clear or anchor
+        """The whole preview row: the list opens below or above it, never over it, so the
+        platform teacher's email stays in sight while choosing."""
         self.filtered_for: str | None = None
         """What the list is filtered for (``None`` before the first fill)."""
 
@@ -221,14 +230,21 @@ class MatchPicker(ModalScreen[str | None]):
         self.call_after_refresh(self._place)
 
     def _place(self) -> None:
-        """Just below the row's dropdown, or above it when there is no room below."""
+        """Below the row, or above it when there is more room there; the list is shortened to
+        fit the room, so it never covers its own row (or the footer)."""
         box = self.query_one("#match-dropdown")
+        options = self.query_one("#match-options", OptionList)
         screen = self.size
         width = min(max(self.anchor_region.width, 76), screen.width)
-        height = box.outer_size.height or 18
         x = max(0, min(self.anchor_region.x, screen.width - width))
-        below = self.anchor_region.bottom
-        y = below if below + height <= screen.height - 1 else max(0, self.anchor_region.y - height)
+        row = self.keep_clear
+        room_below = screen.height - 1 - row.bottom
+        room_above = row.y
+        opens_below = room_below >= PICKER_HEIGHT or room_below >= room_above
+        room = max(room_below if opens_below else room_above, PICKER_FRAME + 1)
+        options.styles.max_height = min(LIST_HEIGHT, room - PICKER_FRAME)
+        height = min(box.outer_size.height or PICKER_HEIGHT, room)
+        y = row.bottom if opens_below else max(0, row.y - height)
         box.styles.width = width
         box.styles.offset = (x, y)
 
@@ -237,6 +253,8 @@ class MatchPicker(ModalScreen[str | None]):
         self.filtered_for = query
         options = self.query_one("#match-options", OptionList)
         options.set_options(dropdown_options(self.book, self.row, query))
+        if self.is_mounted:
+            self.call_after_refresh(self._place)  # opened above the row, its bottom stays put
         if query:
             options.highlighted = _first_teacher(options)
             return
@@ -357,7 +375,8 @@ class MatchSelect(Widget, can_focus=True):
         if self.expanded:
             return
         self.expanded = True
-        picker = MatchPicker(self.book, self.row, self.value, self.region)
+        row = self.parent.region if isinstance(self.parent, Widget) else self.region
+        picker = MatchPicker(self.book, self.row, self.value, self.region, keep_clear=row)
         self.app.push_screen(picker, callback=self._picked)
 
     def _picked(self, option_id: str | None) -> None:

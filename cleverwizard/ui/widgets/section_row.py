@@ -19,7 +19,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Select, Static
+from textual.widgets import OptionList, Select, Static
 
 from cleverwizard.rules.courses import CourseCandidate, SectionMatchRow, course_label
 from cleverwizard.store.models import Course
@@ -30,6 +30,8 @@ from cleverwizard.ui.widgets.choice_note import choice_note
 NOT_IN_LIST = -1
 """Dropdown value of *This course is not in the list* (platform course ids start at 1)."""
 NOT_IN_LIST_LABEL = "This course is not in the list"
+LIST_HEIGHT = 8
+"""Courses the open list shows at once when the terminal has room (type to jump further)."""
 
 
 def course_reason(candidate: CourseCandidate) -> str:
@@ -67,7 +69,13 @@ def course_note(row: SectionMatchRow, value: int | None) -> Content:
 
 
 class SectionRow(Widget):
-    """A Clever section (name, period, term, teacher, students) beside its course dropdown."""
+    """A Clever section (name, period, term, teacher, students) beside its course dropdown.
+
+    The open list is placed below the whole row, or above it when there is more room there,
+    and shortened to the room (``_place_list``), so it never covers its own row. Below 100
+    columns the parts stack (``Screen.-narrow`` in app.tcss) so the teacher's name is not
+    cut off.
+    """
 
     DEFAULT_CSS = """
     SectionRow {
@@ -86,7 +94,7 @@ class SectionRow(Widget):
             width: 100%;
             min-width: 44;
             max-height: 10;
-            constrain: inside inside;
+            constrain: inside none;
             border: round $primary !important;
             padding: 0 !important;
             margin: 0;
@@ -128,6 +136,27 @@ class SectionRow(Widget):
     @property
     def select(self) -> Select[int]:
         return self.query_one(Select)
+
+    def on_mount(self) -> None:
+        self.watch(self.select, "expanded", self._place_list, init=False)
+
+    def _place_list(self, expanded: bool) -> None:
+        """Open the list below the row (or above it), never over the section it is for."""
+        if not expanded:
+            return
+        select = self.select
+        overlay = select.query_one("SelectOverlay", OptionList)  # by CSS type: the class is not exported
+        row, screen = self.region, self.screen.size
+        room_below = screen.height - 1 - row.bottom  # the footer's line stays free
+        room_above = row.y
+        wanted = min(overlay.option_count, LIST_HEIGHT) + 2  # and its border
+        opens_below = room_below >= wanted or room_below >= room_above
+        room = max(3, room_below if opens_below else room_above)
+        height = min(wanted, room)
+        overlay.styles.max_height = height
+        natural = select.region.y + 1  # where Select lays its list out: under its current value
+        top = row.bottom if opens_below else row.y - height
+        overlay.styles.offset = (0, top - natural)
 
     def show_state(self, value: int | None, problem: str | None) -> None:
         """Redraw the note and the flag line after a choice or a re-plan."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from textual.app import ComposeResult
+from textual.containers import Vertical
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
@@ -49,8 +50,10 @@ def match_note(
 class TeacherRow(Widget):
     """A platform teacher (name over login email) beside their *Select a Match* and its note.
 
-    A two-by-two grid of three widgets, so a long preview stays cheap to lay out: every
-    keystroke in an open dropdown re-lays out the whole screen.
+    A small grid, so a long preview stays cheap to lay out. Wide, it is two by two (the
+    teacher beside the dropdown); below 100 columns (``Screen.-narrow`` in app.tcss) the
+    three parts stack, the teacher's name and email on one line, so both emails of a match
+    are shown in full at 80 columns.
     """
 
     DEFAULT_CSS = """
@@ -62,7 +65,9 @@ class TeacherRow(Widget):
         height: 3;
         padding: 0 1;
         border-bottom: hkey $panel-lighten-1;
-        & > .teacher-who { row-span: 2; padding-right: 1; text-wrap: nowrap; text-overflow: ellipsis; }
+        & > .teacher-who { row-span: 2; padding-right: 1; height: 2; }
+        & > .teacher-who > Static { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
+        & > .teacher-who > .teacher-email { color: $foreground-muted; }
         & > .match-note { text-wrap: nowrap; text-overflow: ellipsis; }
         &.-conflict { background: $error 10%; }
     }
@@ -77,14 +82,9 @@ class TeacherRow(Widget):
 
     def compose(self) -> ComposeResult:
         account = self.row.account
-        yield Static(
-            Content.assemble(
-                literal(account.full_name or "(no name)", "bold"),
-                "\n",
-                literal(account.email or "(no login email)", "$foreground-muted"),
-            ),
-            classes="teacher-who",
-        )
+        with Vertical(classes="teacher-who"):
+            yield Static(literal(account.full_name or "(no name)", "bold"), classes="teacher-name")
+            yield Static(literal(account.email or "(no login email)"), classes="teacher-email")
         yield MatchSelect(self.row, self.book, self.value, id=f"match-{account.id}")
         yield Static(match_note(self.row, self.value, ()), classes="match-note")
 
