@@ -36,9 +36,17 @@ ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 
 
 async def settle(app: CleverWizardApp, pilot: Pilot[Any]) -> None:
-    """Wait for every worker, then for the messages they posted to be handled."""
+    """Wait for every worker, then for the messages they posted to be handled.
+
+    A worker's message may start another worker (a save, then the checklist, then a
+    screen change), so wait until a pause after the last worker starts none."""
     for _ in range(3):
         await pilot.pause()
+        await app.workers.wait_for_complete()
+    for _ in range(50):
+        await pilot.pause()
+        if all(worker.is_finished for worker in app.workers):
+            break
         await app.workers.wait_for_complete()
     await pilot.pause()
 
