@@ -21,6 +21,7 @@ from cleverwizard.sandbox import SandboxAPI, SandboxDistrict
 from cleverwizard.store.models import Account, Teacher
 from cleverwizard.ui.app import CleverWizardApp
 from cleverwizard.ui.screens.accounts import AccountsScreen
+from cleverwizard.ui.screens.teachers import TeachersScreen
 from cleverwizard.ui.widgets.grade_preview import GradePreview
 from cleverwizard.ui.widgets.teacher_row import TeacherRow
 from tests.ui.walk import (
@@ -28,6 +29,7 @@ from tests.ui.walk import (
     AppFactory,
     fetch_students,
     open_store,
+    press_to,
     roster_sync,
     school_connected,
     settle,
@@ -93,3 +95,17 @@ async def test_the_teachers_preview_lists_the_platform_teachers_as_the_imported_
     assert [a.id for a in listed] == [a.id for a in sorted(listed, key=account_order)]
     with open_store(demo_settings) as store:
         assert {a.id for a in store.teachers()} == {a.id for a in listed}
+
+
+async def test_the_teachers_step_lists_the_platform_teachers_in_that_order_before_any_fetch(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict
+) -> None:
+    await school_connected(demo_settings, district)
+    with roster_sync(demo_settings) as sync:
+        expected = [t.full_name for t in sorted(sync.view().teachers, key=account_order) if t.status == "active"]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await press_to(pilot, "3", screen=TeachersScreen)
+        await settle(app, pilot)
+        table = screen.query_one("#teachers-intro", DataTable)
+        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == expected

@@ -21,6 +21,7 @@ from textual.widgets import Static
 from cleverwizard.clever.decode import CleverUser
 from cleverwizard.people.build import MatchConflict, find_conflicts
 from cleverwizard.people.plan import Plan
+from cleverwizard.rules.order import account_order
 from cleverwizard.rules.teachers import TeacherMatchRow, wrong_school_warning
 from cleverwizard.store.models import Run
 from cleverwizard.text import counted
@@ -84,7 +85,7 @@ class TeachersScreen(RecordActions, ImportStepScreen[TeachersFetch, Plan]):
 
     def intro_table(self) -> IntroTable:
         """How many teachers the platform has, each with their link state."""
-        teachers = [t for t in self.sync.view().teachers if t.status == "active"]
+        teachers = sorted((t for t in self.sync.view().teachers if t.status == "active"), key=account_order)
         site = self.sync.require_site(school=True)
         linked = sum(1 for t in teachers if t.clever_id)
         return IntroTable(
