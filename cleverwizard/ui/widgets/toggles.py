@@ -15,31 +15,29 @@ RADIO_MARK = "●"
 OFF = " "
 
 
+def _show_mark(button: Checkbox | RadioButton, mark: str) -> None:
+    """Draw ``mark`` in the box when the button is on, nothing when off."""
+    button.BUTTON_INNER = mark if button.value else OFF
+    button.refresh()
+
+
 class Tick(Checkbox):
     """A checkbox whose box is empty when off and shows ✓ when on."""
 
     def on_mount(self) -> None:
-        self._mark()
+        _show_mark(self, CHECK_MARK)
 
     def watch_value(self) -> None:
-        self._mark()
+        _show_mark(self, CHECK_MARK)
         super().watch_value()
-
-    def _mark(self) -> None:
-        self.BUTTON_INNER = CHECK_MARK if self.value else OFF
-        self.refresh()
 
 
 class Choice(RadioButton):
     """A radio button whose box is empty when off and shows ● when on."""
 
     def on_mount(self) -> None:
-        self._mark()
+        _show_mark(self, RADIO_MARK)
 
     def watch_value(self) -> None:
-        self._mark()
+        _show_mark(self, RADIO_MARK)
         super().watch_value()
-
-    def _mark(self) -> None:
-        self.BUTTON_INNER = RADIO_MARK if self.value else OFF
-        self.refresh()
