@@ -23,7 +23,7 @@ from typing import Any, Literal, TypeAlias
 
 import msgspec
 
-from cleverwizard.clever.models import StudentRole, TeacherRole, User, full_name
+from cleverwizard.clever.models import StudentRole, TeacherRole, User, full_name, role_school_ids
 
 _NO_SCHOOLS: list[str] = []
 
@@ -110,12 +110,7 @@ class RosterUser(msgspec.Struct, frozen=True, gc=False):
         """Every school the role lists, primary or not (as ``User.school_ids``)."""
         roles = self.roles
         held: _Role | None = roles.teacher if role == "teacher" else roles.student
-        if held is None:
-            return set()
-        ids = set(held.schools)
-        if held.school:
-            ids.add(held.school)
-        return ids
+        return role_school_ids(held.school, held.schools) if held is not None else set()
 
 
 CleverUser: TypeAlias = User | RosterUser
@@ -138,38 +133,27 @@ _DECODER = msgspec.json.Decoder(_UsersPage)
 def roster_user(user: User) -> RosterUser:
     """The roster's fields of a validated ``User`` (a page read the fully checked way)."""
     teacher, student = user.roles.teacher, user.roles.student
-
-    def preferred(held: TeacherRole | StudentRole) -> RosterName | None:
-        sent = held.preferred_name
-        return RosterName(first=sent.first, last=sent.last) if sent is not None else None
-
     return RosterUser(
         id=user.id,
         email=user.email,
         sent_name=RosterName(first=user.name.first, last=user.name.last),
         sent_roles=RosterRoles(
-            teacher=RosterTeacherRole(
-                school=teacher.school,
-                listed_schools=list(teacher.schools),
-                sis_id=teacher.sis_id,
-                legacy_id=teacher.legacy_id,
-                preferred_name=preferred(teacher),
-                title=teacher.title,
-            )
-            if teacher
-            else None,
-            student=RosterStudentRole(
-                school=student.school,
-                listed_schools=list(student.schools),
-                sis_id=student.sis_id,
-                legacy_id=student.legacy_id,
-                preferred_name=preferred(student),
-                grade=student.grade,
-            )
-            if student
-            else None,
+            teacher=RosterTeacherRole(**_role_fields(teacher), title=teacher.title) if teacher else None,
+            student=RosterStudentRole(**_role_fields(student), grade=student.grade) if student else None,
         ),
     )
+
+
+def _role_fields(held: TeacherRole | StudentRole) -> dict[str, Any]:
+    """What every kept role holds, from a validated role."""
+    sent = held.preferred_name
+    return {
+        "school": held.school,
+        "listed_schools": list(held.schools),
+        "sis_id": held.sis_id,
+        "legacy_id": held.legacy_id,
+        "preferred_name": RosterName(first=sent.first, last=sent.last) if sent is not None else None,
+    }
 
 
 def decode_users_page(content: bytes) -> tuple[list[RosterUser], dict[str, Any]] | None:

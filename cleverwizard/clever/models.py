@@ -9,6 +9,7 @@ show them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -63,6 +64,14 @@ def full_name(first: str | None, last: str | None) -> str:
     if first and last:
         return f"{first} {last}"
     return first or last or ""
+
+
+def role_school_ids(school: str | None, schools: Iterable[str]) -> set[str]:
+    """Every school a role lists, primary or not (INTERFACE.md: both count)."""
+    ids = set(schools)
+    if school:
+        ids.add(school)
+    return ids
 
 
 class Name(CleverModel):
@@ -200,12 +209,7 @@ class User(CleverModel):
     def school_ids(self, role: Literal["teacher", "student"]) -> set[str]:
         """Every school the role lists, primary or not (INTERFACE.md: both count)."""
         held = self.roles.teacher if role == "teacher" else self.roles.student
-        if held is None:
-            return set()
-        ids = set(held.schools)
-        if held.school:
-            ids.add(held.school)
-        return ids
+        return role_school_ids(held.school, held.schools) if held is not None else set()
 
 
 class Principal(CleverModel):
