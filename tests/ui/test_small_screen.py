@@ -103,6 +103,26 @@ async def test_the_open_dropdown_never_covers_its_own_row(
             assert app.screen is screen
 
 
+async def test_enter_pressed_while_the_row_scrolls_into_view_opens_clear_of_it(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict
+) -> None:
+    """A quick typist: Enter arrives while the focused row is still scrolling into view."""
+    await school_connected(demo_settings, district)
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await teachers_preview(app, pilot)
+        for row in list(screen.query(TeacherRow))[::-1]:  # from the bottom up: every row scrolls
+            row.match_select.focus()
+            await pilot.press("enter")
+            await pilot.pause(0.3)  # longer than the scroll animation
+            picker = app.screen
+            assert isinstance(picker, MatchPicker)
+            box = picker.query_one("#match-dropdown")
+            assert not box.region.overlaps(row.region), (box.region, row.region)
+            await pilot.press("escape")
+            await pilot.pause()
+
+
 async def test_every_grade_is_in_sight_and_reached_by_keyboard_at_80x24(
     make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict
 ) -> None:

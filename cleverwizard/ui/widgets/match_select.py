@@ -202,7 +202,12 @@ class MatchPicker(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "close", "Close the list", id="match-close")]
 
     def __init__(
-        self, book: MatchBook, row: TeacherMatchRow, value: str | None, anchor: Region, keep_clear: Region | None = None
+        self,
+        book: MatchBook,
+        row: TeacherMatchRow,
+        value: str | None,
+        anchor: Callable[[], Region],
+        keep_clear: Callable[[], Region] | None = None,
     ) -> None:
         super().__init__(classes="match-picker")
         self.book = book
@@ -210,8 +215,9 @@ class MatchPicker(ModalScreen[str | None]):
         self.value = value
         self.anchor_region = anchor  # not "anchor": that would hide Widget.anchor()
         self.keep_clear = keep_clear or anchor
-        """The whole preview row: the list opens below or above it, never over it, so the
-        platform teacher's email stays in sight while choosing."""
+        """Where the whole preview row is now: the list opens below or above it, never over
+        it, so the platform teacher's email stays in sight while choosing. Read at each
+        placement, because the preview may still be scrolling its row into view."""
         self.filtered_for: str | None = None
         """What the list is filtered for (``None`` before the first fill)."""
 
@@ -235,9 +241,10 @@ class MatchPicker(ModalScreen[str | None]):
         box = self.query_one("#match-dropdown")
         options = self.query_one("#match-options", OptionList)
         screen = self.size
-        width = min(max(self.anchor_region.width, 76), screen.width)
-        x = max(0, min(self.anchor_region.x, screen.width - width))
-        row = self.keep_clear
+        anchor = self.anchor_region()
+        width = min(max(anchor.width, 76), screen.width)
+        x = max(0, min(anchor.x, screen.width - width))
+        row = self.keep_clear()
         room_below = screen.height - 1 - row.bottom
         room_above = row.y
         opens_below = room_below >= PICKER_HEIGHT or room_below >= room_above
@@ -371,12 +378,22 @@ class MatchSelect(Widget, can_focus=True):
     def watch_expanded(self) -> None:
         self.refresh()
 
-    def action_open(self) -> None:
+    async def action_open(self) -> None:
+        """Open the list once the preview has stopped scrolling this row into view.
+
+        Focusing a row scrolls it into view with an animation; a quick Enter would otherwise
+        place the list by where the row was, over where it ends up.
+        """
         if self.expanded:
             return
         self.expanded = True
-        row = self.parent.region if isinstance(self.parent, Widget) else self.region
-        picker = MatchPicker(self.book, self.row, self.value, self.region, keep_clear=row)
+        for node in self.ancestors_with_self:
+            await self.app.animator.stop_animation(node, "scroll_y")
+        self.call_after_refresh(self._open_picker)
+
+    def _open_picker(self) -> None:
+        row = self.parent if isinstance(self.parent, Widget) else self
+        picker = MatchPicker(self.book, self.row, self.value, lambda: self.region, keep_clear=lambda: row.region)
         self.app.push_screen(picker, callback=self._picked)
 
     def _picked(self, option_id: str | None) -> None:
@@ -384,10 +401,10 @@ class MatchSelect(Widget, can_focus=True):
         if option_id is not None:
             self.choose(option_id)
 
-    def on_click(self, event: Click) -> None:
+    async def on_click(self, event: Click) -> None:
         event.stop()
         self.focus()
-        self.action_open()
+        await self.action_open()
 
     def choose(self, option_id: str) -> None:
         """Pick an option by id (a Clever id or ``NOT_IN_LIST``) and tell the screen.
