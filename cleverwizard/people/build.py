@@ -13,7 +13,7 @@ from typing import Any
 
 from cleverwizard.bulk import paused_gc
 from cleverwizard.clever.decode import CleverUser
-from cleverwizard.people.plan import FieldChange, KeptEdit, Plan, PlannedChange
+from cleverwizard.people.plan import FieldChange, KeptEdit, Plan, PlannedChange, SamePerson
 from cleverwizard.people.relink import find_relinks
 from cleverwizard.rules.emails import EmailBook, clever_problems
 from cleverwizard.rules.names import normalise_email
@@ -85,12 +85,15 @@ def plan_teachers(
     archive_missing: bool = False,
     other_clever_emails: Sequence[str | None] = (),
     gone: set[str] | None = None,
+    same_people: Mapping[str, int] | None = None,
 ) -> Plan:
     """Plan a teacher import.
 
     ``choices`` are the wizard's dropdowns (platform teacher id -> Clever id, or ``None``
     for "not in the list"); without them, as on the command line, only saved decisions and
     exact email / SIS id matches link, and every other Clever teacher gets a new account.
+    ``same_people``: as for ``plan_students``; for teachers the preview's dropdowns already
+    offer a look-alike record, so only a second account a sync made is settled this way.
     """
     clever = one_per_id(clever)
     rows = list(rows) if rows is not None else suggest_teacher_matches(view.teachers, clever, view.decisions)
@@ -130,7 +133,18 @@ def plan_teachers(
             chosen_elsewhere = choices is not None and account.id in choices
             if not chosen_elsewhere:
                 pairs.setdefault(account.clever_id, account.id)
-    plan = _plan("teacher", view, clever, school_id, pairs, archive_missing, other_clever_emails, gone, followed)
+    plan = _plan(
+        "teacher",
+        view,
+        clever,
+        school_id,
+        pairs,
+        archive_missing,
+        other_clever_emails,
+        gone,
+        followed,
+        same_people=same_people,
+    )
     plan.decisions = decisions
     return plan
 
@@ -149,8 +163,13 @@ def plan_students(
     archive_missing: bool = False,
     other_clever_emails: Sequence[str | None] = (),
     gone: set[str] | None = None,
+    same_people: Mapping[str, int] | None = None,
 ) -> Plan:
-    """Plan a student import: link by saved Clever id, then unique exact email or SIS id."""
+    """Plan a student import: link by saved Clever id, then unique exact email or SIS id.
+
+    ``same_people`` are the wizard's ticks (Clever id -> the account whose id is gone that
+    the administrator says is that person; ``Plan.same_people`` lists what can be ticked).
+    """
     clever = one_per_id(clever)
     pairs: dict[str, int] = {}
     linked_ids = {s.clever_id for s in view.students if s.clever_id}
@@ -169,7 +188,9 @@ def plan_students(
         if match is not None and match not in used:
             pairs[user.id] = match
             used.add(match)
-    return _plan("student", view, clever, school_id, pairs, archive_missing, other_clever_emails, gone)
+    return _plan(
+        "student", view, clever, school_id, pairs, archive_missing, other_clever_emails, gone, same_people=same_people
+    )
 
 
 def _unique_index(items: Any) -> dict[str, int]:
@@ -226,14 +247,17 @@ def _plan(
     other_clever_emails: Sequence[str | None] = (),
     gone: set[str] | None = None,
     followed: Mapping[str, tuple[int, str]] | None = None,
+    *,
+    same_people: Mapping[str, int] | None = None,
 ) -> Plan:
     """``other_clever_emails`` are the emails Clever gives the school's people who are not in
     ``clever`` (a daily sync plans only the changed ones), so an email two people share is
     still seen as shared and given to neither.
 
-    ``gone`` are the Clever ids this run saw disappear (a daily sync's deletes); a full run
-    (``archive_missing``) works them out. An account whose id is gone follows a new id of
-    the same SIS id (``people.relink``) instead of being archived while a twin is created.
+    ``gone`` are the Clever ids this run saw disappear (a daily sync's deletes); an import or
+    a full run, which read every record of the school, work them out. An account whose id is
+    gone follows a new id of the same SIS id (``people.relink``) instead of being archived
+    (or left behind) while a twin is created.
     """
     plan = Plan(kind=kind, school_id=school_id, base_revision=view.revision)
     plan.clever_total = len(clever)
@@ -241,9 +265,16 @@ def _plan(
     if gone is None:
         listed = {user.id for user in clever}
         gone = {a.clever_id for a in accounts.values() if a.clever_id and a.clever_id not in listed}
-        gone = gone if archive_missing else set()
     relinks = find_relinks(kind, list(accounts.values()), clever, pairs, gone)
-    for clever_id, found in (followed or {}).items():  # chosen in the wizard: relinked, not linked anew
+    plan.same_people = relinks.possible
+    chosen = dict(followed or {})
+    twins: dict[int, SamePerson] = {}
+    for same in relinks.possible:
+        if (same_people or {}).get(same.clever_id) == same.account_id:
+            chosen[same.clever_id] = (same.account_id, same.reason())
+            if same.twin_id is not None:
+                twins[same.twin_id] = same
+    for clever_id, found in chosen.items():  # chosen in the wizard: relinked, not linked anew
         relinks.accounts.setdefault(clever_id, found)
         relinks.problems = [p for p in relinks.problems if p.clever_id != clever_id]
     if relinks.accounts:
@@ -329,7 +360,9 @@ def _plan(
         missing = {a.clever_id for a in accounts.values() if a.clever_id and a.clever_id not in seen}
         plan.changes += archive_changes(kind, [a for a in accounts.values() if a.id not in matched], missing)
     for account in accounts.values():
-        if account.clever_id and pairs.get(account.clever_id) != account.id and account.clever_id in seen:
+        if account.id in twins:
+            plan.changes.append(_twin_archived(kind, account, twins[account.id]))
+        elif account.clever_id and pairs.get(account.clever_id) != account.id and account.clever_id in seen:
             plan.changes.append(
                 PlannedChange(
                     action="unlink",
@@ -343,6 +376,22 @@ def _plan(
                 )
             )
     return plan
+
+
+def _twin_archived(kind: PersonKind, twin: Account, same: SamePerson) -> PlannedChange:
+    """The second account a sync made for a person, archived as their first one takes the id back."""
+    values: dict[str, Any] = {"clever_id": None, "status": "archived"}
+    return PlannedChange(
+        action="archive",
+        kind=kind,
+        clever_id=None,
+        account_id=twin.id,
+        name=twin.full_name,
+        reason=f"a second account for {same.account_name} (account {same.account_id}), who follows the new Clever id",
+        values=values,
+        diffs=[FieldChange(field="clever_id", old=twin.clever_id, new=None)]
+        + ([FieldChange(field="status", old=twin.status, new="archived")] if twin.status != "archived" else []),
+    )
 
 
 def _change(**fields: Any) -> PlannedChange:

@@ -8,6 +8,7 @@ it was built on, so a plan made from data that has changed since is refused, not
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, SkipValidation
@@ -96,6 +97,29 @@ class KeptEdit(BaseModel):
         return f"{what} for {self.name}: {show_value(self.kept)} (Clever has {show_value(self.clever_value)})"
 
 
+@dataclass(frozen=True)
+class SamePerson:
+    """A Clever record that may be the person of an account whose Clever id is gone."""
+
+    clever_id: str
+    clever_name: str
+    account_id: int
+    account_name: str
+    old_clever_id: str
+    alike_by: Literal["email", "name"]
+    twin_id: int | None = None
+    """The account a sync already made for the record, archived if the administrator says
+    they are the same person (it was made only because the old account was not followed)."""
+
+    @property
+    def suggested(self) -> bool:
+        """The same email is a strong hint (the wizard ticks it); a name alone is left to decide."""
+        return self.alike_by == "email"
+
+    def reason(self) -> str:
+        return f"chosen in the wizard: same {self.alike_by}, new Clever id"
+
+
 class Plan(BaseModel):
     """Everything one import or sync would change, for one kind of person."""
 
@@ -109,6 +133,9 @@ class Plan(BaseModel):
     """Teacher match decisions to save with the plan (wizard choices and exact matches)."""
     unchanged: int = 0
     clever_total: int = 0
+    same_people: SkipValidation[list[SamePerson]] = Field(default_factory=list, exclude=True)
+    """Records that may be the person of an account whose Clever id is gone, for the wizard to
+    ask about (``people.relink``); not part of what the plan writes or prints."""
 
     def of(self, action: ChangeAction) -> list[PlannedChange]:
         return [change for change in self.changes if change.action == action]

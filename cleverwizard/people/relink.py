@@ -6,9 +6,12 @@ the person's history and leave the new account without its login email, so INTER
 decides: when an account's Clever id disappears and a new id of the same role and the same
 SIS id appears in the same run, the account is relinked to the new id. An account linked by
 a v1/v2 id follows the record whose ``legacy_id`` is that id. A match on email or name alone
-is not proof: a sync flags it, never applies it; the wizard's Teachers preview suggests it
-(``Candidate.replaces``: "same email, new Clever id") and a relink chosen there is planned
-as one (``plan_teachers``'s ``followed``), so the person keeps one account and its history.
+is not proof: a sync flags it, never applies it; the wizard suggests it and a relink chosen
+there is planned as one (``followed``), so the person keeps one account and its history. The
+Teachers preview suggests it in the row's dropdown (``Candidate.replaces``: "same email, new
+Clever id"); the Students preview lists each ``SamePerson`` to tick. A ``SamePerson`` is also
+found after the fact: a sync archived the account and made a second one (its ``twin``) for
+the new record; choosing it moves the old account to the new id and archives the twin.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from cleverwizard.clever.decode import CleverUser as User
-from cleverwizard.people.plan import Plan
+from cleverwizard.people.plan import Plan, SamePerson
 from cleverwizard.rules.names import fold, normalise_email
 from cleverwizard.store.models import Account, PersonKind, Problem
 
@@ -32,6 +35,7 @@ class Relinks:
 
     accounts: dict[str, tuple[int, str]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    possible: list[SamePerson] = field(default_factory=list)
 
 
 def _role(kind: PersonKind, user: User) -> tuple[str | None, str | None]:
@@ -78,29 +82,64 @@ def find_relinks(
             continue
         account = look_alike.find(user)
         if account is not None:
+            same = _same_person(user, account)
+            found.possible.append(same)
             found.problems.append(
                 Problem(
                     kind=kind,
                     clever_id=user.id,
-                    name=user.name.full or user.id,
+                    name=same.clever_name,
                     issue=(
                         f"may be {account.full_name} (account {account.id}), whose Clever id "
-                        f"{account.clever_id} is gone: same {_alike_by(user, account)}, but not the same SIS id"
+                        f"{account.clever_id} is gone: same {same.alike_by}, but not the same SIS id"
                     ),
                     fix=(
                         "If it is the same person, give the record the account's SIS id in the SIS "
-                        "(the next sync then relinks it), or link them in the wizard's Teachers step"
+                        f"(the next sync then relinks it), or say so in the wizard's {kind.title()}s step"
                     ),
                 )
             )
+    found.possible += _twins(accounts, clever, pairs, [a for a in left if a.status == "archived"])
     return found
 
 
-def _alike_by(user: User, account: Account) -> str:
+def _same_person(user: User, account: Account, twin_id: int | None = None) -> SamePerson:
     email = normalise_email(user.email)
-    if email and email in (normalise_email(account.clever_email), normalise_email(account.email)):
-        return "email"
-    return "name"
+    alike = email and email in (normalise_email(account.clever_email), normalise_email(account.email))
+    return SamePerson(
+        clever_id=user.id,
+        clever_name=user.name.full or user.id,
+        account_id=account.id,
+        account_name=account.full_name,
+        old_clever_id=account.clever_id or "",
+        alike_by="email" if alike else "name",
+        twin_id=twin_id,
+    )
+
+
+def _twins(
+    accounts: Sequence[Account], clever: Sequence[User], pairs: Mapping[str, int], archived: Sequence[Account]
+) -> list[SamePerson]:
+    """Records a sync already gave a second account: the archived look-alike is offered back.
+
+    Only an account Clever made (``source == "clever"``) on or after the old one was archived
+    counts as a twin; one the school made by hand, or that is older, is someone else's.
+    Not flagged as a problem: the run that made the twin flagged it, and only the wizard
+    can settle it.
+    """
+    if not archived:
+        return []
+    look_alike = _LookAlikes(archived)
+    by_id = {a.id: a for a in accounts}
+    found = []
+    for user in clever:
+        twin = by_id.get(pairs.get(user.id, -1))
+        if twin is None or twin.source != "clever" or twin.clever_id != user.id or twin.status != "active":
+            continue
+        account = look_alike.find(user)
+        if account is not None and account.id != twin.id and twin.created_at >= account.updated_at:
+            found.append(_same_person(user, account, twin_id=twin.id))
+    return found
 
 
 class _LookAlikes:

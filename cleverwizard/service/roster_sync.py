@@ -7,7 +7,7 @@ wizard can run it in a worker and the CLI can simply await it.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -366,14 +366,16 @@ class RosterSync(FilesIn, FilesOut):
         choices: dict[int, str | None] | None = None,
         *,
         rows: Sequence[TeacherMatchRow] | None = None,
+        same_people: Mapping[str, int] | None = None,
     ) -> Plan:
         """Plan an import; pass the ``rows`` already ranked for the preview so each
-        change of a dropdown re-plans in milliseconds instead of re-scoring every name."""
+        change of a dropdown re-plans in milliseconds instead of re-scoring every name.
+        ``same_people``: the preview's *Possibly the same person* ticks (``Plan.same_people``)."""
         site = self.require_site(school=True)
         assert site.school_id is not None
         if kind == "teacher":
-            return plan_teachers(self.view(), clever, site.school_id, choices, rows=rows)
-        return plan_students(self.view(), clever, site.school_id)
+            return plan_teachers(self.view(), clever, site.school_id, choices, rows=rows, same_people=same_people)
+        return plan_students(self.view(), clever, site.school_id, same_people=same_people)
 
     def apply(self, plan: Plan) -> Run:
         """Save the plan as one run; the district state the fetch saw is kept only then,

@@ -37,6 +37,7 @@ ACTION_TEXT: dict[ChangeAction | None, str] = {
     "restore": "restore",
     "archive": "archive",
     "unlink": "unlink",
+    "relink": "follow the new Clever id",
     None: "no change",
 }
 
