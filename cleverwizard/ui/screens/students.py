@@ -19,7 +19,7 @@ from textual.containers import Horizontal
 from textual.widgets import Checkbox, OptionList, Static
 
 from cleverwizard.clever.decode import CleverUser
-from cleverwizard.people.plan import Plan
+from cleverwizard.people.plan import Plan, SamePerson
 from cleverwizard.rules.grades import group_by_grade
 from cleverwizard.rules.order import account_order
 from cleverwizard.store.models import Run
@@ -29,6 +29,7 @@ from cleverwizard.ui.screens.base import EXPECTED_ERRORS, explain
 from cleverwizard.ui.screens.import_step import ImportStepScreen, IntroTable
 from cleverwizard.ui.screens.platform_records import RecordActions
 from cleverwizard.ui.widgets.grade_preview import NO_EMAIL_NOTE, GradeGroup, GradePreview, group_rows, student_rows
+from cleverwizard.ui.widgets.same_people import SamePeople
 from cleverwizard.ui.widgets.step_item import when_text
 from cleverwizard.ui.widgets.toggles import Tick
 
@@ -49,6 +50,8 @@ class StudentsFetch(NamedTuple):
     users: list[CleverUser]
     plan: Plan
     groups: list[GradeGroup]
+    ticked: dict[str, int]
+    """The *Possibly the same person* ticks the plan was made with (the suggested ones)."""
 
 
 class StudentsScreen(RecordActions, ImportStepScreen[StudentsFetch, Plan]):
@@ -93,6 +96,12 @@ class StudentsScreen(RecordActions, ImportStepScreen[StudentsFetch, Plan]):
         """The plan made off the event loop with the fetch (students have no choices to re-plan)."""
         self.groups: list[GradeGroup] = []
         self.imported_text = ""
+        self.same_people: list[SamePerson] = []
+        self.ticked: dict[str, int] = {}
+        """*Possibly the same person*: Clever id -> the account the administrator says it is."""
+        self._planned_for: dict[str, int] = {}
+        self._regrouped: dict[int, tuple[dict[str, int], list[GradeGroup]]] = {}
+        """The grade lists of the newest plan made for other ticks, by ``id(plan)``, until shown."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_no_email":
@@ -116,6 +125,7 @@ class StudentsScreen(RecordActions, ImportStepScreen[StudentsFetch, Plan]):
     def compose_preview(self) -> ComposeResult:
         with Horizontal(id="preview-tools"):
             yield Tick("Only students without email", id="only-no-email", compact=True)
+        yield SamePeople(id="same-people")
         yield GradePreview(id="grade-preview")
 
     # -- fetching -------------------------------------------------------------------
@@ -123,11 +133,18 @@ class StudentsScreen(RecordActions, ImportStepScreen[StudentsFetch, Plan]):
     async def fetch(self) -> StudentsFetch:
         users = await self.sync.fetch("student", on_progress=self.report_progress)
         self.report_progress(len(users), f"Fetched {students(len(users))}; preparing the preview by grade…")
-        plan, groups = await asyncio.to_thread(self._plan, users)
-        return StudentsFetch(users, plan, groups)
+        return await asyncio.to_thread(self._first_plan, users)
 
-    def _plan(self, users: list[CleverUser]) -> tuple[Plan, list[GradeGroup]]:
-        plan = self.sync.plan("student", users)
+    def _first_plan(self, users: list[CleverUser]) -> StudentsFetch:
+        """The plan with the suggested *same person* ticks (found by a first plan without)."""
+        plan, groups = self._plan(users, {})
+        ticked = {same.clever_id: same.account_id for same in plan.same_people if same.suggested}
+        if ticked:
+            plan, groups = self._plan(users, ticked)
+        return StudentsFetch(users, plan, groups, ticked)
+
+    def _plan(self, users: list[CleverUser], ticked: dict[str, int]) -> tuple[Plan, list[GradeGroup]]:
+        plan = self.sync.plan("student", users, same_people=ticked)
         site = self.sync.store.site()
         span = site.school_grades if site else None
         return plan, group_rows(student_rows(plan, users, self.sync.view().students, span))
@@ -135,19 +152,40 @@ class StudentsScreen(RecordActions, ImportStepScreen[StudentsFetch, Plan]):
     # -- preview --------------------------------------------------------------------
 
     def keep(self, fetched: StudentsFetch) -> str:
-        self.users, self.fetched_plan, self.groups = fetched
+        self.users, self.fetched_plan, self.groups, ticked = fetched
+        self.same_people = self.fetched_plan.same_people
+        self.ticked, self._planned_for = dict(ticked), dict(ticked)
         return f"{students(len(self.users))} in Clever: check each grade's students, then press Import."
 
     def _no_email(self) -> int:
         return sum(1 for _, rows in self.groups for row in rows if not row.has_email)
 
     async def mount_rows(self) -> None:
+        await self.query_one(SamePeople).show(self.same_people, self.ticked)
+        self._show_groups()
+
+    def _show_groups(self) -> None:
         self.query_one("#only-no-email", Checkbox).label = f"Only students without email ({self._no_email():,})"
         self.query_one(GradePreview).load(self.groups)
 
+    @on(SamePeople.Changed)
+    def _same_person_ticked(self, event: SamePeople.Changed) -> None:
+        self.ticked = event.chosen
+        self.rebuild_preview()
+
+    def changed_choices(self) -> int:
+        suggested = {same.clever_id for same in self.same_people if same.suggested}
+        return len(suggested.symmetric_difference(self.ticked))
+
     def make_plan(self) -> Plan:
+        """The plan for the ticks as they are (made in the plan worker's thread)."""
         assert self.fetched_plan is not None
-        return self.fetched_plan
+        ticked = dict(self.ticked)
+        if ticked == self._planned_for:
+            return self.fetched_plan
+        plan, groups = self._plan(self.users, ticked)
+        self._regrouped = {id(plan): (ticked, groups)}
+        return plan
 
     def imported_before(self) -> bool:
         return self.sync.store.meta().students_imported_at is not None
@@ -162,7 +200,12 @@ class StudentsScreen(RecordActions, ImportStepScreen[StudentsFetch, Plan]):
         return "\n".join(lines)
 
     def show_rows(self) -> None:
-        """Nothing follows the plan row by row here: the grade lists were filled from it."""
+        """The grade lists follow a plan made for other ticks; otherwise they were filled from it."""
+        regrouped = self._regrouped.pop(id(self.plan), None) if self.plan is not None else None
+        if regrouped is not None and self.plan is not None:
+            self._planned_for, self.groups = regrouped
+            self.fetched_plan = self.plan
+            self._show_groups()
 
     def action_toggle_no_email(self) -> None:
         box = self.query_one("#only-no-email", Checkbox)
@@ -178,7 +221,12 @@ class StudentsScreen(RecordActions, ImportStepScreen[StudentsFetch, Plan]):
         return self.sync.apply(plan)
 
     async def reread(self) -> None:
-        self.fetched_plan, self.groups = await asyncio.to_thread(self._plan, self.users)
+        """Re-plan on the store as it is now; a tick whose offer is gone is dropped."""
+        ticked = dict(self.ticked)
+        plan, groups = await asyncio.to_thread(self._plan, self.users, ticked)
+        offered = {(same.clever_id, same.account_id) for same in plan.same_people}
+        self.ticked = {clever_id: account for clever_id, account in ticked.items() if (clever_id, account) in offered}
+        self.fetched_plan, self.groups, self.same_people, self._planned_for = plan, groups, plan.same_people, ticked
 
     def result_lines(self, run: Run) -> list[str]:
         c = run.counts
