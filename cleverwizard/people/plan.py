@@ -8,7 +8,7 @@ it was built on, so a plan made from data that has changed since is refused, not
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, SkipValidation
@@ -48,14 +48,21 @@ def field_words(field: str) -> str:
     return FIELD_WORDS.get(field, field.replace("_", " "))
 
 
-class FieldChange(BaseModel):
+@dataclass(slots=True)
+class FieldChange:
     field: str
     old: Any = None
     new: Any = None
 
 
-class PlannedChange(BaseModel):
-    """One account the plan touches, with the values it will set and why."""
+@dataclass(slots=True)
+class PlannedChange:
+    """One account the plan touches, with the values it will set and why.
+
+    A plain dataclass, not a model: planning builds every entry itself from records that were
+    validated when they were fetched or read, and a 20,000-student import makes 20,000 of
+    them (about 0.6 us each against 3.7 us validated). Nothing reads a plan back from text.
+    """
 
     action: ChangeAction
     kind: PersonKind
@@ -63,10 +70,9 @@ class PlannedChange(BaseModel):
     account_id: int | None = None
     name: str = ""
     reason: str = ""
-    values: SkipValidation[dict[str, Any]] = Field(default_factory=dict)
-    """The fields the change sets, held as given: planning builds them, and as they may be of
-    any type, validating would only copy the dict (20,000 copies for a school's import)."""
-    diffs: list[FieldChange] = Field(default_factory=list)
+    values: dict[str, Any] = field(default_factory=dict)
+    """The fields the change sets, held as given (their types vary by field)."""
+    diffs: list[FieldChange] = field(default_factory=list)
 
     def describe(self) -> str:
         """One line for ``--dry-run`` and the preview's summary."""
