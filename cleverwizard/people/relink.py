@@ -64,6 +64,8 @@ def find_relinks(
     orphans = [a for a in accounts if a.clever_id in gone and a.id not in taken]
     sis_counts = Counter(a.sis_id for a in orphans if a.sis_id)
     by_sis = {a.sis_id: a for a in orphans if a.sis_id and sis_counts[a.sis_id] == 1}
+    if not by_legacy and not orphans:
+        return found  # a first import, or every linked account still listed: nobody to follow
     new = [user for user in clever if user.id not in pairs]
     new_sis = Counter(_role(kind, user)[0] for user in new)
     for user in new:
