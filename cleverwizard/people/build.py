@@ -13,6 +13,7 @@ from typing import Any
 
 from cleverwizard.bulk import paused_gc
 from cleverwizard.clever.decode import CleverUser
+from cleverwizard.clever.models import role_school_ids
 from cleverwizard.people.plan import ChangeAction, FieldChange, KeptEdit, Plan, PlannedChange, SamePerson
 from cleverwizard.people.relink import find_relinks
 from cleverwizard.rules.emails import EmailBook, clever_problems
@@ -180,7 +181,7 @@ def plan_students(
     by_email = _unique_index((normalise_email(s.email), s.id) for s in loose)
     by_sis = _unique_index((s.sis_id, s.id) for s in loose)
     used: set[int] = set()
-    for user in clever:
+    for user in clever if by_email or by_sis else ():  # nobody unlinked to match: skip the pass
         if user.id in linked_ids:
             continue
         sis = user.roles.student.sis_id if user.roles.student else None
@@ -219,19 +220,23 @@ def _decision(account_id: int, clever_id: str | None, reason: str) -> MatchDecis
 
 
 def clever_values(kind: PersonKind, user: CleverUser, school_id: str) -> dict[str, Any]:
-    """The platform fields a Clever record sets, before the login email is decided."""
-    role = user.roles.teacher if kind == "teacher" else user.roles.student
+    """The platform fields a Clever record sets, before the login email is decided.
+
+    Reads each of the record's properties once: this runs for every person of an import.
+    """
+    roles, name = user.roles, user.name
+    role = roles.teacher if kind == "teacher" else roles.student
     values: dict[str, Any] = {
-        "first_name": user.name.first or "",
-        "last_name": user.name.last or "",
+        "first_name": name.first or "",
+        "last_name": name.last or "",
         "sis_id": role.sis_id if role else None,
-        "schools": sorted(user.school_ids(kind)),
+        "schools": sorted(role_school_ids(role.school, role.schools)) if role else [],
         "clever_email": user.email,
     }
     if kind == "teacher":
-        values["title"] = user.roles.teacher.title if user.roles.teacher else None
+        values["title"] = roles.teacher.title if roles.teacher else None
     else:
-        values["grade"] = user.roles.student.grade if user.roles.student else None
+        values["grade"] = roles.student.grade if roles.student else None
         values["school"] = school_id
     return values
 
