@@ -5,7 +5,6 @@ matcher) and v3.1's sensitive student fields are dropped at the client, never st
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import msgspec
@@ -18,7 +17,7 @@ import cleverwizard.cli.setup  # noqa: F401
 from cleverwizard.clever import CleverClient, User
 from cleverwizard.cli.main import cli
 from cleverwizard.rules.teachers import display_name, name_score, search_options
-from cleverwizard.sandbox import SandboxAPI, SandboxDistrict, SandboxServer, serve
+from cleverwizard.sandbox import SandboxAPI, SandboxDistrict, SandboxServer
 from cleverwizard.store.models import Teacher
 
 SENSITIVE = ("disability", "gifted_status", "section_504_status", "frl_status", "home_language")
@@ -30,18 +29,6 @@ def district() -> SandboxDistrict:
     student = next(u for u in district.users.values() if u["roles"].get("student"))
     district.preferred_names[student["id"]] = {"first": "Sunny", "middle": None, "last": None}
     return district
-
-
-@pytest.fixture
-def api(district: SandboxDistrict) -> SandboxAPI:
-    return SandboxAPI(district)
-
-
-@pytest.fixture
-def server(api: SandboxAPI) -> Iterator[SandboxServer]:
-    running, _ = serve(api, port=0)
-    with running:
-        yield running
 
 
 def v31(server: SandboxServer) -> str:

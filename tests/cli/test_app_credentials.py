@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ import cleverwizard.cli.daily
 import cleverwizard.cli.people
 import cleverwizard.cli.setup  # noqa: F401
 from cleverwizard.cli.main import cli
-from cleverwizard.sandbox import SandboxAPI, SandboxDistrict, SandboxServer, serve
+from cleverwizard.sandbox import SandboxAPI, SandboxDistrict, SandboxServer
 from cleverwizard.store import RosterStore
 
 Run = Callable[..., Result]
@@ -26,18 +26,6 @@ Run = Callable[..., Result]
 @pytest.fixture
 def district() -> SandboxDistrict:
     return SandboxDistrict.generate(seed=77, schools=2, teachers=6, students=30)
-
-
-@pytest.fixture
-def api(district: SandboxDistrict) -> SandboxAPI:
-    return SandboxAPI(district)
-
-
-@pytest.fixture
-def server(api: SandboxAPI) -> Iterator[SandboxServer]:
-    running, _ = serve(api, port=0)
-    with running:
-        yield running
 
 
 @pytest.fixture

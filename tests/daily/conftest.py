@@ -36,11 +36,6 @@ def district() -> SandboxDistrict:
 
 
 @pytest.fixture
-def api(district: SandboxDistrict) -> SandboxAPI:
-    return SandboxAPI(district)
-
-
-@pytest.fixture
 def link(api: SandboxAPI) -> CleverLink:
     """How every command and service of a test reaches Clever (a test may swap the transport)."""
     return CleverLink(transport=api.transport())
