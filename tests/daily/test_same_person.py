@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 from cleverwizard.people.plan import Plan
 from cleverwizard.sandbox import SandboxDistrict
+from cleverwizard.store.models import Student
 from tests.daily.conftest import Run, Service, opened, students_at
 from tests.daily.test_relink import account_of, remint
 
@@ -22,6 +24,17 @@ from tests.daily.test_relink import account_of, remint
 def plan_students(service: Service, data_dir: Path, same_people: dict[str, int] | None = None) -> Plan:
     with service(data_dir) as sync:
         return sync.plan("student", asyncio.run(sync.fetch("student")), same_people=same_people)
+
+
+def look_alike(
+    district: SandboxDistrict, school: str, data_dir: Path
+) -> tuple[dict[str, Any], Student, dict[str, Any]]:
+    """Clever re-mints a linked student with the same email and a changed SIS id: the
+    record, its account, and the new record."""
+    user = next(u for u in students_at(district, school) if u["roles"]["student"].get("sis_id") and u.get("email"))
+    before = account_of(data_dir, user["id"])
+    assert before is not None
+    return user, before, remint(district, school, user, sis_id="CHANGED-1")
 
 
 def test_import_students_relinks_a_reminted_student_with_the_same_sis_id(
@@ -41,10 +54,7 @@ def test_import_students_relinks_a_reminted_student_with_the_same_sis_id(
 def test_an_email_look_alike_is_offered_and_ticking_it_relinks(
     cw: Run, synced: str, district: SandboxDistrict, data_dir: Path, service: Service
 ) -> None:
-    user = next(u for u in students_at(district, synced) if u["roles"]["student"].get("sis_id") and u.get("email"))
-    before = account_of(data_dir, user["id"])
-    assert before is not None
-    new = remint(district, synced, user, sis_id="CHANGED-1")
+    user, before, new = look_alike(district, synced, data_dir)
     offered = plan_students(service, data_dir)
     [same] = offered.same_people
     assert (same.clever_id, same.account_id, same.alike_by, same.twin_id) == (new["id"], before.id, "email", None)
@@ -64,10 +74,7 @@ def test_an_email_look_alike_is_offered_and_ticking_it_relinks(
 def test_after_a_sync_made_a_twin_the_old_account_takes_the_new_id_back(
     cw: Run, synced: str, district: SandboxDistrict, data_dir: Path, service: Service
 ) -> None:
-    user = next(u for u in students_at(district, synced) if u["roles"]["student"].get("sis_id") and u.get("email"))
-    before = account_of(data_dir, user["id"])
-    assert before is not None
-    new = remint(district, synced, user, sis_id="CHANGED-1")
+    user, before, new = look_alike(district, synced, data_dir)
     assert cw("sync").exit_code == 0  # archives the old account, makes a twin for the new record
     twin = account_of(data_dir, new["id"])
     assert twin is not None and twin.id != before.id

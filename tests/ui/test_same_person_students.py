@@ -59,6 +59,13 @@ def remint(settings: Settings, district: SandboxDistrict, *, email: bool) -> dic
     return {"old": old["id"], "new": new["id"], "account": account.id}
 
 
+def the_tick(screen: StudentsScreen) -> Tick:
+    """The preview's one *Possibly the same person* tick (the panel shows only with one)."""
+    panel = screen.query_one(SamePeople)
+    assert panel.display
+    return panel.query_one(Tick)
+
+
 async def test_a_same_email_record_is_ticked_and_keeps_the_account(
     make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict
 ) -> None:
@@ -67,9 +74,7 @@ async def test_a_same_email_record_is_ticked_and_keeps_the_account(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await import_preview(app, pilot, "4", StudentsScreen)
-        panel = screen.query_one(SamePeople)
-        assert panel.display
-        tick = panel.query_one(Tick)
+        tick = the_tick(screen)
         assert tick.value, "same email: suggested"
         assert str(tick.label).startswith(f"Same email: account {ids['account']} (")
         plan = screen.plan
@@ -105,7 +110,7 @@ async def test_a_name_only_look_alike_is_asked_but_not_ticked(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await import_preview(app, pilot, "4", StudentsScreen)
-        tick = screen.query_one(SamePeople).query_one(Tick)
+        tick = the_tick(screen)
         assert not tick.value and str(tick.label).startswith(f"Same name: account {ids['account']} (")
         assert screen.plan is not None and not screen.plan.of("relink")
 
@@ -134,7 +139,7 @@ async def test_after_a_sync_made_a_second_account_the_tick_merges_them_back(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await import_preview(app, pilot, "4", StudentsScreen)
-        tick = screen.query_one(SamePeople).query_one(Tick)
+        tick = the_tick(screen)
         assert tick.value and str(tick.label).endswith(f"; archives account {twin.id}, made for them by a sync")
         await pilot.press("i", "y")
         await settle(app, pilot)
