@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.daily.conftest import api, connected, cw, data_dir, district, link, school, service  # noqa: F401
+from tests.daily.conftest import connected, cw, data_dir, district, link, school, service  # noqa: F401
 
 WriteCsv = Callable[..., Path]
 
