@@ -52,6 +52,26 @@ def apply_people_plan(tx: StoreTransaction, plan: Plan, journal: Journal) -> Non
     for decision in plan.decisions:
         journal.record("matches", decision.account_id, dump(tx.match(decision.account_id)))
         tx.set_match(decision)
+    if plan.merged_into:
+        _move_enrolments(tx, plan, journal)
+
+
+def _move_enrolments(tx: StoreTransaction, plan: Plan, journal: Journal) -> None:
+    """A twin's classes go to the account it was folded into (in the same run, so undone with it).
+
+    The daily sync re-reads only sections whose people change in Clever, and here nothing
+    changed in Clever: without this the person would stay enrolled as the archived twin.
+    """
+    field = "teacher_ids" if plan.kind == "teacher" else "student_ids"
+    merged = plan.merged_into
+    moved = []
+    for section in tx.sections():
+        ids: list[int] = getattr(section, field)
+        if any(account_id in merged for account_id in ids):
+            journal.record("sections", section.id, dump(section))
+            kept = list(dict.fromkeys(merged.get(account_id, account_id) for account_id in ids))
+            moved.append(section.model_copy(update={field: kept, "updated_at": journal.at}))
+    tx.put_sections(moved)
 
 
 @cache

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -134,6 +135,11 @@ def plan_teachers(
             chosen_elsewhere = choices is not None and account.id in choices
             if not chosen_elsewhere:
                 pairs.setdefault(account.clever_id, account.id)
+    said_nobody = (
+        {account_id for account_id, clever_id in choices.items() if clever_id is None}
+        if choices is not None
+        else {account_id for account_id, decision in view.decisions.items() if decision.clever_id is None}
+    )
     plan = _plan(
         "teacher",
         view,
@@ -145,6 +151,7 @@ def plan_teachers(
         gone,
         followed,
         same_people=same_people,
+        kept_apart=said_nobody,
     )
     plan.decisions = decisions
     return plan
@@ -254,6 +261,7 @@ def _plan(
     followed: Mapping[str, tuple[int, str]] | None = None,
     *,
     same_people: Mapping[str, int] | None = None,
+    kept_apart: AbstractSet[int] = frozenset(),
 ) -> Plan:
     """``other_clever_emails`` are the emails Clever gives the school's people who are not in
     ``clever`` (a daily sync plans only the changed ones), so an email two people share is
@@ -270,7 +278,7 @@ def _plan(
     if gone is None:
         listed = {user.id for user in clever}
         gone = {a.clever_id for a in accounts.values() if a.clever_id and a.clever_id not in listed}
-    relinks = find_relinks(kind, list(accounts.values()), clever, pairs, gone)
+    relinks = find_relinks(kind, list(accounts.values()), clever, pairs, gone, kept_apart)
     plan.same_people = relinks.possible
     chosen = dict(followed or {})
     twins: dict[int, SamePerson] = {}
@@ -285,7 +293,11 @@ def _plan(
     if relinks.accounts:
         pairs = {**pairs, **{clever_id: found[0] for clever_id, found in relinks.accounts.items()}}
     plan.problems.extend(relinks.problems)
-    book = EmailBook.build(view.teachers, view.students, clever)
+    plan.merged_into = {twin_id: same.account_id for twin_id, same in twins.items()}
+    # A twin's login goes with the person: it is not an owner the kept account must avoid.
+    book = EmailBook.build(
+        [a for a in view.teachers if a.id not in twins], [a for a in view.students if a.id not in twins], clever
+    )
     book.clever_counts.update(email for raw in other_clever_emails if (email := normalise_email(raw)))
     seen: set[str] = set()
     for user in clever:
@@ -385,18 +397,27 @@ def _plan(
 
 
 def _twin_archived(kind: PersonKind, twin: Account, same: SamePerson) -> PlannedChange:
-    """The second account a sync made for a person, archived as their first one takes the id back."""
+    """The second account a sync made for a person, archived as their first one takes the id
+    back; its login is freed for them and its classes move to them (``apply_people_plan``)."""
     values: dict[str, Any] = {"clever_id": None, "status": "archived"}
+    diffs = [FieldChange(field="clever_id", old=twin.clever_id, new=None)]
+    if twin.status != "archived":
+        diffs.append(FieldChange(field="status", old=twin.status, new="archived"))
+    if twin.email:
+        values["email"] = None
+        diffs.append(FieldChange(field="email", old=twin.email, new=None))
     return PlannedChange(
         action="archive",
         kind=kind,
         clever_id=None,
         account_id=twin.id,
         name=twin.full_name,
-        reason=f"a second account for {same.account_name} (account {same.account_id}), who follows the new Clever id",
+        reason=(
+            f"a second account for {same.account_name} (account {same.account_id}), "
+            "who follows the new Clever id and takes over its classes"
+        ),
         values=values,
-        diffs=[FieldChange(field="clever_id", old=twin.clever_id, new=None)]
-        + ([FieldChange(field="status", old=twin.status, new="archived")] if twin.status != "archived" else []),
+        diffs=diffs,
     )
 
 

@@ -103,6 +103,9 @@ class KeptEdit(BaseModel):
         return f"{what} for {self.name}: {show_value(self.kept)} (Clever has {show_value(self.clever_value)})"
 
 
+AlikeBy = Literal["SIS id", "email", "name"]
+
+
 @dataclass(frozen=True)
 class SamePerson:
     """A Clever record that may be the person of an account whose Clever id is gone."""
@@ -112,15 +115,19 @@ class SamePerson:
     account_id: int
     account_name: str
     old_clever_id: str
-    alike_by: Literal["email", "name"]
+    alike_by: AlikeBy
     twin_id: int | None = None
     """The account a sync already made for the record, archived if the administrator says
     they are the same person (it was made only because the old account was not followed)."""
+    archived_at: str | None = None
+    """The day the old account was archived, when it is (a twin's case)."""
 
     @property
     def suggested(self) -> bool:
-        """The same email is a strong hint (the wizard ticks it); a name alone is left to decide."""
-        return self.alike_by == "email"
+        """Ticked to start with: the same SIS id, or the same email for an account whose id
+        went missing only now. Merging a second account in on an email or a name is left to
+        the administrator: an archived account's email may have been given to someone new."""
+        return self.alike_by == "SIS id" or (self.alike_by == "email" and self.twin_id is None)
 
     def reason(self) -> str:
         return f"chosen in the wizard: same {self.alike_by}, new Clever id"
@@ -139,6 +146,9 @@ class Plan(BaseModel):
     """Teacher match decisions to save with the plan (wizard choices and exact matches)."""
     unchanged: int = 0
     clever_total: int = 0
+    merged_into: dict[int, int] = Field(default_factory=dict)
+    """Second accounts (twins) folded into the person's first one: twin id -> kept account
+    id. Their classes move with them when the plan is applied."""
     same_people: SkipValidation[list[SamePerson]] = Field(default_factory=list, exclude=True)
     """Records that may be the person of an account whose Clever id is gone, for the wizard to
     ask about (``people.relink``); not part of what the plan writes or prints."""

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from cleverwizard.clever.decode import CleverUser as User
-from cleverwizard.people.plan import Plan, SamePerson
+from cleverwizard.people.plan import AlikeBy, Plan, SamePerson
 from cleverwizard.rules.names import fold, normalise_email
 from cleverwizard.store.models import Account, PersonKind, Problem
 
@@ -49,17 +51,19 @@ def find_relinks(
     clever: Sequence[User],
     pairs: Mapping[str, int],
     gone: set[str],
+    kept_apart: AbstractSet[int] = frozenset(),
 ) -> Relinks:
     """The accounts that follow a new Clever id in this run.
 
     ``pairs`` are the links already decided (Clever id -> account id); ``gone`` the Clever
     ids this run saw disappear (a full sync: every linked id Clever no longer lists; a daily
     sync: the ids deleted or moved away). Only records that would otherwise get a new
-    account are considered, and each match must be the only one of its kind.
+    account are considered, and each match must be the only one of its kind. ``kept_apart``
+    are accounts the administrator said are nobody in Clever ("not in the list"): never moved.
     """
     found = Relinks()
     present = {user.id for user in clever}
-    taken = {account_id for clever_id, account_id in pairs.items() if clever_id in present}
+    taken = {account_id for clever_id, account_id in pairs.items() if clever_id in present} | set(kept_apart)
     by_legacy = {a.clever_id: a for a in accounts if a.clever_id and a.id not in taken}
     orphans = [a for a in accounts if a.clever_id in gone and a.id not in taken]
     sis_counts = Counter(a.sis_id for a in orphans if a.sis_id)
@@ -77,71 +81,103 @@ def find_relinks(
         if account is not None and account.id not in taken:
             found.accounts[user.id] = (account.id, reason)
             taken.add(account.id)
+    # A look-alike is only an account whose id went missing now (still active): an account
+    # archived long ago shares its name or recycled email with newcomers, not with itself.
     left = [a for a in orphans if a.id not in taken]
-    look_alike = _LookAlikes(left)
+    look_alike = _LookAlikes([a for a in left if a.status == "active"])
+    offers: list[SamePerson] = []
     for user in new if left else ():
-        if user.id in found.accounts:
-            continue
-        account = look_alike.find(user)
+        account = look_alike.find(user) if user.id not in found.accounts else None
         if account is not None:
-            same = _same_person(user, account)
-            found.possible.append(same)
-            found.problems.append(
-                Problem(
-                    kind=kind,
-                    clever_id=user.id,
-                    name=same.clever_name,
-                    issue=(
-                        f"may be {account.full_name} (account {account.id}), whose Clever id "
-                        f"{account.clever_id} is gone: same {same.alike_by}, but not the same SIS id"
-                    ),
-                    fix=(
-                        "If it is the same person, give the record the account's SIS id in the SIS "
-                        f"(the next sync then relinks it), or say so in the wizard's {kind.title()}s step"
-                    ),
-                )
-            )
-    found.possible += _twins(accounts, clever, pairs, [a for a in left if a.status == "archived"])
+            same = _same_person(kind, user, account)
+            offers.append(same)
+            found.problems.append(_look_alike_problem(kind, same, account))
+    offers += _twins(kind, accounts, clever, pairs, [a for a in left if a.status == "archived"])
+    claims = Counter(same.account_id for same in offers)
+    found.possible = [same for same in offers if claims[same.account_id] == 1]  # one record an account
     return found
 
 
-def _same_person(user: User, account: Account, twin_id: int | None = None) -> SamePerson:
+def _look_alike_problem(kind: PersonKind, same: SamePerson, account: Account) -> Problem:
+    return Problem(
+        kind=kind,
+        clever_id=same.clever_id,
+        name=same.clever_name,
+        issue=(
+            f"may be {account.full_name} (account {account.id}), whose Clever id "
+            f"{account.clever_id} is gone: same {same.alike_by}, but not the same SIS id"
+        ),
+        fix=(
+            "If it is the same person, give the record the account's SIS id in the SIS "
+            f"(the next sync then relinks it), or say so in the wizard's {kind.title()}s step"
+        ),
+    )
+
+
+def _same_person(
+    kind: PersonKind, user: User, account: Account, twin_id: int | None = None, by_sis: bool = False
+) -> SamePerson:
     email = normalise_email(user.email)
     alike = email and email in (normalise_email(account.clever_email), normalise_email(account.email))
+    alike_by: AlikeBy = "SIS id" if by_sis else "email" if alike else "name"
     return SamePerson(
         clever_id=user.id,
         clever_name=user.name.full or user.id,
         account_id=account.id,
         account_name=account.full_name,
         old_clever_id=account.clever_id or "",
-        alike_by="email" if alike else "name",
+        alike_by=alike_by,
         twin_id=twin_id,
+        archived_at=account.updated_at[:10] if account.status == "archived" else None,
     )
 
 
+TWIN_WINDOW = timedelta(days=14)
+"""How soon after an account was archived a second one made for its look-alike is a twin.
+Clever re-mints within days (the old id deleted one day, the new one the next); a namesake
+or a recycled email arrives a term or a year later, and is someone else."""
+
+
 def _twins(
-    accounts: Sequence[Account], clever: Sequence[User], pairs: Mapping[str, int], archived: Sequence[Account]
+    kind: PersonKind,
+    accounts: Sequence[Account],
+    clever: Sequence[User],
+    pairs: Mapping[str, int],
+    archived: Sequence[Account],
 ) -> list[SamePerson]:
     """Records a sync already gave a second account: the archived look-alike is offered back.
 
-    Only an account Clever made (``source == "clever"``) on or after the old one was archived
-    counts as a twin; one the school made by hand, or that is older, is someone else's.
-    Not flagged as a problem: the run that made the twin flagged it, and only the wizard
-    can settle it.
+    A twin is an account Clever made (``source == "clever"``, never one the school made by
+    hand) within ``TWIN_WINDOW`` after the old one was archived, for a record with the old
+    account's SIS id, else its email, else its name. Not flagged as a problem: the run that
+    made the twin flagged it, and only the wizard can settle it.
     """
     if not archived:
         return []
     look_alike = _LookAlikes(archived)
+    sis_counts = Counter(a.sis_id for a in archived if a.sis_id)
+    by_sis = {a.sis_id: a for a in archived if a.sis_id and sis_counts[a.sis_id] == 1}
     by_id = {a.id: a for a in accounts}
     found = []
     for user in clever:
         twin = by_id.get(pairs.get(user.id, -1))
         if twin is None or twin.source != "clever" or twin.clever_id != user.id or twin.status != "active":
             continue
-        account = look_alike.find(user)
-        if account is not None and account.id != twin.id and twin.created_at >= account.updated_at:
-            found.append(_same_person(user, account, twin_id=twin.id))
+        sis_id = _role(kind, user)[0]
+        account = by_sis.get(sis_id) if sis_id else None
+        same_sis = account is not None
+        account = account or look_alike.find(user)
+        if account is not None and account.id != twin.id and _soon_after(account.updated_at, twin.created_at):
+            found.append(_same_person(kind, user, account, twin_id=twin.id, by_sis=same_sis))
     return found
+
+
+def _soon_after(archived_at: str, created_at: str) -> bool:
+    try:
+        gap = datetime.fromisoformat(created_at) - datetime.fromisoformat(archived_at)
+    except ValueError:
+        return False
+    return timedelta(0) <= gap <= TWIN_WINDOW
 
 
 class _LookAlikes:

@@ -101,3 +101,36 @@ def test_after_a_sync_made_a_twin_the_old_account_takes_the_new_id_back(
     assert restored is not None and restored.id == twin.id
     old = account_of(data_dir, user["id"])
     assert old is not None and old.id == before.id and old.status == "archived"
+
+
+def test_folding_a_twin_in_moves_its_classes_to_the_person(
+    cw: Run, synced: str, district: SandboxDistrict, data_dir: Path, service: Service
+) -> None:
+    assert cw("import", "sections").exit_code == 0
+    sections = district.sections_at_school(synced)
+    enrolled = {s for section in sections for s in section["students"]}
+    user = next(
+        u
+        for u in students_at(district, synced)
+        if u["id"] in enrolled and u.get("email") and u["roles"]["student"].get("sis_id")
+    )
+    theirs = [section["id"] for section in sections if user["id"] in section["students"]]
+    before = account_of(data_dir, user["id"])
+    assert before is not None
+    new = remint(district, synced, user, sis_id="CHANGED-1")
+    for section_id in theirs:  # Clever lists the new record in the same classes
+        district.update_section(section_id, students=sorted([*district.sections[section_id]["students"], new["id"]]))
+    assert cw("sync").exit_code == 0  # archives the old account, makes a twin, enrols the twin
+    twin = account_of(data_dir, new["id"])
+    assert twin is not None
+    with service(data_dir) as sync:
+        run = sync.apply(plan_students(service, data_dir, {new["id"]: before.id}))
+    assert cw("sync").exit_code == 0  # nothing changed in Clever since
+    with opened(data_dir) as store:
+        classes = [s for s in store.sections() if s.clever_id in theirs]
+        assert classes and all(before.id in s.student_ids and twin.id not in s.student_ids for s in classes)
+    with service(data_dir) as sync:
+        assert sync.undo(run.id).reverted
+    with opened(data_dir) as store:  # undone with the run: back in the twin's name
+        classes = [s for s in store.sections() if s.clever_id in theirs]
+        assert all(twin.id in s.student_ids and before.id not in s.student_ids for s in classes)
