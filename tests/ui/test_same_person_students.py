@@ -10,6 +10,7 @@ gets a new account as usual. A name-only look-alike starts cleared.
 from __future__ import annotations
 
 import copy
+import time
 from typing import Any
 
 import pytest
@@ -140,7 +141,12 @@ async def test_after_a_sync_made_a_second_account_the_tick_merges_them_back(
     async with app.run_test(size=SIZE) as pilot:
         screen = await import_preview(app, pilot, "4", StudentsScreen)
         tick = the_tick(screen)
-        assert tick.value and str(tick.label).endswith(f"; archives account {twin.id}, made for them by a sync")
+        assert not tick.value, "folding a second account in is the administrator's call"
+        assert str(tick.label).startswith(f"Same email; archives account {twin.id}, made by a sync: account ")
+        tick.focus()
+        await pilot.press("space")
+        await settle(app, pilot)
+        assert screen.plan is not None and screen.plan.merged_into == {twin.id: ids["account"]}
         await pilot.press("i", "y")
         await settle(app, pilot)
         assert screen.stage == "done"
@@ -148,3 +154,48 @@ async def test_after_a_sync_made_a_second_account_the_tick_merges_them_back(
         followed, second = store.student(ids["account"]), store.student(twin.id)
         assert followed is not None and followed.clever_id == ids["new"] and followed.status == "active"
         assert second is not None and second.status == "archived" and second.clever_id is None
+
+
+def remint_two(district: SandboxDistrict) -> list[str]:
+    """Clever re-mints two students with their emails and new SIS ids: two ticked offers."""
+    school = school_id_named(district, ELEMENTARY)
+    new_ids = []
+    for n, old in enumerate([u for u in clever_students(district, school) if u.get("email")][:2]):
+        district.delete_user(old["id"])
+        first, last, grade = old["name"]["first"], old["name"]["last"], old["roles"]["student"].get("grade")
+        new_ids.append(district.add_student(school, first, last, grade, old["email"], sis_id=f"RE-{n}")["id"])
+    return new_ids
+
+
+async def test_the_grade_lists_follow_the_latest_ticks_when_plans_finish_out_of_order(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two ticks cleared quickly: the first re-plan is slower and finishes last. What the
+    grade lists say must be the plan Import will apply (the latest ticks'), not the slower one."""
+    await people_imported(demo_settings, district)
+    a, b = remint_two(district)
+    real = StudentsScreen._plan
+
+    def slow(screen: StudentsScreen, users: Any, ticked: dict[str, int]) -> Any:
+        if set(ticked) == {b}:
+            time.sleep(0.8)  # the earlier re-plan
+        elif not ticked:
+            time.sleep(0.3)
+        return real(screen, users, ticked)
+
+    monkeypatch.setattr(StudentsScreen, "_plan", slow)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await import_preview(app, pilot, "4", StudentsScreen)
+        ticks = list(screen.query_one(SamePeople).query(Tick))
+        assert len(ticks) == 2 and all(tick.value for tick in ticks)
+        ticks[0].value = False  # planned for {b}: the slow plan
+        await pilot.pause(0.1)
+        ticks[1].value = False  # planned for {}: done first
+        await pilot.pause(0.05)
+        time.sleep(2.0)  # the loop busy while both plans finish
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert screen.plan is not None and not screen.plan.of("relink")
+        shown = {row.clever_id: row.action for _, rows in screen.groups for row in rows if row.clever_id in (a, b)}
+        assert shown == {a: "new account", b: "new account"}

@@ -100,8 +100,9 @@ class StudentsScreen(RecordActions, ImportStepScreen[StudentsFetch, Plan]):
         self.ticked: dict[str, int] = {}
         """*Possibly the same person*: Clever id -> the account the administrator says it is."""
         self._planned_for: dict[str, int] = {}
-        self._regrouped: dict[int, tuple[dict[str, int], list[GradeGroup]]] = {}
-        """The grade lists of the newest plan made for other ticks, by ``id(plan)``, until shown."""
+        self._regrouped: list[tuple[Plan, dict[str, int], list[GradeGroup]]] = []
+        """Plans made for other ticks with their ticks and grade lists, until the newest is shown
+        (appended by the plan worker's thread; a plan made for earlier ticks is never shown)."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_no_email":
@@ -184,7 +185,7 @@ class StudentsScreen(RecordActions, ImportStepScreen[StudentsFetch, Plan]):
         if ticked == self._planned_for:
             return self.fetched_plan
         plan, groups = self._plan(self.users, ticked)
-        self._regrouped = {id(plan): (ticked, groups)}
+        self._regrouped.append((plan, ticked, groups))
         return plan
 
     def imported_before(self) -> bool:
@@ -201,10 +202,12 @@ class StudentsScreen(RecordActions, ImportStepScreen[StudentsFetch, Plan]):
 
     def show_rows(self) -> None:
         """The grade lists follow a plan made for other ticks; otherwise they were filled from it."""
-        regrouped = self._regrouped.pop(id(self.plan), None) if self.plan is not None else None
-        if regrouped is not None and self.plan is not None:
-            self._planned_for, self.groups = regrouped
-            self.fetched_plan = self.plan
+        if self.plan is None:
+            return  # the plan for the ticks as they are is still being made
+        made = [entry for entry in self._regrouped if entry[0] is self.plan]
+        self._regrouped.clear()  # the shown plan is the newest: the others were for earlier ticks
+        if made:
+            self.fetched_plan, self._planned_for, self.groups = made[0]
             self._show_groups()
 
     def action_toggle_no_email(self) -> None:
@@ -225,8 +228,10 @@ class StudentsScreen(RecordActions, ImportStepScreen[StudentsFetch, Plan]):
         ticked = dict(self.ticked)
         plan, groups = await asyncio.to_thread(self._plan, self.users, ticked)
         offered = {(same.clever_id, same.account_id) for same in plan.same_people}
-        self.ticked = {clever_id: account for clever_id, account in ticked.items() if (clever_id, account) in offered}
-        self.fetched_plan, self.groups, self.same_people, self._planned_for = plan, groups, plan.same_people, ticked
+        still = {clever_id: account for clever_id, account in ticked.items() if (clever_id, account) in offered}
+        # A tick for an offer that is gone counted for nothing: the plan is already the one for ``still``.
+        self.fetched_plan, self.groups, self.same_people = plan, groups, plan.same_people
+        self.ticked, self._planned_for = still, dict(still)
 
     def result_lines(self, run: Run) -> list[str]:
         c = run.counts

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Checkbox, Static
 
@@ -25,15 +25,15 @@ from cleverwizard.ui.widgets.toggles import Tick
 
 def same_person_label(same: SamePerson) -> str:
     """One tick's words, the evidence first so a narrow screen cuts the names, not the why."""
-    head = f"Same {same.alike_by}: account {same.account_id} ({same.account_name}) is Clever's new {same.clever_name}"
-    if same.twin_id is not None:
-        head += f"; archives account {same.twin_id}, made for them by a sync"
-    return one_line(head)
+    who = f"account {same.account_id} ({same.account_name}) is Clever's new {same.clever_name}"
+    if same.twin_id is None:
+        return one_line(f"Same {same.alike_by}: {who}")
+    return one_line(f"Same {same.alike_by}; archives account {same.twin_id}, made by a sync: {who}")
 
 
-class SamePeople(VerticalScroll):
+class SamePeople(Vertical):
     """The ticks, hidden when no record looks like anyone whose Clever id is gone; a long
-    list scrolls (app.tcss caps its height) so the grades stay in sight."""
+    list scrolls under its title (app.tcss caps its height) so the grades stay in sight."""
 
     class Changed(Message):
         """The administrator ticked or cleared one: Clever id -> chosen account, as now."""
@@ -49,6 +49,7 @@ class SamePeople(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="same-people-title")
+        yield VerticalScroll(id="same-people-ticks")
 
     async def show(self, people: Sequence[SamePerson], chosen: Mapping[str, int]) -> None:
         """Replace the ticks with one per record (``chosen``: which are ticked)."""
@@ -59,10 +60,10 @@ class SamePeople(VerticalScroll):
             return
         count = len(self.people)
         self.query_one(".same-people-title", Static).update(
-            f"⚠ Possibly the same person ({count}): Clever gave {'this record' if count == 1 else 'these records'} "
-            "a new id. Ticked: the person keeps their account. Empty: a new account."
+            f"⚠ Possibly the same person ({count}), under a new Clever id: "
+            "ticked keeps their account, empty makes a new one."
         )
-        await self.mount_all(
+        await self.query_one("#same-people-ticks").mount_all(
             Tick(
                 literal(same_person_label(same)),
                 value=chosen.get(same.clever_id) == same.account_id,
