@@ -94,8 +94,9 @@ def plan_teachers(
     ``choices`` are the wizard's dropdowns (platform teacher id -> Clever id, or ``None``
     for "not in the list"); without them, as on the command line, only saved decisions and
     exact email / SIS id matches link, and every other Clever teacher gets a new account.
-    ``same_people``: as for ``plan_students``; for teachers the preview's dropdowns already
-    offer a look-alike record, so only a second account a sync made is settled this way.
+    ``same_people``: as for ``plan_students``. The Teachers preview offers a look-alike
+    record in the account's dropdown instead, and does not yet offer to fold in a second
+    account a sync made (the archived teacher has no row to choose it on).
     """
     clever = one_per_id(clever)
     rows = list(rows) if rows is not None else suggest_teacher_matches(view.teachers, clever, view.decisions)
