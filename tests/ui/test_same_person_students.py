@@ -19,9 +19,12 @@ from cleverwizard import config
 from cleverwizard.config import Settings
 from cleverwizard.sandbox import SandboxDistrict, demo_district
 from cleverwizard.service.roster_sync import CleverLink, RosterSync
+from cleverwizard.text import one_line
 from cleverwizard.ui.screens.students import StudentsScreen
 from cleverwizard.ui.widgets.same_people import SamePeople
 from cleverwizard.ui.widgets.toggles import Tick
+from tests.hostile_strings import CLICK_QUIT, FORGER_FIRST
+from tests.ui.test_hostile_text import WIDE, assert_safe
 from tests.ui.walk import (
     ELEMENTARY,
     SIZE,
@@ -199,3 +202,23 @@ async def test_the_grade_lists_follow_the_latest_ticks_when_plans_finish_out_of_
         assert screen.plan is not None and not screen.plan.of("relink")
         shown = {row.clever_id: row.action for _, rows in screen.groups for row in rows if row.clever_id in (a, b)}
         assert shown == {a: "new account", b: "new account"}
+
+
+async def test_a_hostile_name_in_an_offer_is_shown_as_written_and_never_run(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict
+) -> None:
+    await people_imported(demo_settings, district)
+    school = school_id_named(district, ELEMENTARY)
+    old = next(u for u in clever_students(district, school) if u.get("email"))
+    district.delete_user(old["id"])
+    grade = old["roles"]["student"].get("grade")
+    district.add_student(school, CLICK_QUIT, FORGER_FIRST, grade, old["email"], sis_id="RE-MINTED-1")
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await import_preview(app, pilot, "4", StudentsScreen)
+        tick = the_tick(screen)
+        assert one_line(f"{CLICK_QUIT} {FORGER_FIRST}") in str(tick.label)
+        assert_safe(app, CLICK_QUIT)
+        await pilot.click(tick)  # a click on the label toggles it; the markup in it runs nothing
+        await settle(app, pilot)
+        assert app.is_running and not tick.value
