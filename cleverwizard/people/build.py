@@ -154,7 +154,7 @@ def plan_teachers(
         same_people=same_people,
         kept_apart=said_nobody,
     )
-    plan.decisions = decisions
+    plan.decisions = [d for d in decisions if d.account_id not in plan.merged_into]  # an archived twin decides nothing
     return plan
 
 

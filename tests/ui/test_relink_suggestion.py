@@ -22,6 +22,8 @@ from cleverwizard.service.roster_sync import CleverLink, RosterSync
 from cleverwizard.store import RosterStore
 from cleverwizard.ui.screens.teachers import TeachersScreen
 from cleverwizard.ui.widgets.match_select import MatchSelect
+from cleverwizard.ui.widgets.same_people import SamePeople
+from cleverwizard.ui.widgets.toggles import Tick
 from tests.ui.walk import ELEMENTARY, SIZE, AppFactory, connect_school, school_id_named, settle, teachers_preview
 
 
@@ -91,3 +93,35 @@ async def test_the_command_line_still_only_flags_it(
     assert not imported.of("relink") and not report.plans["teachers"].of("relink")  # type: ignore[union-attr]
     flagged = [p.issue for p in report.problems if p.clever_id == ids["new"]]
     assert sum("same email, but not the same SIS id" in issue for issue in flagged) == 1
+
+
+async def test_after_a_sync_made_a_second_teacher_account_the_preview_offers_to_fold_it_in(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, link: CleverLink
+) -> None:
+    """The daily sync archived the teacher and made a second account for the new record (same
+    email, another SIS id). The archived teacher has no row, so the preview asks above the rows."""
+    ids = await _imported_then_reminted(demo_settings, district, link)
+    with RosterStore.open(demo_settings.data_dir) as store:
+        sync = RosterSync(config.resolve(demo_settings.data_dir), store, link=link)
+        await sync.daily_sync()
+        twin = next(t for t in store.teachers() if t.clever_id == ids["new"])
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await teachers_preview(app, pilot)
+        panel = screen.query_one(SamePeople)
+        assert panel.display
+        tick = panel.query_one(Tick)
+        assert not tick.value and str(tick.label).startswith(f"Same email; archives account {twin.id}, made by a sync")
+        tick.focus()
+        await pilot.press("space")
+        await settle(app, pilot)
+        plan = screen.plan
+        assert plan is not None and plan.merged_into == {twin.id: ids["account"]}
+        assert not [d for d in plan.decisions if d.account_id == twin.id]
+        await pilot.press("i", "y")
+        await settle(app, pilot)
+        assert screen.stage == "done"
+    with RosterStore.open(demo_settings.data_dir) as store:
+        kept, second = store.teacher(ids["account"]), store.teacher(twin.id)
+        assert kept is not None and kept.clever_id == ids["new"] and kept.status == "active"
+        assert second is not None and second.status == "archived" and second.clever_id is None

@@ -20,7 +20,7 @@ from textual.widgets import Static
 
 from cleverwizard.clever.decode import CleverUser
 from cleverwizard.people.build import MatchConflict, find_conflicts
-from cleverwizard.people.plan import Plan
+from cleverwizard.people.plan import Plan, SamePerson
 from cleverwizard.rules.order import account_order
 from cleverwizard.rules.teachers import TeacherMatchRow, wrong_school_warning
 from cleverwizard.store.models import Run
@@ -29,6 +29,7 @@ from cleverwizard.ui.literal import literal_cell
 from cleverwizard.ui.screens.import_step import ImportStepScreen, IntroTable
 from cleverwizard.ui.screens.platform_records import RecordActions
 from cleverwizard.ui.widgets.match_select import MatchBook, MatchSelect
+from cleverwizard.ui.widgets.same_people import SamePeople
 from cleverwizard.ui.widgets.teacher_plan import SIS_FIX, TeacherPlanLists
 from cleverwizard.ui.widgets.teacher_row import TeacherRow
 
@@ -82,6 +83,10 @@ class TeachersScreen(RecordActions, ImportStepScreen[TeachersFetch, Plan]):
         self.conflicts: dict[str, list[int]] = {}
         self.chosen: set[int] = set()
         """Platform teachers whose row the administrator chose in, this preview."""
+        self.twins: list[SamePerson] | None = None
+        """Second accounts a sync made for a teacher it archived (``None``: no plan made yet)."""
+        self.twin_ticks: dict[str, int] = {}
+        """*Possibly the same person* ticks: Clever id -> the archived teacher's account."""
 
     def intro_table(self) -> IntroTable:
         """How many teachers the platform has, each with their link state."""
@@ -104,6 +109,7 @@ class TeachersScreen(RecordActions, ImportStepScreen[TeachersFetch, Plan]):
         )
 
     def compose_preview(self) -> ComposeResult:
+        yield SamePeople(id="same-people")
         yield Horizontal(
             Static("Platform teacher", classes="teacher-who"),
             Static("Clever Matches", classes="teacher-match"),
@@ -134,6 +140,7 @@ class TeachersScreen(RecordActions, ImportStepScreen[TeachersFetch, Plan]):
         self.book.taken = self._taken_by
         self.choices = {row.account.id: row.suggested for row in self.rows}
         self.chosen = set()
+        self.twins, self.twin_ticks = None, {}
         return (
             f"{counted(len(self.users), 'teacher')} in Clever. Check each platform teacher's match "
             "(Enter opens Select a Match; type to search), then press Import."
@@ -164,7 +171,26 @@ class TeachersScreen(RecordActions, ImportStepScreen[TeachersFetch, Plan]):
 
     def changed_choices(self) -> int:
         suggested = {row.account.id: row.suggested for row in self.rows}
-        return sum(1 for account_id in self.chosen if self.choices.get(account_id) != suggested.get(account_id))
+        changed = sum(1 for account_id in self.chosen if self.choices.get(account_id) != suggested.get(account_id))
+        ticked_to_start = {same.clever_id for same in self.twins or [] if same.suggested}
+        return changed + len(ticked_to_start.symmetric_difference(self.twin_ticks))
+
+    @on(SamePeople.Changed)
+    def _twin_ticked(self, event: SamePeople.Changed) -> None:
+        self.twin_ticks = event.chosen
+        self.rebuild_preview()
+
+    def _offer_twins(self, plan: Plan) -> None:
+        """With the first plan: the archived teachers a sync made a second account for.
+
+        A look-alike record is offered in its account's dropdown instead; an archived teacher
+        has no row, so folding a second account back into them is asked here.
+        """
+        self.twins = [same for same in plan.same_people if same.twin_id is not None]
+        self.twin_ticks = {same.clever_id: same.account_id for same in self.twins if same.suggested}
+        self.call_later(self.query_one(SamePeople).show, self.twins, self.twin_ticks)
+        if self.twin_ticks:
+            self.rebuild_preview()  # the same SIS id starts ticked: plan with it
 
     def import_warning(self) -> str | None:
         site = self.sync.store.site()
@@ -191,7 +217,9 @@ class TeachersScreen(RecordActions, ImportStepScreen[TeachersFetch, Plan]):
 
     def make_plan(self) -> Plan:
         """The teacher plan for these choices, reusing the suggestions ranked at fetch time."""
-        return self.sync.plan("teacher", self.users, dict(self.choices), rows=self.rows)
+        return self.sync.plan(
+            "teacher", self.users, dict(self.choices), rows=self.rows, same_people=dict(self.twin_ticks)
+        )
 
     def show_rows(self) -> None:
         for widget in self.query(TeacherRow):
@@ -201,6 +229,8 @@ class TeachersScreen(RecordActions, ImportStepScreen[TeachersFetch, Plan]):
             widget.show_state(value, taken, account_id in self.chosen)
         if self.plan is not None:
             self.query_one(TeacherPlanLists).show(self.plan)
+            if self.twins is None:
+                self._offer_twins(self.plan)
 
     # -- importing ------------------------------------------------------------------
 

@@ -1,10 +1,12 @@
 """*Possibly the same person*: Clever records that may be someone whose Clever id is gone.
 
 Clever sometimes gives a person a new id. With the same SIS id the import follows it by
-itself; with only the same email or name it is a guess, so the Students preview asks, one
-tick per record: ticked, the person keeps their account (and its history) under the new id;
-left empty, the record gets a new account as usual. Same-email guesses start ticked, as the
-Teachers preview preselects them; the administrator decides.
+itself; with only the same email or name it is a guess, so the preview asks, one tick per
+record: ticked, the person keeps their account (and its history) under the new id; left
+empty, the record gets a new account as usual (``SamePerson.suggested`` says which start
+ticked; the administrator decides). The Students preview lists every offer; the Teachers
+preview, whose dropdowns offer look-alike records, lists only second accounts a sync made
+for a teacher it archived.
 """
 
 from __future__ import annotations
