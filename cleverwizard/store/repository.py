@@ -4,7 +4,7 @@ One TinyDB JSON file (``<data_dir>/roster.json``, mode 0600, in a 0700 folder) o
 ``AtomicJSONStorage``. Reads come from the last committed state held in memory and
 always return new model objects, so a caller cannot change the store by accident.
 Writes happen only through ``transaction()``: take the cross-process lock, reload the
-file if another writer replaced it (a scheduled sync may have saved since), apply the
+file if another writer changed it (a scheduled sync may have saved since), apply the
 changes in memory, then save everything with exactly one atomic write and bump
 ``meta.revision``.
 """
@@ -264,8 +264,8 @@ class RosterStore:
         """Apply a batch of changes and save them with one atomic write.
 
         Waits up to ``lock_timeout`` seconds for another writer, then raises
-        ``StoreBusy``. The file is read again only if another writer replaced it since
-        this store last read or wrote it. If the block raises, nothing is written, this store's reads are
+        ``StoreBusy``. The file is read again only if it changed since this store last
+        read or wrote it. If the block raises, nothing is written, this store's reads are
         unchanged, and the exception propagates.
 
         The garbage collector is paused for the whole transaction (an import builds and
