@@ -42,7 +42,7 @@ def temp_prefix(path: Path) -> str:
     return f".{path.name}."
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def _write_all(fd: int, data: bytes | bytearray) -> None:
     """Write every byte to ``fd``; a separate function so tests can simulate a full disk."""
     view = memoryview(data)
     while view:
@@ -50,7 +50,7 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def encode_json(data: Any, budget: int = ENCODE_BUDGET) -> bytes:
+def encode_json(data: Any, budget: int = ENCODE_BUDGET) -> bytearray:
     """``pydantic_core.to_json(data, ensure_ascii=True)``, byte for byte, in many short calls.
 
     One call for a 20,000-student roster holds the interpreter lock for tens of milliseconds:
@@ -59,9 +59,9 @@ def encode_json(data: Any, budget: int = ENCODE_BUDGET) -> bytes:
     time, a heavy entry opened in turn), so the lock is free between pieces. Compact JSON
     is the concatenation of its entries' encodings, so the bytes are the same.
     """
-    parts: list[bytes | memoryview] = []
-    _encode(data, budget, parts)
-    return b"".join(parts)
+    out = bytearray()  # grown in place: the pieces are never all held at once beside the whole
+    _encode(data, budget, out)
+    return out
 
 
 def _weight(value: Any) -> int:
@@ -95,13 +95,13 @@ def _entry_weights(entries: list[Any]) -> list[int]:
     return [_weight(entry) for entry in entries]
 
 
-def _encode(value: Any, budget: int, parts: list[bytes | memoryview]) -> None:
+def _encode(value: Any, budget: int, out: bytearray) -> None:
     kind = type(value)
     if (kind is not dict and kind is not list) or not value or _weight(value) <= budget:
-        parts.append(pydantic_core.to_json(value, ensure_ascii=True))
+        out += pydantic_core.to_json(value, ensure_ascii=True)
         return
     weights = _entry_weights(list(value.values()) if kind is dict else value)
-    parts.append(b"{" if kind is dict else b"[")
+    out += b"{" if kind is dict else b"["
     pieces: list[tuple[int, int]] = []
     """Runs of entries encoded in one call; a run of one heavy entry is opened instead."""
     if max(weights) <= budget:  # the common case (a table of records): cut by running total
@@ -124,17 +124,17 @@ def _encode(value: Any, budget: int, parts: list[bytes | memoryview]) -> None:
     entries = iter(value.items() if kind is dict else value)
     for number, (start, end) in enumerate(pieces):
         if number:
-            parts.append(b",")
+            out += b","
         if end - start == 1 and weights[start] > budget:
             entry = next(entries)
             if kind is dict:  # the key exactly as the encoder writes it in an object, colon included
-                parts.append(pydantic_core.to_json({entry[0]: None}, ensure_ascii=True)[1:-5])
+                out += pydantic_core.to_json({entry[0]: None}, ensure_ascii=True)[1:-5]
                 entry = entry[1]
-            _encode(entry, budget, parts)
+            _encode(entry, budget, out)
         else:
             run = dict(islice(entries, end - start)) if kind is dict else list(islice(entries, end - start))
-            parts.append(memoryview(pydantic_core.to_json(run, ensure_ascii=True))[1:-1])
-    parts.append(b"}" if kind is dict else b"]")
+            out += memoryview(pydantic_core.to_json(run, ensure_ascii=True))[1:-1]
+    out += b"}" if kind is dict else b"]"
 
 
 def fsync_dir(directory: Path) -> None:
@@ -180,7 +180,7 @@ def private_folder(folder: Path) -> None:
                         os.chmod(entry.path, mode & 0o700)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path, data: bytes | bytearray) -> None:
     """Replace ``path`` with ``data`` all at once; on any failure ``path`` is untouched.
 
     The temp file is created by ``mkstemp``: a fresh random name, opened with
@@ -253,6 +253,7 @@ class AtomicJSONStorage(Storage):
         # Serialise before touching the disk so an unserialisable value fails cleanly.
         # pydantic-core's encoder is ~3x faster than ``json.dumps`` on a big roster;
         # ASCII-only output keeps the file readable by TinyDB under any locale.
+        payload: bytes | bytearray
         if self._dump_kwargs:
             payload = json.dumps(data, **self._dump_kwargs).encode("utf-8")
         else:
