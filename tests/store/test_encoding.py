@@ -1,8 +1,11 @@
 """The roster is encoded in pieces (so a save never holds the interpreter lock for long), and
-the pieces join into exactly the bytes one ``pydantic_core.to_json`` call gives."""
+the pieces join into exactly the bytes one ``pydantic_core.to_json`` call gives; a problem
+list is digested in pieces too, to the digest of its whole text."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +16,7 @@ from hypothesis import strategies as st
 
 from cleverwizard.store import Problem, RosterStore, Run, Section
 from cleverwizard.store.fingerprints import doc_fingerprint
+from cleverwizard.store.run_rows import problem_digest
 from cleverwizard.store.storage import encode_json
 from tests.store.conftest import make_student, make_teacher
 
@@ -142,3 +146,35 @@ def test_twenty_thousand_students_are_encoded_in_many_short_calls(
         tx.meta.last_event_id = "evt-1"
     assert len(sizes) > 20
     assert max(sizes) < sum(sizes) / 8, sorted(sizes)[-3:]
+
+
+PROBLEM_ISH = st.dictionaries(st.text(max_size=6), _SCALARS | st.lists(_SCALARS, max_size=3), max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(problems=st.lists(PROBLEM_ISH, max_size=12), chunk=st.integers(1, 5))
+def test_a_problem_lists_digest_is_the_one_of_its_whole_text(problems: list[dict[str, Any]], chunk: int) -> None:
+    """Run rows keep the digest of their problem list: digesting in pieces must not change it."""
+
+    def whole_digest() -> str:
+        text = json.dumps(problems, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+    try:
+        expected = whole_digest()
+    except UnicodeEncodeError:  # a lone surrogate: refused either way
+        with pytest.raises(UnicodeEncodeError):
+            problem_digest(problems, chunk)
+        return
+    assert problem_digest(problems, chunk) == expected
+
+
+def test_a_schools_problem_list_has_the_digest_it_always_had() -> None:
+    problems = [
+        Problem(kind="student", clever_id=f"stu-{i}", name=f"Zoë {i}", issue="No email", fix="Enter one").model_dump(
+            mode="json"
+        )
+        for i in range(10_000)
+    ]
+    text = json.dumps(problems, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert problem_digest(problems) == hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
