@@ -96,6 +96,8 @@ def _entry_weights(entries: list[Any]) -> list[int]:
 
 
 def _encode(value: Any, budget: int, out: bytearray) -> None:
+    """Append ``value``'s encoding to ``out``: in one call when it is light, else its entries
+    a run at a time, each run one call of at most about ``budget`` values."""
     kind = type(value)
     if (kind is not dict and kind is not list) or not value or _weight(value) <= budget:
         out += pydantic_core.to_json(value, ensure_ascii=True)
