@@ -71,16 +71,21 @@ def json_dumps_case(docs: list[dict[str, Any]]) -> Case:
     return run
 
 
-def store_put_case(students: list[Student], prefill: bool) -> tuple[Case, Case]:
+def store_put_case(students: list[Student], prefill: bool, by_another: bool = False) -> tuple[Case, Case]:
     """(setup, timed): the store is opened in setup; the timed part is one transaction
-    (lock, reload from disk, put every student, one atomic write with fsync)."""
+    (lock, put every student, one atomic write with fsync). With ``by_another`` the full
+    roster was saved by another writer after the store was opened, so the transaction
+    reads the file again first, as after a scheduled sync."""
     opened: dict[Path, RosterStore] = {}
 
     def setup(folder: Path) -> None:
         store = opened[folder] = RosterStore.open(folder / "data")
+        writer = RosterStore.open(folder / "data") if by_another else store
         if prefill:
-            with store.transaction() as tx:
+            with writer.transaction() as tx:
                 tx.put_students(students)
+        if writer is not store:
+            writer.close()
 
     def run(folder: Path) -> None:
         store = opened.pop(folder)
@@ -154,6 +159,7 @@ def main() -> None:
         ("json.dumps + write (C encoder), fsync", None, json_dumps_case(docs)),
         ("RosterStore: put all into empty store", *store_put_case(students, prefill=False)),
         ("RosterStore: upsert all over full store", *store_put_case(students, prefill=True)),
+        ("  ... saved by another writer (re-read)", *store_put_case(students, prefill=True, by_another=True)),
         ("RosterStore: open + students() (read)", *store_read_case(students)),
         ("TinyDB JSONStorage insert_multiple", None, tinydb_insert_case(docs)),
     ]

@@ -16,7 +16,9 @@ import json
 import os
 import stat
 import tempfile
+from bisect import bisect_right
 from contextlib import suppress
+from itertools import accumulate, islice
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,12 @@ from cleverwizard.bulk import paused_gc
 from cleverwizard.store.errors import FolderNotPrivate, StoreCorrupt
 
 TEMP_SUFFIX = ".tmp"
+ENCODE_BUDGET = 30_000
+"""About how many values (fields, list items) one encoder call may take in: 2,000 students'
+worth, a few milliseconds. Each call holds the interpreter lock for all of its time."""
+_LOOKED_INTO = 16
+"""Containers with at most this many entries are looked into when weighing a value: a journal
+document (before, after) holds whole tables of records under two small levels."""
 
 
 def temp_prefix(path: Path) -> str:
@@ -34,12 +42,101 @@ def temp_prefix(path: Path) -> str:
     return f".{path.name}."
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def _write_all(fd: int, data: bytes | bytearray) -> None:
     """Write every byte to ``fd``; a separate function so tests can simulate a full disk."""
     view = memoryview(data)
     while view:
         written = os.write(fd, view)
         view = view[written:]
+
+
+def encode_json(data: Any, budget: int = ENCODE_BUDGET) -> bytearray:
+    """``pydantic_core.to_json(data, ensure_ascii=True)``, byte for byte, in many short calls.
+
+    One call for a 20,000-student roster holds the interpreter lock for tens of milliseconds:
+    saved from a worker thread, that freezes the wizard's event loop as long. A container
+    that weighs more than ``budget`` is written piece by piece (its entries a group at a
+    time, a heavy entry opened in turn), so the lock is free between pieces. Compact JSON
+    is the concatenation of its entries' encodings, so the bytes are the same.
+    """
+    out = bytearray()  # grown in place: the pieces are never all held at once beside the whole
+    _encode(data, budget, out)
+    return out
+
+
+def _weight(value: Any) -> int:
+    """About how many values ``value`` holds. A large container is weighed as its entry count
+    times its first entry's weight (a table's records are alike), so weighing a table costs
+    one look, never one per record."""
+    kind = type(value)
+    if kind is dict:
+        entries: Any = value.values()
+    elif kind is list:
+        entries = value
+    else:
+        return 1
+    if len(entries) > _LOOKED_INTO:
+        return len(entries) * _weight(next(iter(entries)))
+    return 1 + sum(_weight(entry) for entry in entries)
+
+
+def _entry_weights(entries: list[Any]) -> list[int]:
+    """The weight of each entry of one container, cheaply: its entries are alike (a table's
+    records, a list's items), so the first says how to weigh them all. Flat records weigh
+    their field count (one C call for the lot); nested ones (journals) are weighed each."""
+    first = entries[0]
+    if type(first) not in (dict, list):
+        return [1] * len(entries)
+    if _weight(first) <= 2 * len(first) + 1:
+        try:
+            return list(map(len, entries))
+        except TypeError:  # not all containers after all
+            pass
+    return [_weight(entry) for entry in entries]
+
+
+def _encode(value: Any, budget: int, out: bytearray) -> None:
+    """Append ``value``'s encoding to ``out``: in one call when it is light, else its entries
+    a run at a time, each run one call of at most about ``budget`` values."""
+    kind = type(value)
+    if (kind is not dict and kind is not list) or not value or _weight(value) <= budget:
+        out += pydantic_core.to_json(value, ensure_ascii=True)
+        return
+    weights = _entry_weights(list(value.values()) if kind is dict else value)
+    out += b"{" if kind is dict else b"["
+    pieces: list[tuple[int, int]] = []
+    """Runs of entries encoded in one call; a run of one heavy entry is opened instead."""
+    if max(weights) <= budget:  # the common case (a table of records): cut by running total
+        totals = list(accumulate(weights))
+        start = 0
+        while start < len(totals):
+            end = max(bisect_right(totals, (totals[start - 1] if start else 0) + budget), start + 1)
+            pieces.append((start, end))
+            start = end
+    else:
+        start = held = 0
+        for index, weight in enumerate(weights):
+            if weight > budget or held + weight > budget:
+                if start < index:
+                    pieces.append((start, index))
+                start, held = index, weight
+            else:
+                held += weight
+        pieces.append((start, len(weights)))
+    entries = iter(value.items() if kind is dict else value)
+    for number, (start, end) in enumerate(pieces):
+        if number:
+            out += b","
+        if end - start == 1 and weights[start] > budget:
+            entry = next(entries)
+            if kind is dict:  # the key exactly as the encoder writes it in an object, colon included
+                out += pydantic_core.to_json({entry[0]: None}, ensure_ascii=True)[1:-5]
+                entry = entry[1]
+            _encode(entry, budget, out)
+        else:
+            run = dict(islice(entries, end - start)) if kind is dict else list(islice(entries, end - start))
+            out += memoryview(pydantic_core.to_json(run, ensure_ascii=True))[1:-1]
+    out += b"}" if kind is dict else b"]"
 
 
 def fsync_dir(directory: Path) -> None:
@@ -85,7 +182,7 @@ def private_folder(folder: Path) -> None:
                         os.chmod(entry.path, mode & 0o700)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path, data: bytes | bytearray) -> None:
     """Replace ``path`` with ``data`` all at once; on any failure ``path`` is untouched.
 
     The temp file is created by ``mkstemp``: a fresh random name, opened with
@@ -122,11 +219,12 @@ def remove_stale_temp_files(path: Path) -> list[Path]:
 class AtomicJSONStorage(Storage):
     """TinyDB storage: JSON on disk, read whole, replaced whole and atomically on write.
 
-    ``read`` never creates or changes the file; a missing file reads as ``None`` (TinyDB's
-    "empty database"). A zero-length file or invalid JSON raises ``StoreCorrupt`` instead
-    of being overwritten. Extra keyword arguments go to ``json.dumps`` as with
-    TinyDB's ``JSONStorage``; without them the faster pydantic-core encoder is used. ``write_count`` counts physical writes (used by the store's
-    tests and benchmarks to prove writes are batched).
+        ``read`` never creates or changes the file; a missing file reads as ``None`` (TinyDB's
+        "empty database"). A zero-length file or invalid JSON raises ``StoreCorrupt`` instead
+        of being overwritten. Extra keyword arguments go to ``json.dumps`` as with
+        TinyDB's ``JSONStorage``; without them the faster pydantic-core encoder is used, a piece at
+    a time (``encode_json``). ``write_count`` counts physical writes (used by the store's
+        tests and benchmarks to prove writes are batched).
     """
 
     def __init__(self, path: str | os.PathLike[str], create_dirs: bool = False, **kwargs: Any) -> None:
@@ -157,10 +255,11 @@ class AtomicJSONStorage(Storage):
         # Serialise before touching the disk so an unserialisable value fails cleanly.
         # pydantic-core's encoder is ~3x faster than ``json.dumps`` on a big roster;
         # ASCII-only output keeps the file readable by TinyDB under any locale.
+        payload: bytes | bytearray
         if self._dump_kwargs:
             payload = json.dumps(data, **self._dump_kwargs).encode("utf-8")
         else:
-            payload = pydantic_core.to_json(data, ensure_ascii=True)
+            payload = encode_json(data)
         atomic_write_bytes(self.path, payload)
         self.write_count += 1
 

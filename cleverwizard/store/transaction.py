@@ -1,7 +1,9 @@
 """One batch of changes to the roster, saved with a single atomic write.
 
-``RosterStore.transaction()`` hands out a ``StoreTransaction`` over a fresh copy of the
-file (reloaded under the write lock). Every change lands in plain dicts keyed by id, so
+``RosterStore.transaction()`` hands out a ``StoreTransaction`` over a copy of the roster
+as the file holds it under the write lock (reloaded when another writer replaced it; else
+the store's committed state, each table copied). Documents are replaced, never changed in
+place, so that copy is all the isolation a transaction needs. Every change lands in plain dicts keyed by id, so
 an upsert is O(1) and 20,000 records cost one ``json.dumps`` at the end, never one
 TinyDB ``update`` (which rewrites the whole file) per record. Nothing reaches the disk
 or the store's readers until the ``with`` block ends without an exception.

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
+import msgspec
 import pytest
 from pydantic import BaseModel, ValidationError
 
@@ -72,6 +73,25 @@ def test_a_wrong_typed_field_never_passes(model: type[BaseModel]) -> None:
     for name in required:
         doc = {key: value for key, value in sample(model).items() if key != name}
         assert not passes(model, [doc]), name
+
+
+def test_a_table_is_checked_a_chunk_at_a_time_to_its_last_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each msgspec call holds the interpreter lock; chunks keep every call short, and a damaged
+    record in the last chunk still fails the check."""
+    calls: list[int] = []
+    real = msgspec.convert
+
+    def spy(docs: list[Any], kind: Any) -> Any:
+        calls.append(len(docs))
+        return real(docs, kind)
+
+    monkeypatch.setattr(msgspec, "convert", spy)
+    good = [Student(id=i).model_dump(mode="json") for i in range(1, 8)]
+    assert passes(Student, good, chunk=3) and calls == [3, 3, 1]
+    assert not passes(Student, [*good, {**good[0], "id": "8"}], chunk=3)
+    assert passes(Student, [], chunk=3)
+    calls.clear()
+    assert passes(Student, [good[0]] * 4500) and calls == [2000, 2000, 500]
 
 
 def test_what_only_the_lax_models_accept_is_left_to_them(tmp_path: Path) -> None:
