@@ -181,6 +181,7 @@ class NotificationsScreen(Screen[None]):
             self._show_checklist(cached, "")
         elif not self._shown_once:
             self._show_checklist(*self._read_checklist())
+            self.wizard.keep_heap()
         else:
             self._checklist_worker()
 
