@@ -36,3 +36,11 @@ async def test_a_dismissed_step_and_its_preview_are_freed(
         assert teachers() is None, "the Teachers screen outlived its dismissal"
         assert students() is None, "the Students screen outlived its dismissal"
         assert not any(isinstance(o, TeachersScreen | StudentsScreen) for o in gc.get_objects())
+
+
+async def test_the_start_up_heap_is_kept_out_of_collections_while_the_wizard_runs(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert gc.get_freeze_count() > 0, "the roster and the first screen are walked by every full collection"
+    assert gc.get_freeze_count() == 0, "an ended wizard's heap goes back to the collector"
