@@ -22,7 +22,7 @@ from cleverwizard.runs.history import already_undone, undone_by
 from cleverwizard.runs.undo import UndoReport, UnknownRun
 from cleverwizard.store.models import Run
 from cleverwizard.ui.literal import literal, literal_cell, literal_lines
-from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain
+from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain, lets_go
 from cleverwizard.ui.widgets.step_item import when_text
 
 UNDO_GROUP = "history-undo"
@@ -166,6 +166,7 @@ class HistoryScreen(WizardScreen):
         self._read_worker(select)
 
     @work(thread=True, exclusive=True, group="history-read", exit_on_error=False, description="Read the history")
+    @lets_go
     def _read_worker(self, select: int | None) -> None:
         try:
             runs, problem = self.sync.history(), None
@@ -255,6 +256,7 @@ class HistoryScreen(WizardScreen):
         self.action_undo()
 
     @work(thread=True, exclusive=True, group=UNDO_GROUP, exit_on_error=False, description="Undo a run")
+    @lets_go
     def undo_run(self, run_id: int) -> None:
         """In a thread: an undo reads the run's journal and saves the whole roster."""
         try:

@@ -34,7 +34,7 @@ from cleverwizard.runs.steps import StalePlan
 from cleverwizard.store.models import PersonKind, Run
 from cleverwizard.text import counted
 from cleverwizard.ui.literal import literal, literal_lines
-from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain
+from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain, lets_go
 from cleverwizard.ui.screens.confirm import Confirm
 from cleverwizard.ui.widgets.batched import Row, fill_rows
 from cleverwizard.ui.widgets.progress import FetchProgress
@@ -310,6 +310,7 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
         self._intro_worker()
 
     @work(thread=True, exclusive=True, group=INTRO_GROUP, exit_on_error=False, description="Read the platform")
+    @lets_go
     def _intro_worker(self) -> None:
         try:
             intro = self.intro_table()
@@ -431,6 +432,7 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
         self._plan_worker(self._planning)
 
     @work(thread=True, exclusive=True, group=PLAN_GROUP, exit_on_error=False, description="Plan the import")
+    @lets_go
     def _plan_worker(self, planning: int) -> None:
         try:
             plan = self.make_plan()

@@ -23,7 +23,7 @@ from cleverwizard.service.status import Checklist, now
 from cleverwizard.service.steps import STEP_KEYS, STEPS, StepKey
 from cleverwizard.store.errors import StoreError
 from cleverwizard.ui.literal import literal
-from cleverwizard.ui.screens.base import EXPECTED_ERRORS, OnLoop
+from cleverwizard.ui.screens.base import EXPECTED_ERRORS, OnLoop, lets_go
 from cleverwizard.ui.widgets.step_item import StepItem, when_text
 
 if TYPE_CHECKING:
@@ -181,6 +181,7 @@ class NotificationsScreen(Screen[None]):
             self._show_checklist(cached, "")
         elif not self._shown_once:
             self._show_checklist(*self._read_checklist())
+            self.wizard.keep_heap()
         else:
             self._checklist_worker()
 
@@ -197,6 +198,7 @@ class NotificationsScreen(Screen[None]):
             return None, str(error)
 
     @work(thread=True, exclusive=True, group="checklist", exit_on_error=False, description="Read the checklist")
+    @lets_go
     def _checklist_worker(self) -> None:
         checklist, problem = self._read_checklist()
         self.post_message(OnLoop(partial(self._checklist_read, checklist, problem)))

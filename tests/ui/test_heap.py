@@ -1,0 +1,46 @@
+"""The wizard's heap over a long session: what a step leaves behind goes when the step closes.
+
+The collector is kept off the roster (``CleverWizardApp.keep_heap``), so a step screen that
+outlived its dismissal (held by a pool thread, or frozen while still open) would stay for
+the rest of the session, and with it a whole preview.
+"""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+from cleverwizard.config import Settings
+from cleverwizard.sandbox import SandboxDistrict
+from cleverwizard.ui.screens.notifications import NotificationsScreen
+from cleverwizard.ui.screens.students import StudentsScreen
+from cleverwizard.ui.screens.teachers import TeachersScreen
+from tests.ui.walk import SIZE, AppFactory, fetch_students, go_home, people_imported, settle, teachers_preview
+
+
+async def test_a_dismissed_step_and_its_preview_are_freed(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict
+) -> None:
+    await people_imported(demo_settings, district)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        teachers = weakref.ref(await teachers_preview(app, pilot))
+        await go_home(app, pilot)
+        await settle(app, pilot)
+        students = weakref.ref(await fetch_students(app, pilot))
+        await go_home(app, pilot)
+        await settle(app, pilot)
+        assert isinstance(app.screen, NotificationsScreen)
+        gc.collect()
+        assert teachers() is None, "the Teachers screen outlived its dismissal"
+        assert students() is None, "the Students screen outlived its dismissal"
+        assert not any(isinstance(o, TeachersScreen | StudentsScreen) for o in gc.get_objects())
+
+
+async def test_the_start_up_heap_is_kept_out_of_collections_while_the_wizard_runs(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert gc.get_freeze_count() > 0, "the roster and the first screen are walked by every full collection"
+    assert gc.get_freeze_count() == 0, "an ended wizard's heap goes back to the collector"
