@@ -21,7 +21,7 @@ from textual.widgets import Button, Footer, Input, Static
 from cleverwizard.store.errors import StoreError
 from cleverwizard.store.models import PersonKind, Run
 from cleverwizard.text import one_line
-from cleverwizard.ui.screens.base import EXPECTED_ERRORS, explain
+from cleverwizard.ui.screens.base import EXPECTED_ERRORS, explain, lets_go
 from cleverwizard.ui.screens.records_preview import RECORD_ERRORS
 
 if TYPE_CHECKING:
@@ -100,6 +100,7 @@ class AddPersonScreen(ModalScreen[Run | None]):
         self._save(values)
 
     @work(thread=True, exclusive=True, exit_on_error=False, description="Add an account")
+    @lets_go
     def _save(self, values: dict[str, str]) -> None:
         sync = cast("CleverWizardApp", self.app).sync
         try:

@@ -25,7 +25,7 @@ from cleverwizard.runs.steps import StalePlan
 from cleverwizard.service.files_in import EntryRejected
 from cleverwizard.store.models import Run
 from cleverwizard.text import one_line
-from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain
+from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain, lets_go
 
 RECORD_ERRORS: tuple[type[BaseException], ...] = (
     *EXPECTED_ERRORS,
@@ -183,6 +183,7 @@ class PreviewAndApplyScreen(WizardScreen, Generic[PlanT]):
         self._plan_worker(request)
 
     @work(thread=True, exclusive=True, group="records", exit_on_error=False, description="Preview")
+    @lets_go
     def _plan_worker(self, request: Any) -> None:
         try:
             plan = self.make_plan(request)
@@ -223,6 +224,7 @@ class PreviewAndApplyScreen(WizardScreen, Generic[PlanT]):
         self._apply_worker(self.plan)
 
     @work(thread=True, exclusive=True, group="records", exit_on_error=False, description="Save")
+    @lets_go
     def _apply_worker(self, plan: PlanT) -> None:
         try:
             run = self.apply_plan(plan)
