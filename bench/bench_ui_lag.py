@@ -19,13 +19,19 @@ prints the worst and the total lateness. Target: no single stall over 100 ms. Th
 own floor (the worst lateness on an idle loop, after start-up) is printed from the same run.
 ``--why MS`` also samples the loop thread's stack whenever a wake-up is more than MS ms
 overdue and prints, per phase, where the loop was (a stall inside one long C call that
-holds the GIL shows as the frame after it, or as an empty stack).
+holds the GIL shows as the frame after it, or as an empty stack; a full garbage collection
+holds it too, so its stall is blamed on whatever frame happened to start it).
+
+The bench's own heap (the sandbox district and its server, ~140,000 objects) is frozen out
+of the collector before the wizard starts, and the walk drops each step screen when it
+leaves it: a person's wizard has neither, and full collections would walk them.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import sys
 import tempfile
 import threading
@@ -143,9 +149,9 @@ async def walk(folder: Path, probe: LagProbe) -> None:
         probe.phase = "Students: open, fetch, preview"
         app.open_step("students")
         await pilot.pause()
-        students = app.screen
+        step = {"screen": app.screen}  # held here only while the step is open (see below)
         await pilot.click("#fetch-button")
-        await wait_for(lambda: getattr(students, "stage", "") == "preview")
+        await wait_for(lambda: getattr(step["screen"], "stage", "") == "preview")
         await settle()
         probe.phase = "Students: another grade"
         await pilot.click("#grade-list")
@@ -155,18 +161,19 @@ async def walk(folder: Path, probe: LagProbe) -> None:
         await pilot.click("#apply-button")
         await wait_for(lambda: isinstance(app.screen, Confirm))
         await pilot.press("y")
-        await wait_for(lambda: getattr(students, "stage", "") == "done")
+        await wait_for(lambda: getattr(step["screen"], "stage", "") == "done")
         await settle()
         probe.phase = "back to Notifications"
         await pilot.click("#students-back")
         await wait_for(lambda: isinstance(app.screen, NotificationsScreen))
+        step.clear()  # a person's wizard keeps no dismissed screen alive; neither does the walk
         await settle()
         probe.phase = "Teachers: open, fetch, preview"
         app.open_step("teachers")
         await pilot.pause()
-        teachers = app.screen
+        step["screen"] = teachers = app.screen
         await pilot.click("#fetch-button")
-        await wait_for(lambda: getattr(teachers, "stage", "") == "preview")
+        await wait_for(lambda: getattr(step["screen"], "stage", "") == "preview")
         await settle()
         probe.phase = "Teachers: a dropdown choice"
         selects = list(teachers.query("MatchSelect"))
@@ -184,6 +191,8 @@ async def walk(folder: Path, probe: LagProbe) -> None:
         if isinstance(app.screen, Confirm):  # the choice changed the preview: leaving asks
             await pilot.press("y")
         await wait_for(lambda: isinstance(app.screen, NotificationsScreen))
+        del teachers, selects
+        step.clear()
         await settle()
         probe.phase = "History (30 runs)"
         app.open_step("history")
@@ -215,6 +224,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp) / "data"
             prepare(folder, url, district, school, args.runs)
+            gc.collect()
+            gc.freeze()  # the sandbox district and its server are this bench's, not the wizard's heap
             asyncio.run(walk(folder, probe))
     finally:
         server.close()
