@@ -138,9 +138,15 @@ def lay_out(columns: Sequence[Column], rows: Sequence[Row], wrap: bool = False) 
 
 
 def _height(cells: Sequence[Cell], widths: Sequence[int]) -> int:
-    return max(
-        [1, *(len(as_text(cell, True).wrap(_WRAPPER, width)) for cell, width in zip(cells, widths, strict=True))]
-    )
+    return max([1, *(_lines(cell, width) for cell, width in zip(cells, widths, strict=True))])
+
+
+def _lines(cell: Cell, width: int) -> int:
+    """Lines a cell takes at ``width``: only a line too wide is wrapped (by Rich, as drawn)."""
+    parts = (one_line(cell) if isinstance(cell, str) else cell.plain).split("\n")
+    if all(cell_len(part) <= width for part in parts):
+        return len(parts)
+    return len(as_text(cell, True).wrap(_WRAPPER, width))
 
 
 class LongTable(ScrollView, can_focus=True):
