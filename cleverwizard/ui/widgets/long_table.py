@@ -121,7 +121,7 @@ def lay_out(columns: Sequence[Column], rows: Sequence[Row], wrap: bool = False) 
 
     ``wrap``: a cell wider than its column's fixed width wraps onto more lines (and a ``\\n``
     in a ``Text`` cell starts one), so the row is as tall as its tallest cell."""
-    cells: list[Sequence[Cell]] = [list(row_cells) for row_cells, _ in rows]
+    cells = [row_cells for row_cells, _ in rows]
     widths = [column.width if column.width is not None else cell_len(one_line(column.label)) for column in columns]
     for i, column in enumerate(columns):
         if column.width is None:
@@ -328,7 +328,7 @@ class LongTable(ScrollView, can_focus=True):
         when wrapped, moves the rows below by the lines it gained or lost."""
         sheet = self.sheet
         row = sheet.row_index(key)
-        sheet.cells[row] = list(cells)
+        sheet.cells[row] = cells
         for i, column in enumerate(sheet.columns):
             if column.width is None:
                 sheet.widths[i] = max(sheet.widths[i], cell_width(cells[i]))
