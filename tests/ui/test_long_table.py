@@ -8,7 +8,9 @@ would, at a size where the rows do not fit.
 from __future__ import annotations
 
 import time
+from typing import ClassVar
 
+from rich.segment import Segment
 from rich.text import Text
 from textual.app import App, ComposeResult
 
@@ -97,6 +99,37 @@ async def test_a_long_list_shows_its_first_rows_at_once_and_every_row_once_measu
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert table.row_count == 3  # a fill still measuring never replaces a newer one
+
+
+class CountingTable(LongTable):
+    """Counts the rows drawn, to show that a frame costs the rows on screen, not the list."""
+
+    drawn: ClassVar[set[int]] = set()
+
+    def _draw_row(self, row: int) -> list[list[Segment]]:
+        self.drawn.add(row)
+        return super()._draw_row(row)
+
+
+class CountingApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield CountingTable(id="table")
+
+
+async def test_twenty_thousand_rows_draw_only_the_rows_on_screen() -> None:
+    app = CountingApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(CountingTable)
+        table.show(lay_out(COLUMNS, rows(20_000)))
+        table.focus()
+        await pilot.pause()
+        on_screen = table.scrollable_content_region.height - 1
+        assert -1 in table.drawn and len(table.drawn) <= on_screen + 1  # the header and one screenful
+        table.drawn.clear()
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.cursor_row == 19_999 and min(table.drawn - {-1}) >= 19_999 - on_screen
+        assert len(table.drawn) <= on_screen + 2
 
 
 async def test_cells_are_shown_as_written_never_as_markup() -> None:
