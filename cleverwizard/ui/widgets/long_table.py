@@ -165,6 +165,7 @@ class LongTable(ScrollView, can_focus=True):
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "long-table--cursor",
+        "long-table--hover",
         "long-table--header",
         "long-table--odd-row",
         "long-table--even-row",
@@ -210,6 +211,9 @@ class LongTable(ScrollView, can_focus=True):
             color: $block-cursor-blurred-foreground;
             text-style: $block-cursor-blurred-text-style;
         }
+        & > .long-table--hover {
+            background: $block-hover-background;
+        }
     }
     """
 
@@ -243,6 +247,8 @@ class LongTable(ScrollView, can_focus=True):
         """Counts fills asked for: a thread's layout is shown only if it is the latest."""
         self._drawn: LRUCache[Hashable, list[list[Segment]]] = LRUCache(300)
         self._pseudo: Hashable = None
+        self._hover: int | None = None
+        """The row under the mouse pointer, while the mouse (not a key) moved last."""
 
     # -- what the screens call ------------------------------------------------------
 
@@ -348,16 +354,21 @@ class LongTable(ScrollView, can_focus=True):
     # -- keys and the mouse ---------------------------------------------------------
 
     def action_cursor_up(self) -> None:
-        self.move_cursor(self.cursor_row - 1)
+        self._key_move(self.cursor_row - 1)
 
     def action_cursor_down(self) -> None:
-        self.move_cursor(self.cursor_row + 1)
+        self._key_move(self.cursor_row + 1)
 
     def action_first_row(self) -> None:
-        self.move_cursor(0)
+        self._key_move(0)
 
     def action_last_row(self) -> None:
-        self.move_cursor(self.row_count - 1)
+        self._key_move(self.row_count - 1)
+
+    def _key_move(self, row: int) -> None:
+        """A key moves the cursor: the mouse pointer's row stops being highlighted (as DataTable)."""
+        self._hover = None
+        self.move_cursor(row)
 
     def action_page_down(self) -> None:
         self._page(+1)
@@ -373,11 +384,23 @@ class LongTable(ScrollView, can_focus=True):
         line = self.sheet.start(self.cursor_row) + direction * page
         found = self.sheet.row_at(max(0, min(line, self.sheet.lines - 1)))
         self.scroll_relative(y=direction * page, animate=False, force=True)
-        self.move_cursor(found[0] if found else self.cursor_row)
+        self._key_move(found[0] if found else self.cursor_row)
 
     def action_select_cursor(self) -> None:
         if self.row_count:
             self.post_message(self.RowSelected(self, self.cursor_row, self.cursor_key))
+
+    def _on_mouse_move(self, event: events.MouseMove) -> None:
+        row = event.style.meta.get("row")
+        hover = row if isinstance(row, int) and 0 <= row < self.row_count else None
+        if hover != self._hover:
+            self._hover = hover
+            self.refresh()
+
+    def _on_leave(self, event: events.Leave) -> None:
+        if self._hover is not None:
+            self._hover = None
+            self.refresh()
 
     async def _on_click(self, event: events.Click) -> None:
         row = event.style.meta.get("row")
@@ -421,7 +444,8 @@ class LongTable(ScrollView, can_focus=True):
     def _draw_row(self, row: int) -> list[list[Segment]]:
         """Every line of one row (``-1``: the header), cells drawn as DataTable draws them."""
         cursor = row == self.cursor_row and row >= 0
-        key = (row, cursor, self._pseudo, self.size.width, self.sheet.lines, id(self.sheet))
+        hover = row == self._hover
+        key = (row, cursor, hover, self._pseudo, self.size.width, self.sheet.lines, id(self.sheet))
         drawn = self._drawn.get(key)
         if drawn is not None:
             return drawn
@@ -435,7 +459,9 @@ class LongTable(ScrollView, can_focus=True):
             row_style = self.get_component_styles(zebra).rich_style
             cells = self.get_row_at(row)
             height = sheet.height(row)
-        cursor_style = self.get_component_rich_style("long-table--cursor") if cursor else Style()
+        cursor_style = self.get_component_rich_style("long-table--hover") if hover else Style()
+        if cursor:
+            cursor_style += self.get_component_rich_style("long-table--cursor")
         post_style = Style.from_color(color=cursor_style.color)
         console, console_options = self.app.console, self.app.console_options
         columns: list[list[list[Segment]]] = []
