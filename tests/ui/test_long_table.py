@@ -13,7 +13,8 @@ from rich.segment import Segment
 from rich.text import Text
 from textual.app import App, ComposeResult
 
-from cleverwizard.ui.widgets.long_table import AT_ONCE, Column, LongTable, Row, lay_out
+from cleverwizard.ui.widgets.long_table import AT_ONCE, LongTable
+from cleverwizard.ui.widgets.sheet import Column, Row, lay_out
 
 COLUMNS = (Column("name", "Name"), Column("email", "Login email"))
 

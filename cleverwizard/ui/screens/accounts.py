@@ -34,7 +34,8 @@ from cleverwizard.service.roster_sync import EmailRejected
 from cleverwizard.store.models import Account, Student
 from cleverwizard.ui.literal import literal, literal_cell
 from cleverwizard.ui.screens.base import EXPECTED_ERRORS, OnLoop, WizardScreen, explain
-from cleverwizard.ui.widgets.long_table import Cell, Column, LongTable, Row, Sheet, lay_out
+from cleverwizard.ui.widgets.long_table import LongTable
+from cleverwizard.ui.widgets.sheet import Cell, Column, Row, Sheet, lay_out
 
 if TYPE_CHECKING:
     from cleverwizard.ui.app import CleverWizardApp

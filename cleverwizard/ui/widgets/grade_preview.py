@@ -26,7 +26,8 @@ from cleverwizard.rules.teachers import display_name
 from cleverwizard.store.models import Student
 from cleverwizard.text import counted
 from cleverwizard.ui.literal import literal
-from cleverwizard.ui.widgets.long_table import Column, LongTable
+from cleverwizard.ui.widgets.long_table import LongTable
+from cleverwizard.ui.widgets.sheet import Column
 
 NO_EMAIL = "⚠ none (can't log in)"
 NO_EMAIL_NOTE = "they can't log in until an email is entered"

@@ -5,24 +5,16 @@ its list of line offsets after each add, so 20,000 imported students blocked the
 however they were added (one ``add_rows``: a 2 s stall; a batch at a time: 22 s of stalls of
 up to 0.7 s). Here the rows are plain data and that work is done once, where it costs
 nothing to the loop: ``lay_out`` (pure, in a thread for long lists) measures the column
-widths and each row's lines, and ``LongTable`` draws only the lines on screen (Textual's
-Line API), with DataTable's look (header, zebra rows, row cursor), so the screens read as
-before.
-
-A cell is Rich ``Text`` (``literal_cell``) or a ``str``, shown literally on one line, never
-read as markup.
+widths and each row's lines (``sheet.py``), and ``LongTable`` draws only the lines on
+screen (Textual's Line API), with DataTable's look (header, zebra rows, row cursor, the
+row under the mouse), so the screens read as before.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
-from io import StringIO
 from typing import ClassVar
 
-from rich.cells import cell_len
-from rich.console import Console
 from rich.padding import Padding
 from rich.segment import Segment
 from rich.style import Style
@@ -37,116 +29,12 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from cleverwizard.text import one_line
+from cleverwizard.ui.widgets.sheet import Cell, Column, Row, Sheet, as_text, cell_width, lay_out, row_lines
 
-Cell = str | Text
-Row = tuple[Sequence[Cell], str | None]
-"""One row's cells and its key (``None``: no key)."""
 AT_ONCE = 200
 """Rows laid out on the loop (a few ms); longer lists are laid out in a thread."""
 PADDING = 1
 """Cells on each side of a cell, as DataTable pads them."""
-
-_WRAPPER = Console(file=StringIO(), width=200)
-"""Only handed to ``Text.wrap`` (which reads nothing from it but defaults), in any thread."""
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column: its key, its header, and its width (``None``: as wide as its widest cell)."""
-
-    key: str
-    label: str
-    width: int | None = None
-
-
-def as_text(cell: Cell, wrap: bool = False) -> Text:
-    """A cell as it is drawn: a ``str`` is literal text on one line, never markup."""
-    return Text(one_line(cell), end="", no_wrap=not wrap) if isinstance(cell, str) else cell
-
-
-def cell_width(cell: Cell) -> int:
-    """The widest line of a cell, in terminal cells (what DataTable's measure gives)."""
-    if isinstance(cell, str):
-        return cell_len(one_line(cell))
-    plain = cell.plain
-    return max(map(cell_len, plain.split("\n"))) if "\n" in plain else cell_len(plain)
-
-
-@dataclass
-class Sheet:
-    """Rows ready to draw: their cells and keys, the columns' widths and each row's first line.
-
-    ``starts`` is ``None`` when every row is one line (the usual case: row ``y`` is line
-    ``y``); wrapped rows (``wrap``) take as many lines as their tallest cell."""
-
-    columns: tuple[Column, ...]
-    cells: list[Sequence[Cell]]
-    keys: list[str | None]
-    widths: list[int]
-    wrap: bool = False
-    starts: list[int] | None = None
-    lines: int = 0
-    index: dict[str, int] | None = None
-
-    @property
-    def row_count(self) -> int:
-        return len(self.cells)
-
-    def start(self, row: int) -> int:
-        return self.starts[row] if self.starts is not None else row
-
-    def height(self, row: int) -> int:
-        if self.starts is None:
-            return 1
-        end = self.starts[row + 1] if row + 1 < len(self.starts) else self.lines
-        return end - self.starts[row]
-
-    def row_at(self, line: int) -> tuple[int, int] | None:
-        """The row drawn on ``line`` (0: the first row's first line) and the line within it."""
-        if not 0 <= line < self.lines:
-            return None
-        if self.starts is None:
-            return line, 0
-        row = bisect_right(self.starts, line) - 1
-        return row, line - self.starts[row]
-
-    def row_index(self, key: str) -> int:
-        if self.index is None:
-            self.index = {k: i for i, k in enumerate(self.keys) if k is not None}
-        return self.index[key]
-
-
-def lay_out(columns: Sequence[Column], rows: Sequence[Row], wrap: bool = False) -> Sheet:
-    """Measure ``rows`` once: O(rows), pure, safe in a thread (20,000 rows: well under a second).
-
-    ``wrap``: a cell wider than its column's fixed width wraps onto more lines (and a ``\\n``
-    in a ``Text`` cell starts one), so the row is as tall as its tallest cell."""
-    cells = [row_cells for row_cells, _ in rows]
-    widths = [column.width if column.width is not None else cell_len(one_line(column.label)) for column in columns]
-    for i, column in enumerate(columns):
-        if column.width is None:
-            widths[i] = max([widths[i], *(cell_width(row[i]) for row in cells)])
-    sheet = Sheet(tuple(columns), cells, [key for _, key in rows], widths, wrap)
-    if wrap:
-        sheet.starts = []
-        for row in cells:
-            sheet.starts.append(sheet.lines)
-            sheet.lines += _height(row, widths)
-    else:
-        sheet.lines = len(cells)
-    return sheet
-
-
-def _height(cells: Sequence[Cell], widths: Sequence[int]) -> int:
-    return max([1, *(_lines(cell, width) for cell, width in zip(cells, widths, strict=True))])
-
-
-def _lines(cell: Cell, width: int) -> int:
-    """Lines a cell takes at ``width``: only a line too wide is wrapped (by Rich, as drawn)."""
-    parts = (one_line(cell) if isinstance(cell, str) else cell.plain).split("\n")
-    if all(cell_len(part) <= width for part in parts):
-        return len(parts)
-    return len(as_text(cell, True).wrap(_WRAPPER, width))
 
 
 class LongTable(ScrollView, can_focus=True):
@@ -339,7 +227,7 @@ class LongTable(ScrollView, can_focus=True):
             if column.width is None:
                 sheet.widths[i] = max(sheet.widths[i], cell_width(cells[i]))
         if sheet.starts is not None:
-            change = _height(cells, sheet.widths) - sheet.height(row)
+            change = row_lines(cells, sheet.widths) - sheet.height(row)
             for later in range(row + 1, len(sheet.starts)):
                 sheet.starts[later] += change
             sheet.lines += change
