@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, DataTable, Input, Static
+from textual.widgets import Checkbox, Input, Static
 
 from cleverwizard.config import Settings
 from cleverwizard.rules.grades import grade_rank
@@ -20,6 +20,7 @@ from cleverwizard.store import Account
 from cleverwizard.ui.app import CleverWizardApp
 from cleverwizard.ui.screens.accounts import AccountsScreen, EmailEditor, Kind
 from cleverwizard.ui.screens.notifications import NotificationsScreen
+from cleverwizard.ui.widgets.long_table import LongTable
 from tests.ui.walk import SIZE, AppFactory, open_store, people_imported, settle
 
 
@@ -42,7 +43,7 @@ async def pick(pilot: Pilot[Any], screen: AccountsScreen, text: str) -> None:
     await pilot.press(*["space" if ch == " " else ch for ch in text])
     await pilot.press("enter")
     await settle(pilot.app, pilot)  # type: ignore[arg-type]  # the list is read and sorted in threads
-    assert screen.query_one(DataTable).has_focus
+    assert screen.query_one(LongTable).has_focus
 
 
 async def edit(pilot: Pilot[Any], email: str, key: str = "e") -> EmailEditor:
@@ -73,7 +74,7 @@ async def test_a_teacher_login_email_is_saved_marked_edited_and_shown(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_accounts(app, pilot, "teacher")
-        table = screen.query_one(DataTable)
+        table = screen.query_one(LongTable)
         assert table.row_count == len(people(demo_settings, "teacher"))
         await pick(pilot, screen, "finch")
         assert table.row_count == 1 and screen.selected() == harold
@@ -120,7 +121,7 @@ async def test_an_invalid_or_taken_email_is_explained_and_nothing_is_saved(
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen
-        assert "edited" not in str(screen.query_one(DataTable).get_cell(str(harold.id), "email"))
+        assert "edited" not in str(screen.query_one(LongTable).get_cell(str(harold.id), "email"))
     with open_store(demo_settings) as store:
         assert store.revision == revision
         unchanged = store.teacher(harold.id)
@@ -136,9 +137,9 @@ async def test_students_are_sorted_by_grade_and_a_student_without_email_gets_one
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_accounts(app, pilot, "student")
-        table = screen.query_one(DataTable)
+        table = screen.query_one(LongTable)
         assert table.row_count == len(students)
-        shown = [screen.accounts[int(str(key.value))] for key in table.rows]
+        shown = [screen.accounts[int(str(key))] for key in table.row_keys]
         ranks = [grade_rank(getattr(student, "grade", None)) for student in shown]
         assert ranks == sorted(ranks)
         status = str(screen.query_one("#accounts-status", Static).content)
@@ -187,14 +188,14 @@ async def test_only_without_a_login_email_lists_the_students_who_cant_log_in(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_accounts(app, pilot, "student")
-        table = screen.query_one(DataTable)
+        table = screen.query_one(LongTable)
         descriptions = {b.binding.key: b.binding.description for b in screen.active_bindings.values()}
         assert descriptions["n"] == "Only without login email"
         assert descriptions["escape"] == "Back"
         await pilot.press("n")
         await settle(pilot.app, pilot)  # type: ignore[arg-type]  # the list is read and sorted in threads
         assert screen.query_one("#only-no-login", Checkbox).value
-        assert {int(str(key.value)) for key in table.rows} == without
+        assert {int(str(key)) for key in table.row_keys} == without
         assert "only those without a login email" in str(screen.query_one("#accounts-status", Static).content)
 
         first = screen.selected()
@@ -202,7 +203,7 @@ async def test_only_without_a_login_email_lists_the_students_who_cant_log_in(
         await edit(pilot, "worked.through.2026@students.example.org", key="enter")
         assert app.screen is screen
         assert table.row_count == len(without) - 1  # the student with an email leaves the list
-        assert first.id not in {int(str(key.value)) for key in table.rows}
+        assert first.id not in {int(str(key)) for key in table.row_keys}
 
         await pilot.press("n")
         await settle(pilot.app, pilot)  # type: ignore[arg-type]  # the list is read and sorted in threads
@@ -217,7 +218,7 @@ async def test_escape_in_the_filter_clears_it_and_stays_on_the_list(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_accounts(app, pilot, "teacher")
-        table = screen.query_one(DataTable)
+        table = screen.query_one(LongTable)
         await pilot.press("slash", *"finch")
         await settle(pilot.app, pilot)  # type: ignore[arg-type]
         assert table.row_count == 1
@@ -243,7 +244,7 @@ async def test_a_login_kept_from_before_clever_is_marked_kept_not_edited(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_accounts(app, pilot, "teacher")
-        table = screen.query_one(DataTable)
+        table = screen.query_one(LongTable)
         for account in kept:
             cell = str(table.get_cell(str(account.id), "email"))
             assert "kept from before Clever" in cell and "edited" not in cell
@@ -270,7 +271,7 @@ async def test_the_email_editor_says_what_clever_has_in_a_sentence(
             (linked, f"Clever has {linked.clever_email}. Your edit is kept through later imports and syncs."),
             (loose, "Not linked to Clever, so no sync changes this email."),
         ):
-            screen.query_one(DataTable).move_cursor(row=screen.query_one(DataTable).get_row_index(str(account.id)))
+            screen.query_one(LongTable).move_cursor(row=screen.query_one(LongTable).get_row_index(str(account.id)))
             await pilot.press("e")
             await pilot.pause()
             editor = app.screen

@@ -8,7 +8,7 @@ truth after an undo; a low match rate and grades outside the school's span are f
 
 from __future__ import annotations
 
-from textual.widgets import Button, DataTable, Static
+from textual.widgets import Button, Static
 
 from cleverwizard.config import Settings
 from cleverwizard.sandbox import SandboxAPI, SandboxDistrict
@@ -19,6 +19,7 @@ from cleverwizard.ui.screens.notifications import NotificationsScreen
 from cleverwizard.ui.screens.school import SchoolScreen
 from cleverwizard.ui.screens.students import StudentsScreen
 from cleverwizard.ui.screens.teachers import TeachersScreen
+from cleverwizard.ui.widgets.long_table import LongTable
 from tests.ui.walk import (
     ELEMENTARY,
     SIZE,
@@ -134,7 +135,7 @@ async def test_the_imported_lists_open_from_notifications_and_the_palette_withou
         assert home.query_one("#go-teacher-list", Button).display
         assert home.query_one("#go-student-list", Button).display
         teachers = await press_to(pilot, "t", screen=AccountsScreen)
-        assert teachers.kind == "teacher" and teachers.query_one(DataTable).row_count > 0
+        assert teachers.kind == "teacher" and teachers.query_one(LongTable).row_count > 0
         await press_to(pilot, "escape", screen=NotificationsScreen)
         app.open_step("student-list")  # what the palette's "View Imported Students" calls
         await pilot.pause()

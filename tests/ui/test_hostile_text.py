@@ -15,7 +15,7 @@ import html
 import re
 
 import pytest
-from textual.widgets import DataTable, Input, OptionList
+from textual.widgets import Input, OptionList
 
 from cleverwizard.config import Settings
 from cleverwizard.sandbox import Faults, SandboxAPI, SandboxDistrict, demo_district
@@ -28,6 +28,7 @@ from cleverwizard.ui.screens.notifications import NotificationsScreen
 from cleverwizard.ui.screens.school import SchoolScreen
 from cleverwizard.ui.screens.teachers import TeachersScreen
 from cleverwizard.ui.widgets.grade_preview import GradePreview
+from cleverwizard.ui.widgets.long_table import LongTable
 from cleverwizard.wiring import build_app, open_sync
 from tests.hostile_strings import (
     CLICK_QUIT,
@@ -120,7 +121,7 @@ async def test_hostile_names_are_shown_literally_through_the_whole_walk(
         hostile = next(i for i, prompt in enumerate(prompts) if prompt.startswith(one_line(STUDENT_GRADE)))
         grades.highlighted = hostile
         await pilot.pause()
-        table = preview.query_one("#grade-table", DataTable)
+        table = preview.query_one("#grade-table", LongTable)
         cells = [str(cell) for row in range(table.row_count) for cell in table.get_row_at(row)]
         assert any(one_line(STUDENT_LAST) in cell for cell in cells)
         assert_safe(app, STUDENT_GRADE, STUDENT_LAST, STUDENT_EMAIL)

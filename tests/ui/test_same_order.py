@@ -23,6 +23,7 @@ from cleverwizard.ui.app import CleverWizardApp
 from cleverwizard.ui.screens.accounts import AccountsScreen
 from cleverwizard.ui.screens.teachers import TeachersScreen
 from cleverwizard.ui.widgets.grade_preview import GradePreview
+from cleverwizard.ui.widgets.long_table import LongTable
 from cleverwizard.ui.widgets.teacher_row import TeacherRow
 from tests.ui.walk import (
     SIZE,
@@ -51,7 +52,7 @@ async def shown_accounts(app: CleverWizardApp, pilot: Pilot[Any], kind: str) -> 
     await settle(app, pilot)  # the list is read, sorted and filled by workers
     screen = app.screen
     assert isinstance(screen, AccountsScreen)
-    return [screen.accounts[int(str(key.value))] for key in screen.query_one(DataTable).rows]
+    return [screen.accounts[int(str(key))] for key in screen.query_one(LongTable).row_keys]
 
 
 async def test_the_students_preview_and_the_imported_list_agree(
@@ -64,7 +65,7 @@ async def test_the_students_preview_and_the_imported_list_agree(
         preview = screen.query_one(GradePreview)
         previewed = {label: [row.clever_id for row in rows] for label, rows in preview.shown}
         first_label, first_rows = preview.shown[0]
-        table = preview.query_one("#grade-table", DataTable)
+        table = preview.query_one("#grade-table", LongTable)
         assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == [row.name for row in first_rows]
         await pilot.press("i", "y")  # import, and yes to the question
         await pilot.pause()

@@ -15,14 +15,14 @@ from rich.cells import cell_len
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, DataTable, OptionList, Select, Static
-from textual.widgets.data_table import RowKey
+from textual.widgets import Button, Checkbox, OptionList, Select, Static
 
 from cleverwizard.config import Settings
 from cleverwizard.sandbox import SandboxDistrict
 from cleverwizard.ui.app import CleverWizardApp
 from cleverwizard.ui.screens.accounts import AccountsScreen, state_text
 from cleverwizard.ui.screens.teachers import TeachersScreen
+from cleverwizard.ui.widgets.long_table import LongTable
 from cleverwizard.ui.widgets.match_select import MatchPicker, MatchSelect
 from cleverwizard.ui.widgets.section_row import SectionRow
 from cleverwizard.ui.widgets.teacher_row import TeacherRow
@@ -253,14 +253,15 @@ async def test_the_imported_lists_show_name_login_email_and_state_at_80_columns(
         await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, AccountsScreen) and screen.stacked
-        table = screen.query_one(DataTable)
-        widths = [column.get_render_width(table) for column in table.ordered_columns]
-        assert [column.key.value for column in table.ordered_columns] == ["name", "email"]
+        table = screen.query_one(LongTable)
+        widths = table.render_widths
+        assert [column.key for column in table.columns] == ["name", "email"]
         assert table.region.x + sum(widths) <= table.scrollable_content_region.right <= SMALL[0]
         assert table.max_scroll_x == 0, "nothing to scroll to sideways"
-        name_width, email_width = (column.width for column in table.ordered_columns)  # fixed widths
+        name_width, email_width = (column.width or 0 for column in table.columns)  # fixed widths
+        assert name_width and email_width
         for account in screen.accounts.values():
-            lines = table.get_row_height(RowKey(str(account.id)))
+            lines = table.row_height(table.get_row_index(str(account.id)))
             name = str(table.get_cell(str(account.id), "name"))
             assert name.split("\n")[0] == (account.full_name or "(no name)")
             assert cell_len(name.split("\n")[0]) <= name_width * lines

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from textual.widgets import Button, Checkbox, DataTable, OptionList, ProgressBar, Static
+from textual.widgets import Button, Checkbox, OptionList, ProgressBar, Static
 
 from cleverwizard.config import Settings
 from cleverwizard.rules.grades import grade_label
@@ -15,6 +15,7 @@ from cleverwizard.store.models import Student
 from cleverwizard.ui.screens.notifications import NotificationsScreen
 from cleverwizard.ui.screens.students import StudentsScreen
 from cleverwizard.ui.widgets.grade_preview import NO_EMAIL, GradePreview
+from cleverwizard.ui.widgets.long_table import LongTable
 from cleverwizard.ui.widgets.progress import FetchProgress
 from tests.ui.walk import (
     ELEMENTARY,
@@ -46,7 +47,7 @@ def text(screen: StudentsScreen, selector: str) -> str:
 
 
 def table_rows(screen: StudentsScreen) -> list[list[str]]:
-    table = screen.query_one("#grade-table", DataTable)
+    table = screen.query_one("#grade-table", LongTable)
     return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 

@@ -25,6 +25,7 @@ from cleverwizard.ui.screens.accounts import AccountsScreen
 from cleverwizard.ui.screens.notifications import NotificationsScreen
 from cleverwizard.ui.screens.students import StudentsScreen
 from cleverwizard.ui.screens.teachers import TeachersScreen
+from cleverwizard.ui.widgets.long_table import LongTable
 from cleverwizard.ui.widgets.match_select import (
     NOT_IN_LIST,
     SHOWN,
@@ -173,7 +174,7 @@ async def test_import_with_suggestions_overrides_a_conflict_and_not_in_the_list(
         assert screen.stage == "done"
         assert "7 linked to Clever, 18 new accounts" in text_of(screen, "#import-result")
         accounts = await click_to(pilot, "#view-button", screen=AccountsScreen)
-        assert accounts.kind == "teacher" and accounts.query_one(DataTable).row_count == 28
+        assert accounts.kind == "teacher" and accounts.query_one(LongTable).row_count == 28
         await press_to(pilot, "escape", screen=TeachersScreen)  # one step back, as from Students' list
         await press_to(pilot, "escape", screen=NotificationsScreen)
 

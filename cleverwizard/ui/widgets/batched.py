@@ -7,6 +7,10 @@ table of a small school, and every snapshot, fills in one go, exactly as before)
 rest ``BATCH`` rows at a time from a worker that yields to the loop between batches, so
 each batch is measured and drawn on its own. Filling again (a new filter, another grade)
 cancels the fill still running; ``settle`` in the tests waits for it like any worker.
+
+Batches only spread the cost: DataTable still rebuilds its line offsets after every batch, so
+a list that can hold a whole school (a grade's students, the imported list) is a
+``long_table.LongTable`` instead; this is for the short tables (the import steps' intros).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The students preview: grades in school order on the left, one grade's students on the right.
 
-Only the highlighted grade is put in the table, so even a 5,000-student school keeps each
-table to a few hundred rows, and those are added a batch at a time (``fill_rows``), so the
-preview appears at once even with 1,500 students in a grade. Students without a login
+Only the highlighted grade is put in the table, a ``LongTable``: it draws only the rows on
+screen and measures a long grade in a thread, so the preview appears, and another grade
+shows, at once even with 1,500 students in a grade. Students without a login
 email are flagged in words, and ``only_no_email`` narrows both lists to them.
 """
 
@@ -15,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
-from textual.widgets import DataTable, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from cleverwizard.clever.decode import CleverUser
@@ -25,8 +25,9 @@ from cleverwizard.rules.order import PersonOrder, clever_user_order
 from cleverwizard.rules.teachers import display_name
 from cleverwizard.store.models import Student
 from cleverwizard.text import counted
-from cleverwizard.ui.literal import literal, literal_cell
-from cleverwizard.ui.widgets.batched import fill_rows
+from cleverwizard.ui.literal import literal
+from cleverwizard.ui.widgets.long_table import LongTable
+from cleverwizard.ui.widgets.sheet import Column
 
 NO_EMAIL = "⚠ none (can't log in)"
 NO_EMAIL_NOTE = "they can't log in until an email is entered"
@@ -128,14 +129,17 @@ class GradePreview(Horizontal):
         yield OptionList(id="grade-list")
         with Vertical(id="grade-detail"):
             yield Static("", id="grade-heading")
-            yield DataTable(id="grade-table", cursor_type="row", zebra_stripes=True)
+            yield LongTable(id="grade-table")
 
     def on_mount(self) -> None:
-        table = self.query_one("#grade-table", DataTable)
-        table.add_column("Student", key="name")
-        table.add_column("Login email", key="email")
-        table.add_column("Import will", key="action")
-        table.add_column("To fix in the SIS", key="notes")
+        self.query_one("#grade-table", LongTable).set_columns(
+            [
+                Column("name", "Student"),
+                Column("email", "Login email"),
+                Column("action", "Import will"),
+                Column("notes", "To fix in the SIS"),
+            ]
+        )
         self.query_one("#grade-list", OptionList).border_title = "Grades"
 
     def load(self, groups: list[GradeGroup]) -> None:
@@ -182,7 +186,7 @@ class GradePreview(Horizontal):
     def _grade_selected(self, event: OptionList.OptionSelected) -> None:
         """Enter on a grade moves into its table."""
         event.stop()
-        self.query_one("#grade-table", DataTable).focus()
+        self.query_one("#grade-table", LongTable).focus()
 
     def _show_grade(self, index: int) -> None:
         if not 0 <= index < len(self.shown):
@@ -195,10 +199,10 @@ class GradePreview(Horizontal):
 
     def _fill_table(self, label: str | None, rows: list[StudentRow]) -> None:
         heading = self.query_one("#grade-heading", Static)
-        table = self.query_one("#grade-table", DataTable)
+        table = self.query_one("#grade-table", LongTable)
         self._filled = (label, len(rows))
         if label is None:
-            fill_rows(table, [])
+            table.fill([])
             heading.update("Every student will have a login email." if self.only_no_email else "No students.")
             return
         missing = sum(1 for row in rows if not row.has_email)
@@ -209,21 +213,7 @@ class GradePreview(Horizontal):
         if any(row.outside for row in rows):
             text += ", outside this school's grades (⚠)"
         heading.update(literal(text))
-        fill_rows(
-            table,
-            [
-                (
-                    (
-                        literal_cell(row.name),
-                        literal_cell(row.login_email or NO_EMAIL),
-                        literal_cell(row.action),
-                        literal_cell(row.notes),
-                    ),
-                    None,
-                )
-                for row in rows
-            ],
-        )  # Text, not str: Clever's names are never read as markup, and cells measure faster
+        table.fill([((row.name, row.login_email or NO_EMAIL, row.action, row.notes), None) for row in rows])
 
     def counts(self) -> dict[str, int]:
         """Students per grade label as shown now (for tests and the summary)."""
