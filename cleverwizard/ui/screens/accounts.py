@@ -33,7 +33,7 @@ from cleverwizard.rules.order import account_order
 from cleverwizard.service.roster_sync import EmailRejected
 from cleverwizard.store.models import Account, Student
 from cleverwizard.ui.literal import literal, literal_cell
-from cleverwizard.ui.screens.base import EXPECTED_ERRORS, OnLoop, WizardScreen, explain
+from cleverwizard.ui.screens.base import EXPECTED_ERRORS, OnLoop, WizardScreen, explain, lets_go
 from cleverwizard.ui.widgets.long_table import LongTable
 from cleverwizard.ui.widgets.sheet import Cell, Column, Row, Sheet, lay_out
 
@@ -146,6 +146,7 @@ class EmailEditor(ModalScreen[Account | None]):
             self._save_worker(self.query_one("#email-input", Input).value)
 
     @work(thread=True, group="email-save", exit_on_error=False, description="Save the login email")
+    @lets_go
     def _save_worker(self, typed: str) -> None:
         """In a thread: saving one email still checks it against, and writes, the whole roster."""
         try:
@@ -280,6 +281,7 @@ class AccountsScreen(WizardScreen):
         self._read_worker()
 
     @work(thread=True, exclusive=True, group="accounts-read", exit_on_error=False, description="Read the accounts")
+    @lets_go
     def _read_worker(self) -> None:
         """A school's worth of accounts is read and validated off the event loop."""
         try:
@@ -310,6 +312,7 @@ class AccountsScreen(WizardScreen):
         self._order_worker(self._filling, everyone, words, no_login, self.by_grade, columns, cursor_row)
 
     @work(thread=True, group="accounts-order", exit_on_error=False, description="Sort the accounts")
+    @lets_go
     def _order_worker(
         self,
         filling: int,
