@@ -66,8 +66,7 @@ def find_relinks(
     taken = {account_id for clever_id, account_id in pairs.items() if clever_id in present} | set(kept_apart)
     by_legacy = {a.clever_id: a for a in accounts if a.clever_id and a.id not in taken}
     orphans = [a for a in accounts if a.clever_id in gone and a.id not in taken]
-    sis_counts = Counter(a.sis_id for a in orphans if a.sis_id)
-    by_sis = {a.sis_id: a for a in orphans if a.sis_id and sis_counts[a.sis_id] == 1}
+    by_sis = _by_unique_sis_id(orphans)
     if not by_legacy and not orphans:
         return found  # a first import, or every linked account still listed: nobody to follow
     new = [user for user in clever if user.id not in pairs]
@@ -96,6 +95,12 @@ def find_relinks(
     claims = Counter(same.account_id for same in offers)
     found.possible = [same for same in offers if claims[same.account_id] == 1]  # one record an account
     return found
+
+
+def _by_unique_sis_id(accounts: Sequence[Account]) -> dict[str, Account]:
+    """The accounts by SIS id, leaving out an id two of them share (it proves nothing)."""
+    counts = Counter(a.sis_id for a in accounts if a.sis_id)
+    return {a.sis_id: a for a in accounts if a.sis_id and counts[a.sis_id] == 1}
 
 
 def _look_alike_problem(kind: PersonKind, same: SamePerson, account: Account) -> Problem:
@@ -155,8 +160,7 @@ def _twins(
     if not archived:
         return []
     look_alike = _LookAlikes(archived)
-    sis_counts = Counter(a.sis_id for a in archived if a.sis_id)
-    by_sis = {a.sis_id: a for a in archived if a.sis_id and sis_counts[a.sis_id] == 1}
+    by_sis = _by_unique_sis_id(archived)
     by_id = {a.id: a for a in accounts}
     found = []
     for user in clever:
