@@ -8,6 +8,7 @@ it was built on, so a plan made from data that has changed since is refused, not
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -131,6 +132,16 @@ class SamePerson:
 
     def reason(self) -> str:
         return f"chosen in the wizard: same {self.alike_by}, new Clever id"
+
+
+def suggested_ticks(offers: Sequence[SamePerson]) -> dict[str, int]:
+    """The ticks a preview starts with: Clever id -> account, for the suggested offers."""
+    return {same.clever_id: same.account_id for same in offers if same.suggested}
+
+
+def changed_ticks(offers: Sequence[SamePerson], ticked: Mapping[str, int]) -> int:
+    """How many ticks differ from the ones the preview started with (Esc asks when any do)."""
+    return len(suggested_ticks(offers).keys() ^ ticked.keys())
 
 
 class Plan(BaseModel):

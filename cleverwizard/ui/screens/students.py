@@ -19,7 +19,7 @@ from textual.containers import Horizontal
 from textual.widgets import Checkbox, OptionList, Static
 
 from cleverwizard.clever.decode import CleverUser
-from cleverwizard.people.plan import Plan, SamePerson
+from cleverwizard.people.plan import Plan, SamePerson, changed_ticks, suggested_ticks
 from cleverwizard.rules.grades import group_by_grade
 from cleverwizard.rules.order import account_order
 from cleverwizard.store.models import Run
@@ -139,7 +139,7 @@ class StudentsScreen(RecordActions, ImportStepScreen[StudentsFetch, Plan]):
     def _first_plan(self, users: list[CleverUser]) -> StudentsFetch:
         """The plan with the suggested *same person* ticks (found by a first plan without)."""
         plan, groups = self._plan(users, {})
-        ticked = {same.clever_id: same.account_id for same in plan.same_people if same.suggested}
+        ticked = suggested_ticks(plan.same_people)
         if ticked:
             plan, groups = self._plan(users, ticked)
         return StudentsFetch(users, plan, groups, ticked)
@@ -175,8 +175,7 @@ class StudentsScreen(RecordActions, ImportStepScreen[StudentsFetch, Plan]):
         self.rebuild_preview()
 
     def changed_choices(self) -> int:
-        suggested = {same.clever_id for same in self.same_people if same.suggested}
-        return len(suggested.symmetric_difference(self.ticked))
+        return changed_ticks(self.same_people, self.ticked)
 
     def make_plan(self) -> Plan:
         """The plan for the ticks as they are (made in the plan worker's thread)."""

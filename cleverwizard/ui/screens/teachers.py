@@ -20,7 +20,7 @@ from textual.widgets import Static
 
 from cleverwizard.clever.decode import CleverUser
 from cleverwizard.people.build import MatchConflict, find_conflicts
-from cleverwizard.people.plan import Plan, SamePerson
+from cleverwizard.people.plan import Plan, SamePerson, changed_ticks, suggested_ticks
 from cleverwizard.rules.order import account_order
 from cleverwizard.rules.teachers import TeacherMatchRow, wrong_school_warning
 from cleverwizard.store.models import Run
@@ -172,8 +172,7 @@ class TeachersScreen(RecordActions, ImportStepScreen[TeachersFetch, Plan]):
     def changed_choices(self) -> int:
         suggested = {row.account.id: row.suggested for row in self.rows}
         changed = sum(1 for account_id in self.chosen if self.choices.get(account_id) != suggested.get(account_id))
-        ticked_to_start = {same.clever_id for same in self.twins or [] if same.suggested}
-        return changed + len(ticked_to_start.symmetric_difference(self.twin_ticks))
+        return changed + changed_ticks(self.twins or [], self.twin_ticks)
 
     @on(SamePeople.Changed)
     def _twin_ticked(self, event: SamePeople.Changed) -> None:
@@ -187,7 +186,7 @@ class TeachersScreen(RecordActions, ImportStepScreen[TeachersFetch, Plan]):
         has no row, so folding a second account back into them is asked here.
         """
         self.twins = [same for same in plan.same_people if same.twin_id is not None]
-        self.twin_ticks = {same.clever_id: same.account_id for same in self.twins if same.suggested}
+        self.twin_ticks = suggested_ticks(self.twins)
         self.call_later(self.query_one(SamePeople).show, self.twins, self.twin_ticks)
         if self.twin_ticks:
             self.rebuild_preview()  # the same SIS id starts ticked: plan with it
