@@ -22,9 +22,12 @@ overdue and prints, per phase, where the loop was (a stall inside one long C cal
 holds the GIL shows as the frame after it, or as an empty stack; a full garbage collection
 holds it too, so its stall is blamed on whatever frame happened to start it).
 
-The bench's own heap (the sandbox district and its server, ~140,000 objects) is frozen out
-of the collector before the wizard starts, and the walk drops each step screen when it
-leaves it: a person's wizard has neither, and full collections would walk them.
+The sandbox is served from a child process (forked once the district is generated), so its
+JSON encoding never holds this process's interpreter lock: real Clever is another machine.
+The bench's own copy of the district is dropped before the wizard starts, and the walk
+drops each step screen when it leaves it: a person's wizard has neither, and full
+collections would walk them. Every garbage collection is timed too (``gc.callbacks``): the
+``gc ms`` columns say how much of a phase's stalls the collector itself caused.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import multiprocessing
 import sys
 import tempfile
 import threading
@@ -68,6 +72,15 @@ class LagProbe:
         self._why = why
         self._due = 0.0
         self._stop = threading.Event()
+        self.collections: dict[str, list[float]] = defaultdict(list)
+        self._collecting = 0.0
+
+    def _collection(self, event: str, info: dict[str, int]) -> None:
+        """Time each garbage collection: it holds the interpreter lock, whichever thread ran it."""
+        if event == "start":
+            self._collecting = time.perf_counter()
+        else:
+            self.collections[self.phase].append(time.perf_counter() - self._collecting)
 
     async def _run(self) -> None:
         while True:
@@ -78,11 +91,13 @@ class LagProbe:
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run())
+        gc.callbacks.append(self._collection)
         if self._why is not None:
             threading.Thread(target=self._watch, args=(threading.get_ident(),), daemon=True).start()
 
     def stop(self) -> None:
         self._stop.set()
+        gc.callbacks.remove(self._collection)
         if self._task is not None:
             self._task.cancel()
 
@@ -99,6 +114,13 @@ class LagProbe:
                 if "cleverwizard" in f.filename or "textual" in f.filename
             ]
             self.blame[self.phase][" < ".join(reversed(where[-4:]))] += 1
+
+
+def serve_district(district: SandboxDistrict, reply: Any) -> None:
+    """The child process: serve the district on loopback and send its URL back."""
+    server, url = serve(SandboxAPI(district), background=False)
+    reply.send(url)
+    server.serve_forever()
 
 
 def prepare(folder: Path, url: str, district: SandboxDistrict, school: str, runs: int) -> None:
@@ -218,21 +240,28 @@ def main() -> None:
     args = parser.parse_args()
     district = SandboxDistrict.generate(seed=2026, schools=1, teachers=args.teachers, students=args.students)
     school = next(iter(district.schools))
-    server, url = serve(SandboxAPI(district))
+    ours, theirs = multiprocessing.get_context("fork").Pipe()
+    server = multiprocessing.get_context("fork").Process(target=serve_district, args=(district, theirs), daemon=True)
+    server.start()
+    url = ours.recv()
     probe = LagProbe(why=args.why / 1e3 if args.why else None)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp) / "data"
             prepare(folder, url, district, school, args.runs)
+            del district  # the server's copy lives in its own process; the wizard's heap is its own
             gc.collect()
-            gc.freeze()  # the sandbox district and its server are this bench's, not the wizard's heap
             asyncio.run(walk(folder, probe))
     finally:
-        server.close()
+        server.terminate()
     print(f"{args.students:,} students, {args.runs} runs; loop lateness per phase (10 ms probe)")
-    print(f"{'phase':<34} {'worst ms':>9} {'total ms':>9} {'wakes':>6}")
+    print(f"{'phase':<34} {'worst ms':>9} {'total ms':>9} {'wakes':>6} {'gc worst':>9} {'gc total':>9}")
     for phase, values in probe.late.items():
-        print(f"{phase:<34} {max(values) * 1e3:9.0f} {sum(values) * 1e3:9.0f} {len(values):>6}")
+        collections = probe.collections.get(phase) or [0.0]
+        print(
+            f"{phase:<34} {max(values) * 1e3:9.0f} {sum(values) * 1e3:9.0f} {len(values):>6}"
+            f" {max(collections) * 1e3:9.0f} {sum(collections) * 1e3:9.0f}"
+        )
     for phase, where in probe.blame.items():
         print(f"\nwhere the loop was during stalls, {phase} (20 ms samples):")
         for stack, samples in where.most_common(8):
