@@ -25,7 +25,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Static
+from textual.widgets import Button, Checkbox, Header, Input, Static
 
 from cleverwizard.rules.grades import grade_label, grade_rank
 from cleverwizard.rules.names import fold
@@ -39,6 +39,7 @@ from cleverwizard.ui.widgets.sheet import Cell, Column, Row, Sheet, lay_out
 
 if TYPE_CHECKING:
     from cleverwizard.ui.app import CleverWizardApp
+from cleverwizard.ui.widgets.keys_footer import KeysFooter
 from cleverwizard.ui.widgets.toggles import Tick
 
 Kind = Literal["teacher", "student"]
@@ -134,7 +135,7 @@ class EmailEditor(ModalScreen[Account | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Save", id="email-save-button", variant="primary")
                 yield Button("Cancel", id="email-cancel-button")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#email-error", Static).display = False
@@ -235,7 +236,7 @@ class AccountsScreen(WizardScreen):
             with Horizontal(classes="buttons"):
                 yield Button("Edit Email", id="edit-email-button", variant="primary")
                 yield Button("Back", id="accounts-back", classes="back-button")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._add_columns()

@@ -16,13 +16,14 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
 from cleverwizard.store.errors import StoreError
 from cleverwizard.store.models import PersonKind, Run
 from cleverwizard.text import one_line
 from cleverwizard.ui.screens.base import EXPECTED_ERRORS, explain, lets_go
 from cleverwizard.ui.screens.records_preview import RECORD_ERRORS
+from cleverwizard.ui.widgets.keys_footer import KeysFooter
 
 if TYPE_CHECKING:
     from cleverwizard.ui.app import CleverWizardApp
@@ -82,7 +83,7 @@ class AddPersonScreen(ModalScreen[Run | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Add", id="person-save-button", variant="primary")
                 yield Button("Cancel", id="person-cancel-button")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#person-error", Static).display = False

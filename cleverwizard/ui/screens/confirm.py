@@ -14,7 +14,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
+
+from cleverwizard.ui.widgets.keys_footer import KeysFooter
 
 
 class Confirm(ModalScreen[bool]):
@@ -49,7 +51,7 @@ class Confirm(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button(self.no_label, id="confirm-no", variant="primary")
                 yield Button(f"{self.yes_label} (y)", id="confirm-yes", variant="error" if self.danger else "success")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#confirm-no", Button).focus()

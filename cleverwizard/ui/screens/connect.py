@@ -16,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Button, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from cleverwizard.clever import CleverAuthError, District
@@ -24,6 +24,7 @@ from cleverwizard.clever.oauth import AppCredentialsRefused
 from cleverwizard.text import one_line
 from cleverwizard.ui.literal import literal
 from cleverwizard.ui.screens.base import EXPECTED_ERRORS, StepFailed, WizardScreen, explain
+from cleverwizard.ui.widgets.keys_footer import KeysFooter
 
 INTRO = (
     "Enter the id of your district as Clever shows it (Clever dashboard → the district's "
@@ -85,7 +86,7 @@ class ConnectScreen(WizardScreen):
                 yield Button("Check and Connect", id="check", variant="primary")
                 yield Button("Select your School", id="next-school", variant="success")
                 yield Button("Back to Notifications", classes="back-button")
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def with_app(self) -> bool:

@@ -10,10 +10,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from cleverwizard.service.steps import STEPS
 from cleverwizard.ui.steps import help_steps
+from cleverwizard.ui.widgets.keys_footer import KeysFooter
 
 HELP_TEXT_TEMPLATE = """\
 # Help
@@ -104,7 +105,7 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(help_content(HELP_TEXT), id="help-text")
             with Horizontal(classes="buttons"):
                 yield Button("Close", id="help-close", variant="primary")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#help-scroll", VerticalScroll).focus()

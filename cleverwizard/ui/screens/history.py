@@ -16,13 +16,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Header, Static
+from textual.widgets import Button, DataTable, Header, Static
 
 from cleverwizard.runs.history import already_undone, undone_by
 from cleverwizard.runs.undo import UndoReport, UnknownRun
 from cleverwizard.store.models import Run
 from cleverwizard.ui.literal import literal, literal_cell, literal_lines
 from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain, lets_go
+from cleverwizard.ui.widgets.keys_footer import KeysFooter
 from cleverwizard.ui.widgets.step_item import when_text
 
 UNDO_GROUP = "history-undo"
@@ -91,7 +92,7 @@ class ConfirmUndo(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button("Undo this run", id="undo-yes", variant="error")
                 yield Button("Cancel", id="undo-no")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#undo-no", Button).focus()
@@ -154,7 +155,7 @@ class HistoryScreen(WizardScreen):
             with Horizontal(classes="buttons"):
                 yield Button("Undo this run", id="undo-button", variant="warning")
                 yield Button("Back to Notifications", classes="back-button")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#undo-result-box").display = False

@@ -26,7 +26,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import var
 from textual.widget import Widget
-from textual.widgets import Button, ContentSwitcher, DataTable, Footer, Header, Static
+from textual.widgets import Button, ContentSwitcher, DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
 from cleverwizard.clever.errors import CleverAuthError
@@ -37,6 +37,7 @@ from cleverwizard.ui.literal import literal, literal_lines
 from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain, lets_go
 from cleverwizard.ui.screens.confirm import Confirm
 from cleverwizard.ui.widgets.batched import Row, fill_rows
+from cleverwizard.ui.widgets.keys_footer import KeysFooter
 from cleverwizard.ui.widgets.progress import FetchProgress
 
 Stage = Literal["intro", "fetching", "failed", "preview", "done"]
@@ -241,7 +242,7 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
                     yield Button(self.VIEW_LABEL, id="view-button", variant="primary")
                 yield Button("History", id="history-button")
                 yield Button("Back to Notifications", classes="back-button", id=f"{kind}-back")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._show_intro()

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Header, Static
 
 from cleverwizard.rules.district_state import moment
 from cleverwizard.service.status import Checklist, now
@@ -24,6 +24,7 @@ from cleverwizard.service.steps import STEP_KEYS, STEPS, StepKey
 from cleverwizard.store.errors import StoreError
 from cleverwizard.ui.literal import literal
 from cleverwizard.ui.screens.base import EXPECTED_ERRORS, OnLoop, lets_go
+from cleverwizard.ui.widgets.keys_footer import KeysFooter
 from cleverwizard.ui.widgets.step_item import StepItem, when_text
 
 if TYPE_CHECKING:
@@ -115,7 +116,7 @@ class NotificationsScreen(Screen[None]):
                 yield Button(
                     "Add people", id="go-records", compact=True, tooltip="From a file or by hand, no Clever needed (a)"
                 )
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_screen_resume(self) -> None:
         """Shown first, or back from a step: re-read where things stand, and ask Clever
@@ -161,7 +162,7 @@ class NotificationsScreen(Screen[None]):
 
         Every step key must stay readable at 80x24; ctrl+p still works and Help lists it.
         """
-        self.query_one(Footer).show_command_palette = event.size.width >= 90
+        self.query_one(KeysFooter).show_command_palette = event.size.width >= 90
 
     def refresh_checklist(self) -> None:
         """Where things stand, as saved now: at once when the checklist for the roster as it

@@ -14,11 +14,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Header, Static
 
 from cleverwizard.files.csv_in import FileKind
 from cleverwizard.store.models import PersonKind
 from cleverwizard.ui.screens.base import WizardScreen
+from cleverwizard.ui.widgets.keys_footer import KeysFooter
 
 ACTIONS: tuple[tuple[str, str], ...] = (
     ("add_teachers_file", "Add teachers from a file"),
@@ -72,7 +73,7 @@ class PlatformRecordsScreen(WizardScreen):
                 for action, label in ACTIONS:
                     yield Button(label, id=f"records-{action.replace('_', '-')}", name=action, compact=True)
                 yield Button("Back to Notifications", classes="back-button", compact=True)
-        yield Footer()
+        yield KeysFooter()
 
     @on(Button.Pressed, "#records-actions Button")
     def _chosen(self, event: Button.Pressed) -> None:

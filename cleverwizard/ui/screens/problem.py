@@ -11,9 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from cleverwizard.ui.literal import literal
+from cleverwizard.ui.widgets.keys_footer import KeysFooter
 
 
 class ProblemScreen(ModalScreen[None]):
@@ -36,7 +37,7 @@ class ProblemScreen(ModalScreen[None]):
             with Horizontal(classes="buttons"):
                 yield Button("Quit", id="problem-quit-button", variant="error")
                 yield Button("Close", id="problem-close-button")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#problem-quit-button", Button).focus()

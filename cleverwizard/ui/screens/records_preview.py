@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, Footer, Header, Input, Static
+from textual.widgets import Button, Header, Input, Static
 
 from cleverwizard.files.csv_in import FileUnusable
 from cleverwizard.platform.apply import BadRowsInFile
@@ -26,6 +26,7 @@ from cleverwizard.service.files_in import EntryRejected
 from cleverwizard.store.models import Run
 from cleverwizard.text import one_line
 from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain, lets_go
+from cleverwizard.ui.widgets.keys_footer import KeysFooter
 
 RECORD_ERRORS: tuple[type[BaseException], ...] = (
     *EXPECTED_ERRORS,
@@ -142,7 +143,7 @@ class PreviewAndApplyScreen(WizardScreen, Generic[PlanT]):
                 yield Button("Preview", id="records-preview-button", variant="primary")
                 yield Button(self.APPLY_LABEL, id="records-apply-button", variant="success", disabled=True)
                 yield Button("Back", classes="back-button", id="records-back")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.tell("")

@@ -15,11 +15,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Header, LoadingIndicator, Static
+from textual.widgets import Button, DataTable, Header, LoadingIndicator, Static
 
 from cleverwizard.clever import School
 from cleverwizard.ui.literal import literal, literal_cell
 from cleverwizard.ui.screens.base import EXPECTED_ERRORS, StepFailed, WizardScreen, explain
+from cleverwizard.ui.widgets.keys_footer import KeysFooter
 
 ONE_SCHOOL = (
     "One school connects to this site. To set up another school, run the wizard for that "
@@ -52,7 +53,7 @@ class ConfirmSwitch(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="switch-cancel-button", variant="primary")
                 yield Button("Switch anyway", id="switch-confirm-button", variant="error")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#switch-cancel-button", Button).focus()
@@ -99,7 +100,7 @@ class SchoolScreen(WizardScreen):
                 yield Button("Confirm", id="confirm", variant="primary", disabled=True)
                 yield Button("Try again", id="retry", variant="warning")
                 yield Button("Back to Notifications", classes="back-button")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         site = self.sync.store.site()

@@ -33,13 +33,14 @@ from textual.message import Message
 from textual.reactive import var
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, OptionList
+from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from cleverwizard.clever.decode import CleverUser
 from cleverwizard.rules.names import fold
 from cleverwizard.rules.teachers import Candidate, SearchOption, TeacherMatchRow, search, search_options
 from cleverwizard.ui.literal import literal
+from cleverwizard.ui.widgets.keys_footer import KeysFooter
 
 NOT_IN_LIST = "not-in-list"
 """Option id of *This teacher is not in the list* (Clever ids are hex, so no clash)."""
@@ -227,7 +228,7 @@ class MatchPicker(ModalScreen[str | None]):
             options = OptionList(id="match-options")
             options.can_focus = False
             yield options
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.fill("")
