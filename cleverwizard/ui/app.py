@@ -9,8 +9,11 @@ any moment loses nothing that was saved.
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import gc
-from typing import ClassVar
+from collections.abc import Coroutine
+from typing import Any, ClassVar, TypeVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -29,6 +32,8 @@ from cleverwizard.ui.screens.notifications import NotificationsScreen
 from cleverwizard.ui.steps import LISTS, STEP_SCREENS, Destination, history_screen, list_screen
 
 __all__ = ["CleverWizardApp", "Destination"]
+
+T = TypeVar("T")
 
 
 class CleverWizardApp(App[None]):
@@ -63,6 +68,8 @@ class CleverWizardApp(App[None]):
         """The service every screen calls; ``None`` only when the store could not be opened."""
         self.store_problem: str | None = None
         """Why the store could not be opened, shown instead of the checklist."""
+        self._plain_context = contextvars.copy_context()
+        """The context the app was made in: it refers to no worker and no screen."""
 
     def on_load(self) -> None:
         """Open the store before the first screen is built, so it can read the checklist."""
@@ -74,6 +81,17 @@ class CleverWizardApp(App[None]):
                 return
         self.sync = RosterSync(self.settings, self.store, link=self.link, started_by="wizard")
         self.keep_heap()
+
+    async def away_from_screens(self, talk: Coroutine[Any, Any, T]) -> T:
+        """Await ``talk`` (Clever I/O from an async worker) in a task whose context refers to
+        no worker and no screen.
+
+        Every time limit of a request leaves a cancelled timer in the event loop until its
+        deadline (asyncio drops them lazily), each holding the context it was made in. Made in
+        a worker's, those timers kept the worker, its screen and a whole preview alive for up
+        to two minutes after the screen closed. Cancelling the worker cancels ``talk`` too.
+        """
+        return await asyncio.create_task(talk, context=self._plain_context.copy())
 
     def keep_heap(self) -> None:
         """Exempt everything alive now (the roster just read, Textual, the first screen) from

@@ -108,7 +108,7 @@ class ConnectScreen(WizardScreen):
     @work(exclusive=True, group="districts", exit_on_error=False)
     async def load_districts(self) -> None:
         try:
-            districts = await self.sync.app_districts()
+            districts = await self.wizard.away_from_screens(self.sync.app_districts())
         except EXPECTED_ERRORS as error:
             self.post_message(StepFailed(error, "districts"))
         else:
@@ -169,7 +169,7 @@ class ConnectScreen(WizardScreen):
     @work(exclusive=True, group="connect", exit_on_error=False)
     async def connect(self, district_id: str, token: str | None) -> None:
         try:
-            district = await self.sync.connect(district_id, token)
+            district = await self.wizard.away_from_screens(self.sync.connect(district_id, token))
         except EXPECTED_ERRORS as error:
             self.post_message(StepFailed(error, "connect"))
         else:

@@ -347,7 +347,7 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
     async def fetch_step(self) -> None:
         """Every page from Clever; expected errors become a sentence, not a traceback."""
         try:
-            result = await self.fetch()
+            result = await self.wizard.away_from_screens(self.fetch())
         except EXPECTED_ERRORS as error:
             self.post_message(FetchFailed(explain(error), auth=isinstance(error, CleverAuthError)))
             return

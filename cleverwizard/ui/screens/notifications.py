@@ -145,7 +145,7 @@ class NotificationsScreen(Screen[None]):
         if sync is None:
             return
         try:
-            await sync.refresh_district_state()
+            await self.wizard.away_from_screens(sync.refresh_district_state())
         except QUIET_ERRORS:  # information only: the stale row says it is stale
             return
         if self.checklist is not None:

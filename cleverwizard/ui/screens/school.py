@@ -132,7 +132,7 @@ class SchoolScreen(WizardScreen):
     @work(exclusive=True, group="schools", exit_on_error=False)
     async def fetch_schools(self) -> None:
         try:
-            schools = await self.sync.schools()
+            schools = await self.wizard.away_from_screens(self.sync.schools())
         except EXPECTED_ERRORS as error:
             self.post_message(StepFailed(error, "load"))
         else:
@@ -218,7 +218,7 @@ class SchoolScreen(WizardScreen):
     @work(exclusive=True, group="select-school", exit_on_error=False)
     async def select(self, school_id: str) -> None:
         try:
-            school = await self.sync.select_school(school_id, switch_confirmed=True)
+            school = await self.wizard.away_from_screens(self.sync.select_school(school_id, switch_confirmed=True))
         except EXPECTED_ERRORS as error:
             self.post_message(StepFailed(error, "select"))
         else:
