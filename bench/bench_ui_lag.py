@@ -14,7 +14,8 @@ that lateness is exactly how long the loop was blocked (no key, no redraw meanwh
 The walk: start-up to the first Notifications; Students opened, imported from Clever
 (fetch, plan, preview), another grade shown, saved (answering the import question); back
 to Notifications; Teachers opened and fetched; one *Select a Match* choice (re-plan); back
-to Notifications; History (``--runs`` runs); the Imported Students list. Per phase it
+to Notifications; History (``--runs`` runs); the Imported Students list; then a 3-second pause, in which the wizard runs the full
+garbage collection it keeps for idle moments (``cleverwizard/ui/heap.py``). Per phase it
 prints the worst and the total lateness. Target: no single stall over 100 ms. The probe's
 own floor (the worst lateness on an idle loop, after start-up) is printed from the same run.
 ``--why MS`` also samples the loop thread's stack whenever a wake-up is more than MS ms
@@ -226,6 +227,8 @@ async def walk(folder: Path, probe: LagProbe) -> None:
         await settle()
         await pilot.press("escape")
         await settle()
+        probe.phase = "a pause (the idle full collection)"
+        await asyncio.sleep(3.0)
         probe.stop()
 
 

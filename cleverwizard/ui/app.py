@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import gc
 from collections.abc import Coroutine
 from typing import Any, ClassVar, TypeVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.worker import WorkerState
 
 from cleverwizard.config import Settings
 from cleverwizard.service.roster_sync import CleverLink, RosterSync
@@ -28,6 +29,7 @@ from cleverwizard.store import RosterStore
 from cleverwizard.store.errors import StoreError
 from cleverwizard.text import one_line
 from cleverwizard.ui.commands import WizardCommands
+from cleverwizard.ui.heap import IdleCollector
 from cleverwizard.ui.screens.notifications import NotificationsScreen
 from cleverwizard.ui.steps import LISTS, STEP_SCREENS, Destination, history_screen, list_screen
 
@@ -70,6 +72,8 @@ class CleverWizardApp(App[None]):
         """Why the store could not be opened, shown instead of the checklist."""
         self._plain_context = contextvars.copy_context()
         """The context the app was made in: it refers to no worker and no screen."""
+        self.heap = IdleCollector()
+        """Full garbage collections only while the person pauses (see ``ui/heap.py``)."""
 
     def on_load(self) -> None:
         """Open the store before the first screen is built, so it can read the checklist."""
@@ -95,16 +99,22 @@ class CleverWizardApp(App[None]):
 
     def keep_heap(self) -> None:
         """Exempt everything alive now (the roster just read, Textual, the first screen) from
-        garbage collection passes: they live as long as the wizard does.
+        garbage collection passes: they live as long as the wizard does. The first call also
+        keeps full passes for idle moments (``ui/heap.py``)."""
+        if self.heap.running:
+            self.heap.freeze()
+        else:
+            self.heap.start()
 
-        A full pass of the collector walks every tracked object; with a 20,000-student roster
-        in memory each one held the event loop for a third of a second, whenever it came.
-        Frozen objects are still freed when nothing refers to them (a roster re-read after a
-        save replaces the old one), so this is only called where next to nothing alive is
-        garbage yet: on start-up, never over a dismissed screen. The app gives them back to
-        the collector when it ends.
-        """
-        gc.freeze()
+    async def on_event(self, event: events.Event) -> None:
+        """Note each key and click, so a full collection never starts while someone works."""
+        if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown | events.MouseScrollUp):
+            self.heap.noticed_input()
+        await super().on_event(event)
+
+    def _collect_if_idle(self) -> None:
+        busy = any(worker.state in (WorkerState.PENDING, WorkerState.RUNNING) for worker in self.workers)
+        self.heap.collect_if_idle(busy=busy)
 
     def get_default_screen(self) -> Screen[None]:
         return NotificationsScreen()
@@ -115,9 +125,10 @@ class CleverWizardApp(App[None]):
 
             self.push_screen(ProblemScreen("The roster cannot be opened", self.store_problem))
         self.refresh_subtitle()
+        self.set_interval(0.5, self._collect_if_idle)
 
     def on_unmount(self) -> None:
-        gc.unfreeze()  # a process that runs more than one wizard (tests) frees each one's heap
+        self.heap.stop()
         self.close_store()
 
     def close_store(self) -> None:

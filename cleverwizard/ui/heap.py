@@ -1,0 +1,91 @@
+"""When the wizard lets Python's garbage collector walk the whole heap: only while idle.
+
+A full pass of the collector walks every tracked object the wizard keeps: Textual's
+widgets and their render caches, the roster, an open list's 20,000 students. It holds the
+interpreter lock throughout, so the event loop stops for as long: 150-350 ms each on a
+2-core machine (``bench/bench_ui_lag.py``, its ``gc`` columns), whenever the allocation
+counts happened to trigger one, in the middle of a keystroke or a redraw.
+
+So while the wizard runs:
+
+- what is alive at start-up is frozen out of every pass (it lives as long as the wizard);
+- the young generations are collected as usual (cheap: they walk only new objects), but
+  Python never starts a full pass by itself;
+- a full pass runs when the wizard is idle: no key or click for ``IDLE_SECONDS``, no
+  worker running, and something has reached the old generation since the last pass; once
+  per pause (a wizard left open all day does not keep walking its heap). What
+  it frees (a dismissed step's screen, whose widgets refer to each other) waits at most
+  until the person next pauses.
+
+A key pressed during an idle pass waits for it (at most one pass). Everything is given
+back to Python's own settings when the wizard ends.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable
+
+IDLE_SECONDS = 2.0
+"""How long after the last key or click the wizard counts as idle."""
+NEVER = 2**31 - 1
+"""A third-generation threshold no count reaches: Python starts no full pass by itself."""
+
+
+class IdleCollector:
+    """Freezes the start-up heap and keeps full collections for idle moments."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._last_input = clock()
+        self._passed = False
+        self._thresholds: tuple[int, int, int] | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._thresholds is not None
+
+    def start(self) -> None:
+        """Freeze what is alive (the roster just read, Textual, the first screen) and stop
+        Python from starting full passes. Called once, where next to nothing alive is garbage."""
+        if self._thresholds is not None:
+            return
+        self.freeze()
+        young, middle, _old = gc.get_threshold()
+        self._thresholds = gc.get_threshold()
+        gc.set_threshold(young, middle, NEVER)
+
+    @staticmethod
+    def freeze() -> None:
+        """Exempt everything alive now from every pass. Frozen objects are still freed when
+        nothing refers to them (a roster re-read replaces the old one); only call this where
+        nothing alive is garbage-to-be, never over a screen that will be dismissed."""
+        gc.freeze()
+
+    def stop(self) -> None:
+        """Give the heap and the thresholds back (a process that runs more than one wizard,
+        as the tests do, frees each one's heap)."""
+        if self._thresholds is None:
+            return
+        gc.set_threshold(*self._thresholds)
+        self._thresholds = None
+        gc.unfreeze()
+
+    def noticed_input(self) -> None:
+        """A key or a click: the person is working, a pass would be in their way."""
+        self._last_input = self._clock()
+        self._passed = False
+
+    def idle_for(self) -> float:
+        return self._clock() - self._last_input
+
+    def collect_if_idle(self, *, busy: bool) -> bool:
+        """Run a full pass if the wizard is idle and one could free anything; say if it ran."""
+        if not self.running or busy or self._passed or self.idle_for() < IDLE_SECONDS:
+            return False
+        if gc.get_count()[2] == 0:
+            return False  # no young collection since the last full pass: nothing new is old
+        gc.collect()
+        self._passed = True
+        return True

@@ -1,0 +1,82 @@
+"""Full garbage collections wait for the person to pause (cleverwizard/ui/heap.py)."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+from cleverwizard.ui.heap import IDLE_SECONDS, NEVER, IdleCollector
+from tests.ui.walk import SIZE, AppFactory, settle
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Iterator[Clock]:
+    before = gc.get_threshold()
+    yield Clock()
+    gc.set_threshold(*before)
+    gc.unfreeze()
+
+
+def something_old() -> None:
+    """A young collection, so the old generation has had something new since the last pass."""
+    gc.collect(1)
+
+
+def test_while_running_python_starts_no_full_pass_and_the_start_up_heap_is_frozen(clock: Clock) -> None:
+    young, middle, _ = gc.get_threshold()
+    heap = IdleCollector(clock)
+    heap.start()
+    assert gc.get_threshold() == (young, middle, NEVER)
+    assert gc.get_freeze_count() > 0
+    heap.stop()
+    assert gc.get_threshold()[2] != NEVER
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_pass_runs_only_after_a_pause_with_no_worker_running_and_once_per_pause(clock: Clock) -> None:
+    heap = IdleCollector(clock)
+    heap.start()
+    something_old()
+    assert not heap.collect_if_idle(busy=False), "no pause yet"
+    clock.now += IDLE_SECONDS
+    assert not heap.collect_if_idle(busy=True), "a worker is running"
+    assert heap.collect_if_idle(busy=False)
+    something_old()
+    clock.now += 60
+    assert not heap.collect_if_idle(busy=False), "one pass per pause"
+    heap.noticed_input()
+    clock.now += IDLE_SECONDS
+    assert heap.collect_if_idle(busy=False), "the next pause gets its own"
+    heap.stop()
+
+
+def test_no_pass_when_nothing_reached_the_old_generation(clock: Clock) -> None:
+    heap = IdleCollector(clock)
+    heap.start()
+    gc.collect()  # counts back to zero, as after a pass
+    clock.now += IDLE_SECONDS
+    assert gc.get_count()[2] == 0
+    assert not heap.collect_if_idle(busy=False)
+    heap.stop()
+
+
+async def test_the_wizard_keeps_full_passes_for_pauses_and_notices_keys(make_app: AppFactory, clock: Clock) -> None:
+    app = make_app()
+    app.heap = IdleCollector(clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert gc.get_threshold()[2] == NEVER
+        clock.now += 60
+        await pilot.press("down")
+        assert app.heap.idle_for() == 0, "a key counts as work"
+    assert gc.get_threshold()[2] != NEVER, "an ended wizard gives Python its own settings back"
