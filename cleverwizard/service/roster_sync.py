@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Literal, overload
 
 import httpx
 
@@ -354,6 +355,18 @@ class RosterSync(FilesIn, FilesOut):
             sections=self.store.sections(),
             courses=self.store.courses(),
         )
+
+    @overload
+    def people(self, kind: Literal["teacher"]) -> Sequence[Teacher]: ...
+    @overload
+    def people(self, kind: Literal["student"]) -> Sequence[Student]: ...
+    @overload
+    def people(self, kind: PersonKind) -> Sequence[Account]: ...
+    def people(self, kind: PersonKind) -> Sequence[Account]:
+        """One kind of account as on disk now. A screen that shows teachers reads (and
+        validates) only the teachers, not a school's 20,000 students as ``view`` would."""
+        self.store.refresh()
+        return self.store.teachers() if kind == "teacher" else self.store.students()
 
     def teacher_rows(self, clever: Sequence[CleverUser]) -> list[TeacherMatchRow]:
         view = self.view()

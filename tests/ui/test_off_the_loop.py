@@ -52,7 +52,7 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> Spy:
     """Every roster read, plan and save the service makes, and every checklist built (not
     merely handed out again), is noted with its thread."""
     found = Spy()
-    for name in ("view", "plan", "apply", "teacher_rows", "history"):
+    for name in ("view", "people", "plan", "apply", "teacher_rows", "history"):
         monkeypatch.setattr(RosterSync, name, found.wrap(name, getattr(RosterSync, name)))
     monkeypatch.setattr(status, "_build_checklist", found.wrap("checklist", status._build_checklist))
     return found
@@ -101,7 +101,7 @@ async def test_the_imported_list_and_history_are_read_off_the_event_loop(
         history = await press_to(pilot, "h", screen=HistoryScreen)
         await settle(app, pilot)
         assert history.runs
-    assert {"view", "history"} <= spy.names()
+    assert {"people", "history"} <= spy.names()
     assert spy.on_loop() == []
 
 

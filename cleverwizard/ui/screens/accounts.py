@@ -13,7 +13,7 @@ linked to Clever, is marked "kept from before Clever" (kept the same way, but no
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar, Literal, cast
 
@@ -286,11 +286,10 @@ class AccountsScreen(WizardScreen):
     def _read_worker(self) -> None:
         """A school's worth of accounts is read and validated off the event loop."""
         try:
-            view = self.sync.view()
+            people = self.sync.people(self.kind)
         except EXPECTED_ERRORS as error:
             self.later(self._read_failed, explain(error))
             return
-        people: Sequence[Account] = view.teachers if self.kind == "teacher" else view.students
         keys = {account.id: search_text(account) for account in people}
         self.later(self._read, {account.id: account for account in people}, keys)
 

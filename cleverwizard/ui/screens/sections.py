@@ -98,7 +98,7 @@ class SectionsScreen(ImportStepScreen[SectionsFetch, SectionPlan]):
 
     def _suggest(self, data: SectionData) -> tuple[list[SectionMatchRow], dict[str, str]]:
         """Course suggestions and teacher names: both read the whole platform, so off the loop."""
-        teachers = {t.clever_id: t.full_name or "(no name)" for t in self.sync.view().teachers if t.clever_id}
+        teachers = {t.clever_id: t.full_name or "(no name)" for t in self.sync.people("teacher") if t.clever_id}
         return self.sync.section_rows(data), teachers
 
     # -- preview --------------------------------------------------------------------

@@ -111,7 +111,7 @@ class StudentsScreen(RecordActions, ImportStepScreen[StudentsFetch, Plan]):
 
     def intro_table(self) -> IntroTable:
         """How many students the platform has now, and in which grades."""
-        active = [s for s in self.sync.view().students if s.status == "active"]
+        active = [s for s in self.sync.people("student") if s.status == "active"]
         linked = sum(1 for s in active if s.clever_id)
         item = self.sync.checklist().item("students")
         status = f"Students on this platform now: {len(active)} ({linked} from Clever)."
@@ -148,7 +148,7 @@ class StudentsScreen(RecordActions, ImportStepScreen[StudentsFetch, Plan]):
         plan = self.sync.plan("student", users, same_people=ticked)
         site = self.sync.store.site()
         span = site.school_grades if site else None
-        return plan, group_rows(student_rows(plan, users, self.sync.view().students, span))
+        return plan, group_rows(student_rows(plan, users, self.sync.people("student"), span))
 
     # -- preview --------------------------------------------------------------------
 
@@ -256,7 +256,7 @@ class StudentsScreen(RecordActions, ImportStepScreen[StudentsFetch, Plan]):
         """Imported students who still have no login email, as the store says now."""
         fetched = {user.id for user in self.users}
         return sum(
-            1 for s in self.sync.view().students if s.clever_id in fetched and s.status == "active" and not s.email
+            1 for s in self.sync.people("student") if s.clever_id in fetched and s.status == "active" and not s.email
         )
 
     def back_from_accounts(self) -> None:

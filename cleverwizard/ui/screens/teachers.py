@@ -90,7 +90,7 @@ class TeachersScreen(RecordActions, ImportStepScreen[TeachersFetch, Plan]):
 
     def intro_table(self) -> IntroTable:
         """How many teachers the platform has, each with their link state."""
-        teachers = sorted((t for t in self.sync.view().teachers if t.status == "active"), key=account_order)
+        teachers = sorted((t for t in self.sync.people("teacher") if t.status == "active"), key=account_order)
         site = self.sync.require_site(school=True)
         linked = sum(1 for t in teachers if t.clever_id)
         return IntroTable(
