@@ -165,37 +165,48 @@ async def walk(folder: Path, probe: LagProbe) -> None:
                 await app.workers.wait_for_complete()
             await pilot.pause()
 
+        async def click(selector: str) -> None:
+            """A click as a terminal delivers it: the app notes it as input (Pilot.click hands
+            the event straight to the screen), so the walk reads as someone working, not pausing."""
+            app.heap.noticed_input()
+            await pilot.click(selector)
+
+        def go(step: Any) -> None:
+            """Open a step as its key on Notifications would (a key press is input too)."""
+            app.heap.noticed_input()
+            app.open_step(step)
+
         await settle()
         probe.phase = "idle (probe floor)"
         await asyncio.sleep(1.0)
 
         probe.phase = "Students: open, fetch, preview"
-        app.open_step("students")
+        go("students")
         await pilot.pause()
         step = {"screen": app.screen}  # held here only while the step is open (see below)
-        await pilot.click("#fetch-button")
+        await click("#fetch-button")
         await wait_for(lambda: getattr(step["screen"], "stage", "") == "preview")
         await settle()
         probe.phase = "Students: another grade"
-        await pilot.click("#grade-list")
+        await click("#grade-list")
         await pilot.press("down", "down")
         await settle()
         probe.phase = "Students: import (save)"
-        await pilot.click("#apply-button")
+        await click("#apply-button")
         await wait_for(lambda: isinstance(app.screen, Confirm))
         await pilot.press("y")
         await wait_for(lambda: getattr(step["screen"], "stage", "") == "done")
         await settle()
         probe.phase = "back to Notifications"
-        await pilot.click("#students-back")
+        await click("#students-back")
         await wait_for(lambda: isinstance(app.screen, NotificationsScreen))
         step.clear()  # a person's wizard keeps no dismissed screen alive; neither does the walk
         await settle()
         probe.phase = "Teachers: open, fetch, preview"
-        app.open_step("teachers")
+        go("teachers")
         await pilot.pause()
         step["screen"] = teachers = app.screen
-        await pilot.click("#fetch-button")
+        await click("#fetch-button")
         await wait_for(lambda: getattr(step["screen"], "stage", "") == "preview")
         await settle()
         probe.phase = "Teachers: a dropdown choice"
@@ -209,7 +220,7 @@ async def walk(folder: Path, probe: LagProbe) -> None:
             await pilot.press("down", "enter")
             await settle()
         probe.phase = "back to Notifications (again)"
-        await pilot.click("#teachers-back")
+        await click("#teachers-back")
         await pilot.pause()
         if isinstance(app.screen, Confirm):  # the choice changed the preview: leaving asks
             await pilot.press("y")
@@ -218,12 +229,12 @@ async def walk(folder: Path, probe: LagProbe) -> None:
         step.clear()
         await settle()
         probe.phase = "History (30 runs)"
-        app.open_step("history")
+        go("history")
         await settle()
         await pilot.press("escape")
         await settle()
         probe.phase = "Imported Students list"
-        app.open_step("student-list")
+        go("student-list")
         await settle()
         await pilot.press("escape")
         await settle()
