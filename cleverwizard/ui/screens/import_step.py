@@ -261,6 +261,8 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
         if self.VIEW_LABEL:
             visible["view-button"] = stage == "done" or (stage == "intro" and self.imported_before())
         visible["history-button"] = stage == "done"
+        back = self.query_one(f"#{self.KIND}-back", Button)
+        back.label = "Done" if stage == "done" else "Back to Notifications"  # the step is finished
         reconnect = self.query_one("#reconnect", Button)
         reconnect.display = reconnect.display and stage == "failed"
         for button_id, shown in visible.items():

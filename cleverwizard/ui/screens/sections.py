@@ -42,7 +42,7 @@ class SectionsScreen(ImportStepScreen[SectionsFetch, SectionPlan]):
 
     KIND = "sections"
     FETCHING_TEXT = "Fetching this school's sections, courses and terms. Cancel stops without saving anything."
-    DONE_TEXT = "Done. Back to Notifications, or History to review or undo this import."
+    DONE_TEXT = "Done. Press Done for Notifications, or History to review or undo this import."
     RESULT_ID = "sections-result"
     CHOICE = Select
 
