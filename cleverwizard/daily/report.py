@@ -111,7 +111,10 @@ class SyncReport:
     plans: dict[str, KindPlan] = field(default_factory=dict)
     """Per step name ("teachers", "students", "sections"), in the order they are applied."""
     notes: list[str] = field(default_factory=list)
-    """Sentences about the run as a whole (sections not imported yet), printed after the heading."""
+    """Sentences about the run as a whole (Clever's sync paused), printed after the heading."""
+    reminders: list[str] = field(default_factory=list)
+    """Standing reminders (sections not imported yet): printed after the notes on a recorded
+    run, left out of a quiet day's one line so that daily cron mail stays one line."""
     findings: list[GuardFinding] = field(default_factory=list)
     dry_run: bool = False
     forced: bool = False
@@ -153,8 +156,8 @@ class SyncReport:
         return explain(self.findings) if self.findings else ""
 
     def quiet(self) -> bool:
-        """Nothing new (see ``nothing_new``): its text is one line, then any standing note
-        (sections not imported yet)."""
+        """Nothing new (see ``nothing_new``): its text is one line, then any note (a pause of
+        Clever's sync); the standing reminders were said on the recorded runs."""
         return self.nothing_new
 
     def lines(self, *, verbose: bool = False) -> list[str]:
@@ -173,7 +176,7 @@ class SyncReport:
             return [one_line(text), *self.notes]
         out = ["Dry run: nothing was written."] if self.dry_run else []
         out.append(self.heading())
-        out += self.notes
+        out += self.notes + self.reminders
         for plan in self.plans.values():
             out.append(kind_line(plan, self.mode))
             if self.dry_run:
@@ -210,7 +213,7 @@ class SyncReport:
             "events_read": self.events_read,
             "nothing_new": self.nothing_new,
             "counts": {name: plan.counts.model_dump() for name, plan in self.plans.items()},
-            "notes": list(self.notes),
+            "notes": [*self.notes, *self.reminders],
             "problems": [problem.model_dump() for problem in self.problems],
             "kept_edits": [kept.model_dump(mode="json") for kept in self.kept_edits],
         }

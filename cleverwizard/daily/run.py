@@ -348,11 +348,8 @@ async def _sync(
             forced=force,
             position=side.position,
             events_read=side.events_read,
-            notes=[
-                *notes,
-                *([] if side.sections is not None else [SECTIONS_NOT_IMPORTED]),
-                *_school_notes(side, school_id),
-            ],
+            notes=[*notes, *_school_notes(side, school_id)],
+            reminders=[] if side.sections is not None else [SECTIONS_NOT_IMPORTED],
         )
         steps: list[Step] = [people_step(plan) for plan in plans.values()]
         if side.sections is not None:
