@@ -52,8 +52,8 @@ class IdleCollector:
         if self._thresholds is not None:
             return
         self.freeze()
-        young, middle, _old = gc.get_threshold()
         self._thresholds = gc.get_threshold()
+        young, middle, _old = self._thresholds
         gc.set_threshold(young, middle, NEVER)
 
     @staticmethod

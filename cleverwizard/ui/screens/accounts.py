@@ -34,13 +34,13 @@ from cleverwizard.service.roster_sync import EmailRejected
 from cleverwizard.store.models import Account, Student
 from cleverwizard.ui.literal import literal, literal_cell
 from cleverwizard.ui.screens.base import EXPECTED_ERRORS, OnLoop, WizardScreen, explain, lets_go
+from cleverwizard.ui.widgets.keys_footer import KeysFooter
 from cleverwizard.ui.widgets.long_table import LongTable
 from cleverwizard.ui.widgets.sheet import Cell, Column, Row, Sheet, lay_out
+from cleverwizard.ui.widgets.toggles import Tick
 
 if TYPE_CHECKING:
     from cleverwizard.ui.app import CleverWizardApp
-from cleverwizard.ui.widgets.keys_footer import KeysFooter
-from cleverwizard.ui.widgets.toggles import Tick
 
 Kind = Literal["teacher", "student"]
 NO_LOGIN = "(none: can't log in)"
