@@ -369,8 +369,9 @@ class RosterSync(FilesIn, FilesOut):
         return self.store.teachers() if kind == "teacher" else self.store.students()
 
     def teacher_rows(self, clever: Sequence[CleverUser]) -> list[TeacherMatchRow]:
-        view = self.view()
-        return suggest_teacher_matches(view.teachers, clever, view.decisions)
+        """The preview's ranked suggestions: they need the teachers and the saved decisions,
+        not the school's students."""
+        return suggest_teacher_matches(self.people("teacher"), clever, self.store.matches())
 
     def plan(
         self,
