@@ -20,7 +20,17 @@ from cleverwizard.people.relink import find_relinks
 from cleverwizard.rules.emails import EmailBook, clever_problems
 from cleverwizard.rules.names import normalise_email
 from cleverwizard.rules.teachers import Candidate, TeacherMatchRow, display_name, suggest_teacher_matches
-from cleverwizard.store.models import Account, Course, MatchDecision, MatchMethod, PersonKind, Section, Student, Teacher
+from cleverwizard.store.models import (
+    Account,
+    Course,
+    Login,
+    MatchDecision,
+    MatchMethod,
+    PersonKind,
+    Section,
+    Student,
+    Teacher,
+)
 
 _REASON_METHOD: dict[str, MatchMethod] = {
     "saved match": "clever_id",
@@ -52,8 +62,19 @@ class PlatformView:
     sections: list[Section] = field(default_factory=list)
     courses: list[Course] = field(default_factory=list)
     """The platform's course catalogue."""
+    student_logins: list[Login] | None = None
+    """Only the students' logins, in place of ``students``, for a plan that needs no more of
+    them (a teacher plan: which emails are taken). ``None``: ``students`` holds them all."""
 
     def accounts(self, kind: PersonKind) -> Sequence[Account]:
+        if kind == "student" and self.student_logins is not None:
+            raise ValueError("this view holds only the students' logins: read the students to plan them")
+        return self.teachers if kind == "teacher" else self.students
+
+    def logins(self, kind: PersonKind) -> Sequence[Account | Login]:
+        """Whose login is which email, for one kind of account."""
+        if kind == "student" and self.student_logins is not None:
+            return self.student_logins
         return self.teachers if kind == "teacher" else self.students
 
 
@@ -181,11 +202,12 @@ def plan_students(
     """
     clever = one_per_id(clever)
     pairs: dict[str, int] = {}
-    linked_ids = {s.clever_id for s in view.students if s.clever_id}
-    for student in view.students:
+    accounts = view.accounts("student")
+    linked_ids = {s.clever_id for s in accounts if s.clever_id}
+    for student in accounts:
         if student.clever_id:
             pairs[student.clever_id] = student.id
-    loose = [s for s in view.students if not s.clever_id and s.status == "active"]
+    loose = [s for s in accounts if not s.clever_id and s.status == "active"]
     by_email = _unique_index((normalise_email(s.email), s.id) for s in loose)
     by_sis = _unique_index((s.sis_id, s.id) for s in loose)
     used: set[int] = set()
@@ -297,7 +319,9 @@ def _plan(
     plan.merged_into = {twin_id: same.account_id for twin_id, same in twins.items()}
     # A twin's login goes with the person: it is not an owner the kept account must avoid.
     book = EmailBook.build(
-        [a for a in view.teachers if a.id not in twins], [a for a in view.students if a.id not in twins], clever
+        [a for a in view.logins("teacher") if a.id not in twins],
+        [a for a in view.logins("student") if a.id not in twins],
+        clever,
     )
     book.clever_counts.update(email for raw in other_clever_emails if (email := normalise_email(raw)))
     seen: set[str] = set()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from cleverwizard.clever.decode import CleverUser
 from cleverwizard.rules.names import is_valid_email, normalise_email
-from cleverwizard.store.models import Account, PersonKind, Problem
+from cleverwizard.store.models import Account, Login, PersonKind, Problem
 
 SIS_FIX = "Update the data your SIS shares with Clever."
 STUDENT_NO_EMAIL = "No email: they can't log in until an email is entered"
@@ -28,7 +28,9 @@ class EmailBook:
     clever_counts: Counter[str] = field(default_factory=Counter)
 
     @classmethod
-    def build(cls, teachers: Iterable[Account], students: Iterable[Account], clever: Sequence[CleverUser]) -> EmailBook:
+    def build(
+        cls, teachers: Iterable[Account | Login], students: Iterable[Account | Login], clever: Sequence[CleverUser]
+    ) -> EmailBook:
         book = cls()
         for account in [*teachers, *students]:
             email = normalise_email(account.email)

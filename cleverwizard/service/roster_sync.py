@@ -344,12 +344,17 @@ class RosterSync(FilesIn, FilesOut):
             self._district_seen = await district_state.read_district(clever, site.district_id)  # after the people
         return people
 
-    def view(self) -> PlatformView:
-        """The platform as it is on disk now (a scheduled sync may have written)."""
+    def view(self, *, students: bool = True) -> PlatformView:
+        """The platform as it is on disk now (a scheduled sync may have written).
+
+        ``students=False``: only the students' logins (``PlatformView.student_logins``), enough
+        for a teacher plan; validating a school's students for it held the interpreter lock
+        long enough to stall the Teachers preview, once per dropdown choice."""
         self.store.refresh()
         return PlatformView(
             teachers=self.store.teachers(),
-            students=self.store.students(),
+            students=self.store.students() if students else [],
+            student_logins=None if students else self.store.logins("student"),
             decisions=self.store.matches(),
             revision=self.store.revision,
             sections=self.store.sections(),
@@ -381,15 +386,19 @@ class RosterSync(FilesIn, FilesOut):
         *,
         rows: Sequence[TeacherMatchRow] | None = None,
         same_people: Mapping[str, int] | None = None,
+        view: PlatformView | None = None,
     ) -> Plan:
         """Plan an import; pass the ``rows`` already ranked for the preview so each
         change of a dropdown re-plans in milliseconds instead of re-scoring every name.
-        ``same_people``: the preview's *Possibly the same person* ticks (``Plan.same_people``)."""
+        ``same_people``: the preview's *Possibly the same person* ticks (``Plan.same_people``).
+        ``view``: the platform as the caller just read it (the Students preview shows the
+        accounts it was planned against); by default it is read now."""
         site = self.require_site(school=True)
         assert site.school_id is not None
         if kind == "teacher":
-            return plan_teachers(self.view(), clever, site.school_id, choices, rows=rows, same_people=same_people)
-        return plan_students(self.view(), clever, site.school_id, same_people=same_people)
+            view = view if view is not None else self.view(students=False)
+            return plan_teachers(view, clever, site.school_id, choices, rows=rows, same_people=same_people)
+        return plan_students(view if view is not None else self.view(), clever, site.school_id, same_people=same_people)
 
     def apply(self, plan: Plan) -> Run:
         """Save the plan as one run; the district state the fetch saw is kept only then,

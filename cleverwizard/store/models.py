@@ -9,7 +9,7 @@ import or sync (the Canvas "sticky field" model), so an edit is never lost.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -73,7 +73,23 @@ class Account(StoreModel):
 
     @property
     def full_name(self) -> str:
-        return " ".join(part for part in (self.first_name, self.last_name) if part)
+        return full_name(self.first_name, self.last_name)
+
+
+def full_name(first_name: str, last_name: str) -> str:
+    """First and last name as the wizard shows them (either may be missing)."""
+    return " ".join(part for part in (first_name, last_name) if part)
+
+
+class Login(NamedTuple):
+    """An account's login email and whose it is, read as stored (``RosterStore.logins``).
+
+    All a plan of the other kind needs: a teacher import must not hand out an email a student
+    logs in with, and reading 20,000 students as models to learn that costs far more."""
+
+    id: int
+    email: str | None
+    full_name: str
 
 
 class Teacher(Account):

@@ -27,7 +27,19 @@ from tinydb import TinyDB
 from cleverwizard.bulk import paused_gc
 from cleverwizard.store.errors import StoreCorrupt, StoreError
 from cleverwizard.store.lock import StoreLock
-from cleverwizard.store.models import Course, MatchDecision, Meta, Run, Section, Site, Student, Teacher
+from cleverwizard.store.models import (
+    Course,
+    Login,
+    MatchDecision,
+    Meta,
+    PersonKind,
+    Run,
+    Section,
+    Site,
+    Student,
+    Teacher,
+    full_name,
+)
 from cleverwizard.store.storage import AtomicJSONStorage, private_folder, remove_stale_temp_files
 from cleverwizard.store.tables import (
     COURSES,
@@ -243,6 +255,15 @@ class RosterStore:
             except KeyError:
                 found.append(tuple(doc.get(name, default) for name, default in pairs))
         return found
+
+    def logins(self, kind: PersonKind) -> list[Login]:
+        """Every teacher's or student's id, login email and name, as stored: no model is built
+        or validated (see ``Login``)."""
+        fields = ("id", "email", "first_name", "last_name")
+        return [
+            Login(account_id, email, full_name(first, last))
+            for account_id, email, first, last in self.peek(TEACHERS if kind == "teacher" else STUDENTS, fields)
+        ]
 
     def runs(self, *, journal: bool = True, problems: bool = True) -> list[Run]:
         """Applied imports and syncs, newest first.

@@ -34,3 +34,12 @@ def test_a_field_an_older_record_lacks_reads_as_the_model_s_default(tmp_path: Pa
             ("a@school.org", []),
             ("b@school.org", []),
         ]
+
+
+def test_logins_are_each_account_s_id_email_and_name_as_its_model_gives_them(tmp_path: Path) -> None:
+    with RosterStore.open(tmp_path) as store:
+        with store.transaction() as tx:
+            tx.put_student(make_student(1, email="a@school.org"))
+            tx.put_student(make_student(2, email=None, first_name="", status="archived"))
+        assert sorted(store.logins("student")) == sorted((s.id, s.email, s.full_name) for s in store.students())
+        assert store.logins("teacher") == []

@@ -1,7 +1,7 @@
 import pytest
 
 from cleverwizard.people.build import MatchConflict, PlatformView, find_conflicts, plan_students, plan_teachers
-from cleverwizard.store.models import MatchDecision
+from cleverwizard.store.models import Login, MatchDecision
 from tests.sync.factories import SCHOOL, clever_student, clever_teacher, student, teacher
 
 
@@ -40,6 +40,20 @@ def test_wizard_choices_override_suggestions_and_record_decisions() -> None:
     ]
     assert plan.changes[0].values["email"] is None  # the platform teacher keeps that login
     assert any("already the login" in p.issue for p in plan.problems)
+
+
+def test_a_teacher_plan_from_the_students_logins_alone_is_the_plan_from_the_students() -> None:
+    """The wizard plans teachers against ``PlatformView.student_logins`` (no student models):
+    a student's login is still never handed to a teacher, and nothing else changes."""
+    ann = clever_teacher("Ann", "Lee", "ann@school.org")
+    kid = student(7, "Kid", "Lee", "ANN@school.org", clever_id="s1")
+    whole = PlatformView(teachers=[teacher(1, "Bo", "Ray")], students=[kid])
+    light = PlatformView(teachers=whole.teachers, student_logins=[Login(kid.id, kid.email, kid.full_name)])
+    plans = [plan_teachers(view, [ann], SCHOOL) for view in (whole, light)]
+    assert plans[0].changes[0].values["email"] is None  # the student keeps that login
+    assert plans[0].model_dump() == plans[1].model_dump()
+    with pytest.raises(ValueError, match="only the students' logins"):
+        plan_students(light, [], SCHOOL)
 
 
 def test_conflicting_choices_are_refused_not_resolved() -> None:

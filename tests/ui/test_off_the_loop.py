@@ -19,6 +19,7 @@ from cleverwizard.people.plan import Plan
 from cleverwizard.sandbox import SandboxAPI, SandboxDistrict
 from cleverwizard.service import status
 from cleverwizard.service.roster_sync import RosterSync
+from cleverwizard.store import RosterStore
 from cleverwizard.ui.screens.accounts import AccountsScreen
 from cleverwizard.ui.screens.confirm import Confirm
 from cleverwizard.ui.screens.history import HistoryScreen
@@ -54,6 +55,7 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> Spy:
     found = Spy()
     for name in ("view", "people", "plan", "apply", "teacher_rows", "history"):
         monkeypatch.setattr(RosterSync, name, found.wrap(name, getattr(RosterSync, name)))
+    monkeypatch.setattr(RosterStore, "students", found.wrap("students", RosterStore.students))
     monkeypatch.setattr(status, "_build_checklist", found.wrap("checklist", status._build_checklist))
     return found
 
@@ -84,6 +86,7 @@ async def test_the_teachers_step_reads_plans_and_saves_off_the_event_loop(
         assert home.checklist.item("teachers").when is not None  # the import just saved is shown
     assert {"view", "plan", "apply", "checklist", "teacher_rows"} <= spy.names()
     assert spy.on_loop() == []
+    assert "students" not in spy.names(), "a teacher plan reads the students' logins, not every student"
 
 
 async def test_the_imported_list_and_history_are_read_off_the_event_loop(

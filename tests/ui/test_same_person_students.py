@@ -179,12 +179,12 @@ async def test_the_grade_lists_follow_the_latest_ticks_when_plans_finish_out_of_
     a, b = remint_two(district)
     real = StudentsScreen._plan
 
-    def slow(screen: StudentsScreen, users: Any, ticked: dict[str, int]) -> Any:
+    def slow(screen: StudentsScreen, users: Any, ticked: dict[str, int], view: Any = None) -> Any:
         if set(ticked) == {b}:
             time.sleep(0.8)  # the earlier re-plan
         elif not ticked:
             time.sleep(0.3)
-        return real(screen, users, ticked)
+        return real(screen, users, ticked, view)
 
     monkeypatch.setattr(StudentsScreen, "_plan", slow)
     app = make_app()

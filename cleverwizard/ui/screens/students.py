@@ -19,6 +19,7 @@ from textual.containers import Horizontal
 from textual.widgets import Checkbox, OptionList, Static
 
 from cleverwizard.clever.decode import CleverUser
+from cleverwizard.people.build import PlatformView
 from cleverwizard.people.plan import Plan, SamePerson, changed_ticks, suggested_ticks
 from cleverwizard.rules.grades import group_by_grade
 from cleverwizard.rules.order import account_order
@@ -137,18 +138,25 @@ class StudentsScreen(RecordActions, ImportStepScreen[StudentsFetch, Plan]):
         return await asyncio.to_thread(self._first_plan, users)
 
     def _first_plan(self, users: list[CleverUser]) -> StudentsFetch:
-        """The plan with the suggested *same person* ticks (found by a first plan without)."""
-        plan, groups = self._plan(users, {})
+        """The plan with the suggested *same person* ticks (found by a first plan without).
+
+        Both plans and the rows read the students once: validating a school's worth is the
+        slowest part of a plan, and its thread competes with the screen being drawn."""
+        view = self.sync.view()
+        plan, groups = self._plan(users, {}, view)
         ticked = suggested_ticks(plan.same_people)
         if ticked:
-            plan, groups = self._plan(users, ticked)
+            plan, groups = self._plan(users, ticked, view)
         return StudentsFetch(users, plan, groups, ticked)
 
-    def _plan(self, users: list[CleverUser], ticked: dict[str, int]) -> tuple[Plan, list[GradeGroup]]:
-        plan = self.sync.plan("student", users, same_people=ticked)
+    def _plan(
+        self, users: list[CleverUser], ticked: dict[str, int], view: PlatformView | None = None
+    ) -> tuple[Plan, list[GradeGroup]]:
+        view = view if view is not None else self.sync.view()
+        plan = self.sync.plan("student", users, same_people=ticked, view=view)
         site = self.sync.store.site()
         span = site.school_grades if site else None
-        return plan, group_rows(student_rows(plan, users, self.sync.people("student"), span))
+        return plan, group_rows(student_rows(plan, users, view.students, span))
 
     # -- preview --------------------------------------------------------------------
 
