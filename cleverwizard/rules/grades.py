@@ -51,9 +51,10 @@ def grade_rank(grade: str | None) -> int:
 def group_by_grade(
     people: Iterable[T],
     grade_of: Callable[[T], str | None],
-    sort_key: Callable[[T], K],
+    sort_key: Callable[[T], K] | None = None,
 ) -> list[tuple[str, list[T]]]:
-    """(label, people) per grade in school order, people sorted within each grade."""
+    """(label, people) per grade in school order, people sorted within each grade by
+    ``sort_key`` (``None``: as given, for a count that never lists them)."""
     groups: dict[str, list[T]] = {}
     ranks: dict[str, int] = {}
     for person in people:
@@ -62,6 +63,8 @@ def group_by_grade(
         groups.setdefault(label, []).append(person)
         ranks[label] = min(ranks.get(label, 10**6), grade_rank(grade))
     ordered = sorted(groups, key=lambda label: (ranks[label], label))
+    if sort_key is None:
+        return [(label, groups[label]) for label in ordered]
     return [(label, sorted(groups[label], key=sort_key)) for label in ordered]
 
 

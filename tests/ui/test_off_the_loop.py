@@ -24,8 +24,9 @@ from cleverwizard.ui.screens.accounts import AccountsScreen
 from cleverwizard.ui.screens.confirm import Confirm
 from cleverwizard.ui.screens.history import HistoryScreen
 from cleverwizard.ui.screens.notifications import NotificationsScreen
+from cleverwizard.ui.screens.students import StudentsScreen
 from cleverwizard.ui.screens.teachers import TeachersScreen
-from tests.ui.walk import SIZE, AppFactory, people_imported, press_to, school_connected, settle
+from tests.ui.walk import SIZE, AppFactory, import_preview, people_imported, press_to, school_connected, settle
 
 
 class Spy:
@@ -87,6 +88,22 @@ async def test_the_teachers_step_reads_plans_and_saves_off_the_event_loop(
     assert {"view", "plan", "apply", "checklist", "teacher_rows"} <= spy.names()
     assert spy.on_loop() == []
     assert "students" not in spy.names(), "a teacher plan reads the students' logins, not every student"
+
+
+async def test_the_students_step_validates_the_school_s_students_once_up_to_its_preview(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, sandbox: SandboxAPI, spy: Spy
+) -> None:
+    """Validating every student is the dearest read: the intro only counts (stored fields), and
+    the plan and the preview's rows share one read."""
+    await people_imported(demo_settings, district)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        spy.calls.clear()
+        screen = await import_preview(app, pilot, "4", StudentsScreen)
+        assert screen.stage == "preview" and screen.groups
+    assert [name for name, _ in spy.calls].count("students") == 1
+    assert spy.on_loop() == []
 
 
 async def test_the_imported_list_and_history_are_read_off_the_event_loop(

@@ -22,7 +22,6 @@ from cleverwizard.clever.decode import CleverUser
 from cleverwizard.people.build import PlatformView
 from cleverwizard.people.plan import Plan, SamePerson, changed_ticks, suggested_ticks
 from cleverwizard.rules.grades import group_by_grade
-from cleverwizard.rules.order import account_order
 from cleverwizard.store.models import Run
 from cleverwizard.text import counted
 from cleverwizard.ui.literal import literal_cell, literal_lines
@@ -112,15 +111,18 @@ class StudentsScreen(RecordActions, ImportStepScreen[StudentsFetch, Plan]):
 
     def intro_table(self) -> IntroTable:
         """How many students the platform has now, and in which grades."""
-        active = [s for s in self.sync.people("student") if s.status == "active"]
-        linked = sum(1 for s in active if s.clever_id)
+        active = [
+            (grade, clever_id)
+            for grade, clever_id, state in self.sync.fields("student", ("grade", "clever_id", "status"))
+            if state == "active"
+        ]
+        linked = sum(1 for _, clever_id in active if clever_id)
         item = self.sync.checklist().item("students")
         status = f"Students on this platform now: {len(active)} ({linked} from Clever)."
         status += f" Last import: {when_text(item.when)}." if item.when else " Not imported from Clever yet."
-        by_grade = group_by_grade(active, lambda s: s.grade, account_order)
         rows = [
-            (literal_cell(label), Text(f"{len(people):,}"), Text(f"{sum(1 for p in people if p.clever_id):,}"))
-            for label, people in by_grade
+            (literal_cell(label), Text(f"{len(people):,}"), Text(f"{sum(1 for _, c in people if c):,}"))
+            for label, people in group_by_grade(active, lambda person: person[0])
         ]
         return IntroTable(f"{status} {INTRO}", ("Grade", "Students", "From Clever"), rows)
 
