@@ -48,6 +48,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from process_env import bytecode_in_process
+
 from cleverwizard.config import resolve, save_settings, save_token
 from cleverwizard.sandbox import SandboxAPI, SandboxDistrict, demo_platform_teachers, serve
 from cleverwizard.service.roster_sync import RosterSync
@@ -261,6 +263,7 @@ def main() -> None:
     probe = LagProbe(why=args.why / 1e3 if args.why else None)
     try:
         with tempfile.TemporaryDirectory() as tmp:
+            bytecode_in_process(Path(tmp))
             folder = Path(tmp) / "data"
             prepare(folder, url, district, school, args.runs)
             del district  # the server's copy lives in its own process; the wizard's heap is its own

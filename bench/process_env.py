@@ -26,3 +26,15 @@ def process_env(scratch: Path, **extra: str) -> dict[str, str]:
     env["PYTHONPYCACHEPREFIX"] = str(scratch / "bytecode")
     env.update(extra)
     return env
+
+
+def bytecode_in_process(scratch: Path) -> None:
+    """The same for a bench that runs the wizard in its own process (``bench_ui_lag``): the
+    screens are imported when first opened, on the event loop, and compiling them from source
+    there is a stall no installed copy has. Bytecode goes under ``scratch``, compiled now."""
+    import compileall
+    import sys
+
+    sys.pycache_prefix = str(scratch / "bytecode")
+    sys.dont_write_bytecode = False
+    compileall.compile_dir(ROOT / "cleverwizard", quiet=1)
