@@ -10,17 +10,19 @@ any moment loses nothing that was saved.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 from collections.abc import Coroutine
 from typing import Any, ClassVar, TypeVar
 
-from textual import events
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import WorkerState
 
+from cleverwizard.bulk import paused_gc
 from cleverwizard.config import Settings
 from cleverwizard.service.roster_sync import CleverLink, RosterSync
 from cleverwizard.service.status import Checklist
@@ -72,19 +74,64 @@ class CleverWizardApp(App[None]):
         """Why the store could not be opened, shown instead of the checklist."""
         self._plain_context = contextvars.copy_context()
         """The context the app was made in: it refers to no worker and no screen."""
+        self._asked_for: Destination | None = None
+        """A step asked for while the roster was being read, opened once it is."""
         self.heap = IdleCollector()
         """Full garbage collections only while the person pauses (see ``ui/heap.py``)."""
 
     def on_load(self) -> None:
-        """Open the store before the first screen is built, so it can read the checklist."""
-        if self.store is None:
-            try:
-                self.store = RosterStore.open(self.settings.data_dir)
-            except (StoreError, OSError) as error:
-                self.store_problem = str(error)
-                return
-        self.sync = RosterSync(self.settings, self.store, link=self.link, started_by="wizard")
+        """A store handed in (tests) is ready at once; otherwise the roster is read in a
+        thread once the first screen shows (``on_ready``)."""
+        if self.store is not None:
+            self.sync = RosterSync(self.settings, self.store, link=self.link, started_by="wizard")
+            self.keep_heap()
+
+    @property
+    def reading_roster(self) -> bool:
+        """The roster is still being read: no step can open yet, and that is not a problem."""
+        return self.sync is None and self.store_problem is None
+
+    @work(thread=True, exclusive=True, group="open-roster", exit_on_error=False, description="Read the roster")
+    def _open_roster(self) -> None:
+        """Read and check roster.json and build the first checklist off the event loop: at
+        20,000 students that is a third of a second the wizard would otherwise stand still,
+        before it has drawn anything. A roster that cannot be read is one sentence on the
+        problem screen."""
+        try:
+            with paused_gc():  # frozen below before the collector ever walks the roster's documents
+                store = RosterStore.open(self.settings.data_dir)
+                sync = RosterSync(self.settings, store, link=self.link, started_by="wizard")
+                with contextlib.suppress(StoreError):  # Notifications reads it again and says why
+                    sync.checklist()  # kept per roster state: Notifications finds it ready
+                self.heap.freeze()
+        except (StoreError, OSError) as error:
+            with contextlib.suppress(RuntimeError):  # the wizard was closed meanwhile
+                self.call_from_thread(self._roster_failed, str(error))
+            return
+        try:
+            self.call_from_thread(self._roster_ready, store, sync)
+        except RuntimeError:  # the wizard was closed while the roster was read
+            store.close()
+
+    def _roster_ready(self, store: RosterStore, sync: RosterSync) -> None:
+        self.store, self.sync = store, sync
         self.keep_heap()
+        self.refresh_subtitle()
+        home = self.screen_stack[0]
+        if isinstance(home, NotificationsScreen):
+            home.show_where_things_stand()
+        asked_for, self._asked_for = self._asked_for, None
+        if asked_for is not None:
+            self.open_step(asked_for)
+
+    def _roster_failed(self, problem: str) -> None:
+        from cleverwizard.ui.screens.problem import ProblemScreen
+
+        self.store_problem = problem
+        home = self.screen_stack[0]
+        if isinstance(home, NotificationsScreen):
+            home.refresh_checklist()
+        self.push_screen(ProblemScreen("The roster cannot be opened", problem))
 
     async def away_from_screens(self, talk: Coroutine[Any, Any, T]) -> T:
         """Await ``talk`` (Clever I/O from an async worker) in a task whose context refers to
@@ -120,12 +167,14 @@ class CleverWizardApp(App[None]):
         return NotificationsScreen()
 
     def on_mount(self) -> None:
-        if self.store_problem is not None:
-            from cleverwizard.ui.screens.problem import ProblemScreen
-
-            self.push_screen(ProblemScreen("The roster cannot be opened", self.store_problem))
         self.refresh_subtitle()
         self.set_interval(0.5, self._collect_if_idle)
+
+    def on_ready(self) -> None:
+        """The first screen is up (saying it reads the roster): read it now. Started any
+        earlier, a quick failure's problem screen went under the first screen."""
+        if self.store is None:
+            self._open_roster()
 
     def on_unmount(self) -> None:
         self.heap.stop()
@@ -190,6 +239,8 @@ class CleverWizardApp(App[None]):
         """
         if key == "home" or key == "help":
             return None
+        if self.reading_roster:
+            return "The roster is still being read: a moment."
         if key == "history":
             return None if self.sync is not None else self.store_problem or "The roster store cannot be read."
         checklist = checklist or self.checklist()
@@ -203,7 +254,13 @@ class CleverWizardApp(App[None]):
         return f"{item.title} needs {item.needs} first." if item.needs else None
 
     def open_step(self, key: Destination) -> None:
-        """Go to a step from anywhere: back to Notifications, then that step's screen."""
+        """Go to a step from anywhere: back to Notifications, then that step's screen.
+
+        A step asked for while the roster is still being read opens as soon as it is read
+        (a key typed ahead at start-up is not lost)."""
+        if self.reading_roster and key not in ("home", "help"):
+            self._asked_for = key
+            return
         reason = self.blocked_reason(key)
         if reason is not None:
             self.notify(reason, title="Not yet", severity="warning")

@@ -18,7 +18,7 @@ from cleverwizard.ui.screens.notifications import NotificationsScreen
 from cleverwizard.ui.screens.problem import ProblemScreen
 from cleverwizard.wiring import build_app
 from tests.ui.conftest import SEED
-from tests.ui.walk import SIZE, AppFactory, people_imported, press_to
+from tests.ui.walk import SIZE, AppFactory, people_imported, press_to, roster_read
 
 
 def _wrong_type(raw: bytes) -> bytes:
@@ -37,7 +37,7 @@ async def test_a_damaged_roster_shows_the_problem_screen_and_is_left_as_it_is(
     roster.write_bytes(damaged)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await roster_read(app, pilot)
         assert isinstance(app.screen, ProblemScreen)
         message = str(app.screen.query_one("#problem-message", Static).render())
         assert str(roster) in message and "damaged" in message
@@ -55,7 +55,7 @@ async def test_a_damaged_roster_in_a_folder_named_like_markup_keeps_the_palette_
     roster.write_bytes(b"{ not json")
     app = build_app(settings, link=link)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await roster_read(app, pilot)
         assert isinstance(app.screen, ProblemScreen)
         await press_to(pilot, "escape", screen=NotificationsScreen)
         await pilot.press("ctrl+p")

@@ -23,10 +23,19 @@ from cleverwizard.store import RosterStore
 from cleverwizard.ui.screens.accounts import AccountsScreen
 from cleverwizard.ui.screens.confirm import Confirm
 from cleverwizard.ui.screens.history import HistoryScreen
-from cleverwizard.ui.screens.notifications import NotificationsScreen
+from cleverwizard.ui.screens.notifications import READING, NotificationsScreen
 from cleverwizard.ui.screens.students import StudentsScreen
 from cleverwizard.ui.screens.teachers import TeachersScreen
-from tests.ui.walk import SIZE, AppFactory, import_preview, people_imported, press_to, school_connected, settle
+from tests.ui.walk import (
+    SIZE,
+    AppFactory,
+    import_preview,
+    people_imported,
+    press_to,
+    roster_read,
+    school_connected,
+    settle,
+)
 
 
 class Spy:
@@ -104,6 +113,48 @@ async def test_the_students_step_validates_the_school_s_students_once_up_to_its_
         assert screen.stage == "preview" and screen.groups
     assert [name for name, _ in spy.calls].count("students") == 1
     assert spy.on_loop() == []
+
+
+async def test_the_roster_and_the_first_checklist_are_read_off_the_event_loop_at_start_up(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, spy: Spy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await people_imported(demo_settings, district)
+    monkeypatch.setattr(RosterStore, "open", spy.wrap("open", RosterStore.open))
+    spy.calls.clear()  # the import above ran in the test, not in the wizard
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await roster_read(app, pilot)
+        home = app.screen
+        assert isinstance(home, NotificationsScreen) and home.checklist is not None
+        assert home.checklist.item("students").when is not None
+    assert {"open", "checklist"} <= spy.names()
+    assert spy.on_loop() == []
+
+
+async def test_while_the_roster_is_read_notifications_says_so_and_a_step_key_waits_for_it(
+    make_app: AppFactory, demo_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = threading.Event()
+    opened = RosterStore.open
+
+    def slow_open(*args: Any, **kwargs: Any) -> RosterStore:
+        gate.wait(10)
+        return opened(*args, **kwargs)
+
+    monkeypatch.setattr(RosterStore, "open", slow_open)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, NotificationsScreen)
+        assert READING in str(home.query_one("#home-problem").render())
+        await pilot.press("h")
+        await pilot.pause()
+        assert app.screen is home, "a step opened before its roster was read"
+        gate.set()
+        await roster_read(app, pilot)
+        assert home.checklist is not None and not home.query_one("#home-problem").display
+        assert isinstance(app.screen, HistoryScreen), "the key typed ahead was lost"
 
 
 async def test_the_imported_list_and_history_are_read_off_the_event_loop(

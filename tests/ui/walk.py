@@ -104,7 +104,9 @@ async def people_imported(settings: Settings, district: SandboxDistrict) -> None
 async def connected(pilot: Pilot[Any], district: SandboxDistrict, *, school: bool = True) -> CleverWizardApp:
     """In a running app: connected through its service, and the checklist re-read."""
     app = pilot.app
-    assert isinstance(app, CleverWizardApp) and app.sync is not None
+    assert isinstance(app, CleverWizardApp)
+    await roster_read(app, pilot)
+    assert app.sync is not None
     await pilot.pause()
     await connect_school(app.sync, district, school=school)
     home = app.screen
@@ -119,6 +121,8 @@ async def connected(pilot: Pilot[Any], district: SandboxDistrict, *, school: boo
 
 async def press_to(pilot: Pilot[Any], *keys: str, screen: type[ScreenT]) -> ScreenT:
     """Press ``keys``, let the app handle them, and check which screen is showing."""
+    if isinstance(pilot.app, CleverWizardApp):
+        await roster_read(pilot.app, pilot)
     await pilot.press(*keys)
     await pilot.pause()
     shown = pilot.app.screen
@@ -135,8 +139,21 @@ async def click_to(pilot: Pilot[Any], selector: str, *, screen: type[ScreenT]) -
     return shown
 
 
+async def roster_read(app: CleverWizardApp, pilot: Pilot[Any]) -> None:
+    """Wait for the start-up read of the roster (a thread worker) and the checklist it shows."""
+    for _ in range(500):
+        opening = [worker for worker in app.workers if worker.group == "open-roster" and not worker.is_finished]
+        if not app.reading_roster and not opening:
+            break
+        await pilot.pause(0.01)
+    await pilot.pause()
+    await pilot.pause()
+
+
 async def still(pilot: Pilot[Any]) -> None:
     """For a snapshot: no toasts, no blinking cursors; what is left is the screen itself."""
+    assert isinstance(pilot.app, CleverWizardApp)
+    await roster_read(pilot.app, pilot)
     for field in pilot.app.screen.query(Input):
         field.cursor_blink = False
     pilot.app.clear_notifications()

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 CLEVER_STATE_GROUP = "clever-state"
 QUIET_ERRORS: tuple[type[BaseException], ...] = (*EXPECTED_ERRORS, OSError)
 """What a background look at Clever's district state may meet, and keeps to itself."""
+READING = "Reading the roster…"
+"""Shown for the moment the roster is read at start-up, before the checklist."""
 REFRESH_AFTER = 60.0
 """Seconds a saved district state stays fresh enough not to ask Clever again on return."""
 
@@ -119,8 +121,12 @@ class NotificationsScreen(Screen[None]):
         yield KeysFooter(compact=True)
 
     def on_screen_resume(self) -> None:
-        """Shown first, or back from a step: re-read where things stand, and ask Clever
-        (in a worker) how its own sync of the district stands when the saved word is old."""
+        """Shown first, or back from a step: where things stand."""
+        self.show_where_things_stand()
+
+    def show_where_things_stand(self) -> None:
+        """Re-read the checklist, and ask Clever (in a worker) how its own sync of the
+        district stands when the saved word is old. Also called once the roster is read."""
         self.refresh_checklist()
         if self._clever_state_is_stale():
             self.refresh_clever_state()
@@ -171,7 +177,10 @@ class NotificationsScreen(Screen[None]):
         ready. Only the very first look builds it here, so the wizard opens on it."""
         sync = self.wizard.sync
         if sync is None:
-            self._show_checklist(None, self.wizard.store_problem or "The roster store is not open.")
+            if self.wizard.reading_roster:
+                self._show_checklist(None, "", reading=True)
+            else:
+                self._show_checklist(None, self.wizard.store_problem or "The roster store is not open.")
             return
         try:
             cached = sync.cached_checklist()
@@ -212,12 +221,15 @@ class NotificationsScreen(Screen[None]):
         if self.app.screen is self:  # else a step is open over it; coming back reads it again
             self._show_checklist(checklist, problem)
 
-    def _show_checklist(self, checklist: Checklist | None, problem_text: str) -> None:
+    def _show_checklist(self, checklist: Checklist | None, problem_text: str, *, reading: bool = False) -> None:
+        """Show where things stand, or the sentence why not; ``reading``: the roster is still
+        being read at start-up (a moment, not a problem: the checklist comes next)."""
         before = self._states()
-        self._shown_once = True
+        self._shown_once = not reading
         self.checklist = checklist
         problem = self.query_one("#home-problem", Static)
-        problem.update(literal(problem_text))
+        problem.update(READING if reading else literal(problem_text))
+        problem.set_class(not reading, "-error")
         problem.display = self.checklist is None
         self._show_items()
         came_from, self.came_from = self.came_from, None
@@ -260,11 +272,18 @@ class NotificationsScreen(Screen[None]):
             return
         for key in STEP_KEYS:
             item = checklist.item(key)
-            button = self.query_one(f"#go-{key}")
+            button = self.query_one(f"#go-{key}", Button)
             if item.state != "done" and not button.disabled:
-                button.focus()
+                self._focus_still(button)
                 return
-        self.query_one("#go-district").focus()
+        self._focus_still(self.query_one("#go-district", Button))
+
+    def _focus_still(self, button: Button) -> None:
+        """Focus ``button`` and bring it into view at once, not in an animated scroll: the
+        checklist arrives just after the first frame (the roster is read in a thread), and a
+        toast shown meanwhile must find the buttons where they will stay."""
+        button.focus(scroll_visible=False)
+        button.scroll_visible(animate=False)
 
     def focus_after(self, key: StepKey) -> None:
         """Back from ``key``: Enter should move the admin on, not back to a step just finished.
@@ -286,8 +305,11 @@ class NotificationsScreen(Screen[None]):
         self.focus_first_action()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Steps that need an earlier one show dimmed in the footer and do nothing."""
+        """Steps that need an earlier one show dimmed in the footer and do nothing. While the
+        roster is read at start-up every step key is taken: the step opens once it is read."""
         if action == "open" and parameters:
+            if self.wizard.reading_roster:
+                return True
             if parameters[0] == "history":
                 return True if self.wizard.sync is not None else None
             key = cast("Destination", parameters[0])
