@@ -188,7 +188,9 @@ class CleverWizardApp(App[None]):
     def refresh_subtitle(self) -> None:
         """District and school in the header, so every screen says where it is working."""
         site = self.store.site() if self.store is not None and self.sync is not None else None
-        if site is None:
+        if self.reading_roster:
+            where = "reading the roster…"
+        elif site is None:
             where = "not connected to Clever"
         elif site.school_name:
             where = f"{site.district_name} · {site.school_name}"

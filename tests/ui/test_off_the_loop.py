@@ -157,6 +157,60 @@ async def test_while_the_roster_is_read_notifications_says_so_and_a_step_key_wai
         assert isinstance(app.screen, HistoryScreen), "the key typed ahead was lost"
 
 
+async def test_enter_while_the_roster_is_read_opens_no_hidden_step_and_the_header_says_why(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The step buttons are hidden while the roster is read: nothing holds the focus, so an
+    early Enter cannot press *Connect your District* behind the message."""
+    await school_connected(demo_settings, district)
+    gate = threading.Event()
+    opened = RosterStore.open
+
+    def slow_open(*args: Any, **kwargs: Any) -> RosterStore:
+        gate.wait(10)
+        return opened(*args, **kwargs)
+
+    monkeypatch.setattr(RosterStore, "open", slow_open)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        home = app.screen
+        assert home.focused is None
+        assert "reading the roster" in app.sub_title and "not connected" not in app.sub_title
+        await pilot.press("enter")
+        gate.set()
+        await roster_read(app, pilot)
+        assert app.screen is home, "Enter typed while reading opened a step"
+        assert home.focused is not None and home.focused.id == "go-teachers"
+        assert "not connected" not in app.sub_title
+
+
+async def test_the_imported_list_says_it_reads_until_it_has_read(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await people_imported(demo_settings, district)
+    gate = threading.Event()
+    people = RosterSync.people
+
+    def slow_people(sync: RosterSync, kind: Any) -> Any:
+        if threading.current_thread() is not threading.main_thread():
+            gate.wait(10)
+        return people(sync, kind)
+
+    monkeypatch.setattr(RosterSync, "people", slow_people)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await roster_read(app, pilot)
+        accounts = await press_to(pilot, "s", screen=AccountsScreen)
+        await pilot.resize_terminal(120, 40)  # a relayout before the read fills nothing
+        await pilot.pause()
+        status = str(accounts.query_one("#accounts-status").render())
+        assert status.startswith("Reading the students"), status
+        gate.set()
+        await settle(app, pilot)
+        assert str(accounts.query_one("#accounts-status").render()).startswith(f"{len(accounts.accounts)} students")
+
+
 async def test_the_imported_list_and_history_are_read_off_the_event_loop(
     make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, sandbox: SandboxAPI, spy: Spy
 ) -> None:

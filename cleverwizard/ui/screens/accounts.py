@@ -205,6 +205,8 @@ class AccountsScreen(WizardScreen):
         super().__init__(id=f"{kind}-accounts-screen")
         self.kind: Kind = kind
         self.accounts: dict[int, Account] = {}
+        self.read_yet = False
+        """Whether the accounts were read: until then the list says so instead of "0 on the platform"."""
         self._keys: dict[int, str] = {}
         """Each account's folded search text, made once so filtering is a substring test."""
         self.by_grade = kind == "student"
@@ -224,7 +226,7 @@ class AccountsScreen(WizardScreen):
         yield Header()
         with Vertical(classes="step-body"):
             yield Static(f"Imported {self.noun.title()}", classes="screen-title")
-            yield Static("", id="accounts-status", classes="intro")
+            yield Static(f"Reading the {self.noun}…", id="accounts-status", classes="intro")
             with Horizontal(id="accounts-tools"):
                 yield FilterInput(
                     placeholder=f"Filter {self.noun} by name, email, Clever id or grade (/)",
@@ -298,12 +300,15 @@ class AccountsScreen(WizardScreen):
 
     def _read(self, accounts: dict[int, Account], keys: dict[int, str]) -> None:
         self.accounts, self._keys = accounts, keys
+        self.read_yet = True
         self.refill()
 
     def refill(self, cursor_row: int | None = None) -> None:
         """Filter, sort and measure (in a thread: 20,000 names take a while), then show them.
 
         ``cursor_row``: where to put the cursor once filled (kept within the table)."""
+        if not self.read_yet:
+            return  # a resize or a filter typed before the read: the read fills the table itself
         words = fold(self.query_one("#accounts-filter", Input).value).split()
         no_login = self.query_one("#only-no-login", Checkbox).value
         self._filling += 1

@@ -83,8 +83,9 @@ class NotificationsScreen(Screen[None]):
         Binding("down,j", "app.focus_next", "Next step", show=False),
     ]
 
-    AUTO_FOCUS = None
-    """Focus goes to the first step still to do (``focus_first_action``), not the first widget."""
+    AUTO_FOCUS = ""
+    """Focus goes to the first step still to do (``focus_first_action``), not the first widget
+    (``None`` would mean the app's own "*"; while the roster is read, nothing is focused)."""
 
     def __init__(self) -> None:
         super().__init__(id="notifications")
@@ -233,7 +234,9 @@ class NotificationsScreen(Screen[None]):
         problem.display = self.checklist is None
         self._show_items()
         came_from, self.came_from = self.came_from, None
-        if came_from is not None:
+        if self.checklist is None:
+            self.set_focus(None)  # no step's button is shown: Enter must not open a hidden one
+        elif came_from is not None:
             self.focus_after(came_from)
         elif self._states() != before or self.focused is None or self.focused.disabled:
             self.focus_first_action()
