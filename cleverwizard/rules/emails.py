@@ -24,7 +24,9 @@ class EmailBook:
     """Every login email on the platform and every email in the Clever records at hand."""
 
     owners: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
-    owner_names: dict[int, str] = field(default_factory=dict)
+    accounts: dict[int, Account | Login] = field(default_factory=dict)
+    """Who holds each login, for the rare "already the login of" message: names are joined
+    only then, not for a school's worth of accounts on every plan."""
     clever_counts: Counter[str] = field(default_factory=Counter)
 
     @classmethod
@@ -36,9 +38,13 @@ class EmailBook:
             email = normalise_email(account.email)
             if email:
                 book.owners[email].add(account.id)
-                book.owner_names[account.id] = account.full_name
+                book.accounts[account.id] = account
         book.clever_counts.update(email for user in clever if (email := normalise_email(user.email)))
         return book
+
+    def owner_name(self, account_id: int) -> str:
+        account = self.accounts.get(account_id)
+        return account.full_name if account is not None else "another account"
 
     def shared_in_clever(self, user: CleverUser) -> int:
         email = normalise_email(user.email)
@@ -88,6 +94,6 @@ def clever_problems(kind: PersonKind, user: CleverUser, book: EmailBook, *, has_
         others = "1 other person" if shared == 2 else f"{shared - 1} other people"
         flag(f"Shares the email {user.email} with {others} in Clever")
     elif taken := book.taken_by(email, None):
-        who = ", ".join(sorted(book.owner_names.get(i, "another account") for i in taken))
+        who = ", ".join(sorted(book.owner_name(i) for i in taken))
         flag(f"Email {user.email} is already the login of {who}")
     return problems

@@ -16,6 +16,7 @@ import stat
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from itertools import starmap
 from operator import itemgetter
 from pathlib import Path
 from types import TracebackType
@@ -38,7 +39,6 @@ from cleverwizard.store.models import (
     Site,
     Student,
     Teacher,
-    full_name,
 )
 from cleverwizard.store.storage import AtomicJSONStorage, private_folder, remove_stale_temp_files
 from cleverwizard.store.tables import (
@@ -260,10 +260,7 @@ class RosterStore:
         """Every teacher's or student's id, login email and name, as stored: no model is built
         or validated (see ``Login``)."""
         fields = ("id", "email", "first_name", "last_name")
-        return [
-            Login(account_id, email, full_name(first, last))
-            for account_id, email, first, last in self.peek(TEACHERS if kind == "teacher" else STUDENTS, fields)
-        ]
+        return list(starmap(Login, self.peek(TEACHERS if kind == "teacher" else STUDENTS, fields)))
 
     def runs(self, *, journal: bool = True, problems: bool = True) -> list[Run]:
         """Applied imports and syncs, newest first.

@@ -41,5 +41,9 @@ def test_logins_are_each_account_s_id_email_and_name_as_its_model_gives_them(tmp
         with store.transaction() as tx:
             tx.put_student(make_student(1, email="a@school.org"))
             tx.put_student(make_student(2, email=None, first_name="", status="archived"))
-        assert sorted(store.logins("student")) == sorted((s.id, s.email, s.full_name) for s in store.students())
+        logins = sorted(store.logins("student"))
+        assert logins == sorted((s.id, s.email, s.first_name, s.last_name) for s in store.students())
+        assert [login.full_name for login in logins] == [
+            s.full_name for s in sorted(store.students(), key=lambda s: s.id)
+        ]
         assert store.logins("teacher") == []

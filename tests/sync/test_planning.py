@@ -48,7 +48,9 @@ def test_a_teacher_plan_from_the_students_logins_alone_is_the_plan_from_the_stud
     ann = clever_teacher("Ann", "Lee", "ann@school.org")
     kid = student(7, "Kid", "Lee", "ANN@school.org", clever_id="s1")
     whole = PlatformView(teachers=[teacher(1, "Bo", "Ray")], students=[kid])
-    light = PlatformView(teachers=whole.teachers, student_logins=[Login(kid.id, kid.email, kid.full_name)])
+    light = PlatformView(
+        teachers=whole.teachers, student_logins=[Login(kid.id, kid.email, kid.first_name, kid.last_name)]
+    )
     plans = [plan_teachers(view, [ann], SCHOOL) for view in (whole, light)]
     assert plans[0].changes[0].values["email"] is None  # the student keeps that login
     assert plans[0].model_dump() == plans[1].model_dump()
