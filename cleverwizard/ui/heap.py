@@ -11,8 +11,9 @@ So while the wizard runs:
 - what is alive at start-up is frozen out of every pass (it lives as long as the wizard);
 - the young generations are collected as usual (cheap: they walk only new objects), but
   Python never starts a full pass by itself;
-- a full pass runs when the wizard is idle: no key or click for ``IDLE_SECONDS``, no
-  worker running, and something has reached the old generation since the last pass; once
+- a full pass runs when the wizard is idle: no key or click and no worker running for
+  ``IDLE_SECONDS`` (a fetch that ends shows its preview: the person is about to read and
+  choose, not pausing), and something has reached the old generation since the last pass; once
   per pause (a wizard left open all day does not keep walking its heap). What
   it frees (a dismissed step's screen, whose widgets refer to each other) waits at most
   until the person next pauses.
@@ -81,8 +82,13 @@ class IdleCollector:
         return self._clock() - self._last_input
 
     def collect_if_idle(self, *, busy: bool) -> bool:
-        """Run a full pass if the wizard is idle and one could free anything; say if it ran."""
-        if not self.running or busy or self._passed or self.idle_for() < IDLE_SECONDS:
+        """Run a full pass if the wizard is idle and one could free anything; say if it ran.
+
+        A running worker counts as work in progress: the pause starts when it has ended."""
+        if busy:
+            self.noticed_input()
+            return False
+        if not self.running or self._passed or self.idle_for() < IDLE_SECONDS:
             return False
         if gc.get_count()[2] == 0:
             return False  # no young collection since the last full pass: nothing new is old

@@ -50,6 +50,8 @@ def test_a_pass_runs_only_after_a_pause_with_no_worker_running_and_once_per_paus
     assert not heap.collect_if_idle(busy=False), "no pause yet"
     clock.now += IDLE_SECONDS
     assert not heap.collect_if_idle(busy=True), "a worker is running"
+    assert not heap.collect_if_idle(busy=False), "a worker just ended: its result is being shown"
+    clock.now += IDLE_SECONDS
     assert heap.collect_if_idle(busy=False)
     something_old()
     clock.now += 60
