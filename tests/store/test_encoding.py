@@ -1,6 +1,7 @@
 """The roster is encoded in pieces (so a save never holds the interpreter lock for long), and
 the pieces join into exactly the bytes one ``pydantic_core.to_json`` call gives; a problem
-list is digested in pieces too, to the digest of its whole text."""
+list is digested in pieces too, to the digest of its whole text. It is read back with msgspec,
+to exactly what pydantic-core's parser gives."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 from cleverwizard.store import Problem, RosterStore, Run, Section
 from cleverwizard.store.fingerprints import doc_fingerprint
 from cleverwizard.store.run_rows import problem_digest
-from cleverwizard.store.storage import encode_json
+from cleverwizard.store.storage import decode_roster, encode_json
 from tests.store.conftest import make_student, make_teacher
 
 _SCALARS = st.one_of(
@@ -178,3 +179,29 @@ def test_a_schools_problem_list_has_the_digest_it_always_had() -> None:
     ]
     text = json.dumps(problems, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert problem_digest(problems) == hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=JSONISH)
+def test_a_roster_reads_back_as_pydantic_core_would_read_it(value: Any) -> None:
+    encoded = outcome(lambda: whole(value))
+    if isinstance(encoded, bytes):  # a value the encoder refuses is never stored
+        assert repr(decode_roster(encoded)) == repr(pydantic_core.from_json(encoded)) == repr(value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    tables=st.dictionaries(st.text(max_size=6), st.dictionaries(st.text(max_size=6), JSONISH, max_size=6), max_size=4)
+)
+def test_tables_of_records_read_back_record_by_record_as_one_parse_would(tables: dict[str, Any]) -> None:
+    encoded = outcome(lambda: whole(tables))
+    if isinstance(encoded, bytes):
+        assert repr(decode_roster(encoded)) == repr(pydantic_core.from_json(encoded)) == repr(tables)
+
+
+def test_what_msgspec_refuses_is_read_as_pydantic_core_reads_it() -> None:
+    """``json.dumps`` (the TinyDB-compatible writer) writes NaN and Infinity; msgspec refuses them."""
+    raw = json.dumps({"a": float("nan"), "b": float("inf"), "c": [1, "x"]}).encode()
+    assert repr(decode_roster(raw)) == repr(pydantic_core.from_json(raw))
+    with pytest.raises(ValueError, match="expected value at line 1 column 1"):
+        decode_roster(b"\x00\x00 not json")
