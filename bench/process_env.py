@@ -31,10 +31,19 @@ def process_env(scratch: Path, **extra: str) -> dict[str, str]:
 def bytecode_in_process(scratch: Path) -> None:
     """The same for a bench that runs the wizard in its own process (``bench_ui_lag``): the
     screens are imported when first opened, on the event loop, and compiling them from source
-    there is a stall no installed copy has. Bytecode goes under ``scratch``, compiled now."""
+    there is a stall no installed copy has. Bytecode goes under ``scratch``, compiled now.
+
+    With a prefix Python looks for every module's bytecode there, installed packages' too
+    (their own ``__pycache__`` is ignored), so the packages the screens import lazily are
+    compiled into it as well: Textual's widgets, Rich.
+    """
     import compileall
     import sys
 
+    import rich
+    import textual
+
     sys.pycache_prefix = str(scratch / "bytecode")
     sys.dont_write_bytecode = False
-    compileall.compile_dir(ROOT / "cleverwizard", quiet=1)
+    for folder in (ROOT / "cleverwizard", Path(textual.__file__).parent, Path(rich.__file__).parent):
+        compileall.compile_dir(folder, quiet=1)
