@@ -242,7 +242,7 @@ class AccountsScreen(WizardScreen):
 
     def on_mount(self) -> None:
         self._add_columns()
-        self.load()
+        self.once_drawn(self.load)
         self.query_one(LongTable).focus()
 
     def on_resize(self) -> None:

@@ -117,6 +117,13 @@ class WizardScreen(Screen[None]):
         """From a thread worker: call ``then(*args)`` on the event loop (widgets live there)."""
         self.post_message(OnLoop(partial(then, *args)))
 
+    def once_drawn(self, then: Callable[..., object], *args: Any) -> None:
+        """Call ``then(*args)`` once the screen has drawn what is pending now: for starting a
+        thread worker. A worker busy in Python holds the interpreter lock half the time or
+        more, so a layout drawn beside it took twice as long; the first refresh after a
+        change is often only the focus moving, so this waits for the one after it too."""
+        self.call_after_refresh(self.call_after_refresh, then, *args)
+
     @on(OnLoop)
     def _on_loop(self, message: OnLoop) -> None:
         message.then()

@@ -159,7 +159,7 @@ class HistoryScreen(WizardScreen):
 
     def on_mount(self) -> None:
         self.query_one("#undo-result-box").display = False
-        self.load()
+        self.once_drawn(self.load)
         self.query_one("#runs", DataTable).focus()
 
     def load(self, select: int | None = None) -> None:

@@ -245,7 +245,8 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self._show_intro()
+        """The platform is read once the screen is drawn (``once_drawn``)."""
+        self.once_drawn(self._show_intro)
         self._show_stage(self.stage)
 
     def watch_stage(self, stage: Stage) -> None:
@@ -432,7 +433,7 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
         self.show_rows()
         self.query_one("#apply-button", Button).disabled = True
         self.refresh_bindings()
-        self._plan_worker(self._planning)
+        self.once_drawn(self._plan_worker, self._planning)
 
     @work(thread=True, exclusive=True, group=PLAN_GROUP, exit_on_error=False, description="Plan the import")
     @lets_go
