@@ -33,7 +33,7 @@ from cleverwizard.text import one_line
 from cleverwizard.ui.commands import WizardCommands
 from cleverwizard.ui.heap import IdleCollector
 from cleverwizard.ui.screens.notifications import NotificationsScreen
-from cleverwizard.ui.steps import LISTS, STEP_SCREENS, Destination, history_screen, list_screen
+from cleverwizard.ui.steps import LISTS, STEP_SCREENS, Destination, history_screen, import_step_screens, list_screen
 
 __all__ = ["CleverWizardApp", "Destination"]
 
@@ -123,6 +123,12 @@ class CleverWizardApp(App[None]):
         asked_for, self._asked_for = self._asked_for, None
         if asked_for is not None:
             self.open_step(asked_for)
+        self.call_after_refresh(self._import_screens)
+
+    @work(thread=True, group="import-screens", exit_on_error=False, description="Load the step screens")
+    def _import_screens(self) -> None:
+        """The step screens' code, loaded while the checklist is read (``import_step_screens``)."""
+        import_step_screens()
 
     def _roster_failed(self, problem: str) -> None:
         from cleverwizard.ui.screens.problem import ProblemScreen

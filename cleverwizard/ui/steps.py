@@ -111,6 +111,23 @@ STEP_SCREENS: dict[StepKey, StepScreen] = {
 assert tuple(STEP_SCREENS) == tuple(step.key for step in STEPS), "one screen per step, in the steps' order"
 
 
+def import_step_screens() -> None:
+    """Import every step's screen now, from a thread, once Notifications is drawn.
+
+    Imported when first opened, a screen's modules (and the Textual widgets they use) took
+    40-70 ms on the event loop, in the same moment as the screen's own first layout: the
+    longest stall of opening Students. A thread imports them while the person reads the
+    checklist (Python's import lock makes a step opened meanwhile wait for its module).
+    """
+    import cleverwizard.ui.screens.accounts
+    import cleverwizard.ui.screens.connect
+    import cleverwizard.ui.screens.history
+    import cleverwizard.ui.screens.school
+    import cleverwizard.ui.screens.sections
+    import cleverwizard.ui.screens.students
+    import cleverwizard.ui.screens.teachers  # noqa: F401
+
+
 def help_steps() -> str:
     """Help's numbered list of the steps, in order."""
     return "\n".join(f"{step.number}. **{step.name}** – {STEP_SCREENS[step.key].help}" for step in STEPS)

@@ -20,12 +20,14 @@ from cleverwizard.sandbox import SandboxAPI, SandboxDistrict
 from cleverwizard.service import status
 from cleverwizard.service.roster_sync import RosterSync
 from cleverwizard.store import RosterStore
+from cleverwizard.ui import app as wizard_app
 from cleverwizard.ui.screens.accounts import AccountsScreen
 from cleverwizard.ui.screens.confirm import Confirm
 from cleverwizard.ui.screens.history import HistoryScreen
 from cleverwizard.ui.screens.notifications import READING, NotificationsScreen
 from cleverwizard.ui.screens.students import StudentsScreen
 from cleverwizard.ui.screens.teachers import TeachersScreen
+from cleverwizard.ui.steps import import_step_screens
 from tests.ui.walk import (
     SIZE,
     AppFactory,
@@ -118,16 +120,19 @@ async def test_the_students_step_validates_the_school_s_students_once_up_to_its_
 async def test_the_roster_and_the_first_checklist_are_read_off_the_event_loop_at_start_up(
     make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, spy: Spy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """And once the checklist is drawn, the step screens' code is loaded in a thread too."""
     await people_imported(demo_settings, district)
     monkeypatch.setattr(RosterStore, "open", spy.wrap("open", RosterStore.open))
+    monkeypatch.setattr(wizard_app, "import_step_screens", spy.wrap("screens", import_step_screens))
     spy.calls.clear()  # the import above ran in the test, not in the wizard
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await roster_read(app, pilot)
+        await settle(app, pilot)
         home = app.screen
         assert isinstance(home, NotificationsScreen) and home.checklist is not None
         assert home.checklist.item("students").when is not None
-    assert {"open", "checklist"} <= spy.names()
+    assert {"open", "checklist", "screens"} <= spy.names()
     assert spy.on_loop() == []
 
 
