@@ -43,7 +43,7 @@ def now_iso() -> str:
 
 
 class StoreModel(BaseModel):
-    model_config = ConfigDict(extra="ignore", validate_assignment=False)
+    model_config = ConfigDict(extra="ignore", validate_assignment=False, defer_build=True)
 
 
 class Account(StoreModel):
