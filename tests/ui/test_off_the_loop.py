@@ -136,9 +136,9 @@ async def test_the_roster_and_the_first_checklist_are_read_off_the_event_loop_at
     assert spy.on_loop() == []
 
 
-async def test_while_the_roster_is_read_notifications_says_so_and_a_step_key_waits_for_it(
-    make_app: AppFactory, demo_settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def hold_roster(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """From now on, opening the roster waits until the returned event is set: the wizard
+    is still reading its roster."""
     gate = threading.Event()
     opened = RosterStore.open
 
@@ -147,6 +147,13 @@ async def test_while_the_roster_is_read_notifications_says_so_and_a_step_key_wai
         return opened(*args, **kwargs)
 
     monkeypatch.setattr(RosterStore, "open", slow_open)
+    return gate
+
+
+async def test_while_the_roster_is_read_notifications_says_so_and_a_step_key_waits_for_it(
+    make_app: AppFactory, demo_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = hold_roster(monkeypatch)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -168,14 +175,7 @@ async def test_enter_while_the_roster_is_read_opens_no_hidden_step_and_the_heade
     """The step buttons are hidden while the roster is read: nothing holds the focus, so an
     early Enter cannot press *Connect your District* behind the message."""
     await school_connected(demo_settings, district)
-    gate = threading.Event()
-    opened = RosterStore.open
-
-    def slow_open(*args: Any, **kwargs: Any) -> RosterStore:
-        gate.wait(10)
-        return opened(*args, **kwargs)
-
-    monkeypatch.setattr(RosterStore, "open", slow_open)
+    gate = hold_roster(monkeypatch)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
