@@ -42,6 +42,24 @@ def school_sections(district: SandboxDistrict) -> list[str]:
     return [sid for sid, section in district.sections.items() if section.get("school") == school]
 
 
+async def test_arrow_keys_move_between_sections_and_never_change_a_course(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, sandbox: SandboxAPI
+) -> None:
+    await people_imported(demo_settings, district)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await sections_preview(app, pilot)
+        selects = [row.select for row in screen.query(SectionRow)]
+        before = [select.value for select in selects]
+        selects[0].focus()
+        await pilot.pause()
+        await pilot.press("down", "down", "up")
+        await pilot.pause()
+        assert app.focused is selects[1] and not selects[1].expanded and app.screen is screen
+        await settle(app, pilot)
+        assert [select.value for select in selects] == before
+
+
 async def test_import_sections_with_a_chosen_course(
     make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, sandbox: SandboxAPI
 ) -> None:

@@ -507,3 +507,25 @@ async def test_choosing_not_in_the_list_says_what_happens_and_the_search_hint_fi
         assert [str(o.prompt) for o in nobody if o is not None and o.disabled] == [
             "No Clever teacher matches what you typed"
         ]
+
+
+async def test_arrow_keys_move_between_teachers_and_never_change_a_match(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, sandbox: SandboxAPI
+) -> None:
+    """↓ ↓ Enter, meaning "two rows down", once opened the list and chose the next Clever teacher."""
+    await school_connected(demo_settings, district)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await teachers_preview(app, pilot)
+        selects = list(screen.query(MatchSelect))
+        before = [select.value for select in selects]
+        selects[0].focus()
+        await pilot.pause()
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert app.focused is selects[2] and app.screen is screen
+        await pilot.press("up")
+        await pilot.pause()
+        assert app.focused is selects[1] and not selects[1].expanded
+        await settle(app, pilot)
+        assert [select.value for select in selects] == before

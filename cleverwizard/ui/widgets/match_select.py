@@ -340,8 +340,12 @@ class MatchSelect(Widget, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("enter,space,down", "open", "Select a Match", tooltip="Choose the Clever teacher for this row"),
+        Binding("enter,space", "open", "Select a Match", tooltip="Choose the Clever teacher for this row"),
+        Binding("down", "app.focus_next", "Next teacher", show=False),
+        Binding("up", "app.focus_previous", "Previous teacher", show=False),
     ]
+    """↓ and ↑ move between rows, as Help says, never open the list: with ↓ opening it, ↓ ↓
+    Enter (meaning "two rows down") chose the next Clever teacher for this row instead."""
 
     value: var[str | None] = var[str | None](None, init=False)
     """The chosen Clever id; ``None`` is *This teacher is not in the list*."""

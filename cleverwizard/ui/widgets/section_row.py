@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import OptionList, Select, Static
@@ -66,6 +67,19 @@ def course_note(row: SectionMatchRow, value: int | None) -> Content:
     candidate = next((c for c in row.candidates if c.course_id == value), None)
     reason = course_reason(candidate) if candidate is not None else None
     return choice_note(row, value, reason, saved="Saved choice", nothing_similar="No similar platform course found")
+
+
+class CourseSelect(Select[int]):
+    """A section's course dropdown where ↓ and ↑ move between sections, as on Teachers.
+
+    Textual's ``Select`` opens its list on ↓ and ↑ too; then ↓ ↓ Enter, meant as "two rows
+    down", chose the next course for this section. Enter and Space open the list.
+    """
+
+    BINDINGS = [
+        Binding("down", "app.focus_next", "Next section", show=False),
+        Binding("up", "app.focus_previous", "Previous section", show=False),
+    ]
 
 
 class SectionRow(Widget):
@@ -123,7 +137,7 @@ class SectionRow(Widget):
 
     def compose(self) -> ComposeResult:
         yield Static(self.who, classes="section-who")
-        yield Select(
+        yield CourseSelect(
             course_options(self.row, self.courses),
             value=NOT_IN_LIST if self.value is None else self.value,
             allow_blank=False,
