@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, Static
 
@@ -21,7 +22,7 @@ from cleverwizard.ui.app import CleverWizardApp
 from cleverwizard.ui.screens.accounts import AccountsScreen, EmailEditor, Kind
 from cleverwizard.ui.screens.notifications import NotificationsScreen
 from cleverwizard.ui.widgets.long_table import LongTable
-from tests.ui.walk import SIZE, AppFactory, open_store, people_imported, settle
+from tests.ui.walk import SIZE, AppFactory, open_store, people_imported, roster_read, settle
 
 
 def people(settings: Settings, kind: Kind) -> list[Account]:
@@ -299,3 +300,23 @@ async def test_an_empty_email_is_asked_for_in_a_sentence(
         assert app.screen is editor
         assert error_text(editor) == "The email is empty: enter an email address (name@school.org)."
         assert "''" not in error_text(editor)
+
+
+async def test_a_filter_typed_ahead_while_the_list_opens_is_kept(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, sandbox: SandboxAPI
+) -> None:
+    """Keys arrive faster than a busy loop handles them (a school's list opening): "/" moves
+    the focus before the next keys are routed, so none of "zara" is lost to the table."""
+    await people_imported(demo_settings, district)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await roster_read(app, pilot)
+        await pilot.press("s")
+        for key, character in (("slash", "/"), ("z", "z"), ("a", "a"), ("r", "r"), ("a", "a")):
+            app.post_message(events.Key(key, character))  # all queued before the first is handled
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, AccountsScreen)
+        assert screen.query_one("#accounts-filter", Input).value == "zara"
+        await pilot.press("slash")  # typed in the filter, "/" is a character like any other
+        assert screen.query_one("#accounts-filter", Input).value == "zara/"

@@ -191,7 +191,7 @@ class AccountsScreen(WizardScreen):
         Binding("escape", "back", "Back", id="back"),
         Binding("e", "edit_email", "Edit Email", tooltip="Edit the selected account's login email", id="edit-email"),
         Binding("s", "toggle_sort", "Sort", tooltip="Sort by grade or by name", id="toggle-sort"),
-        Binding("slash", "focus_filter", "Filter", tooltip="Type to narrow the list", id="focus-filter"),
+        Binding("slash", "focus_filter", "Filter", tooltip="Type to narrow the list", id="focus-filter", priority=True),
         Binding(
             "n",
             "toggle_no_login",
@@ -410,6 +410,8 @@ class AccountsScreen(WizardScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_sort":
             return self.kind == "student"
+        if action == "focus_filter":
+            return not isinstance(self.focused, Input)  # a field being typed in takes its "/"
         return True
 
     def action_toggle_sort(self) -> None:
@@ -417,7 +419,10 @@ class AccountsScreen(WizardScreen):
         self.refill()
 
     def action_focus_filter(self) -> None:
-        self.query_one("#accounts-filter", Input).focus()
+        """At once, not after the keys already typed: "/" is a priority binding, run as the
+        app reads the key, so "/zara" typed while the list opens puts "zara" in the filter
+        (``Widget.focus`` would move the focus after those keys reached the table)."""
+        self.set_focus(self.query_one("#accounts-filter", Input))
 
     def selected(self) -> Account | None:
         key = self.query_one(LongTable).cursor_key
