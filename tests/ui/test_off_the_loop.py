@@ -216,6 +216,29 @@ async def test_the_imported_list_says_it_reads_until_it_has_read(
         assert str(accounts.query_one("#accounts-status").render()).startswith(f"{len(accounts.accounts)} students")
 
 
+async def test_history_says_it_reads_until_it_has_read(
+    make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await people_imported(demo_settings, district)
+    gate = threading.Event()
+    history = RosterSync.history
+
+    def slow_history(sync: RosterSync, **kwargs: Any) -> Any:
+        gate.wait(10)
+        return history(sync, **kwargs)
+
+    monkeypatch.setattr(RosterSync, "history", slow_history)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await press_to(pilot, "h", screen=HistoryScreen)
+        await pilot.pause()
+        assert str(screen.query_one("#run-details-text").render()) == "Reading the history…"
+        gate.set()
+        await settle(app, pilot)
+        assert "Reading" not in str(screen.query_one("#run-details-text").render())
+        assert screen.runs
+
+
 async def test_the_imported_list_and_history_are_read_off_the_event_loop(
     make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, sandbox: SandboxAPI, spy: Spy
 ) -> None:

@@ -149,7 +149,7 @@ class HistoryScreen(WizardScreen):
             )
             yield DataTable(id="runs", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="run-details"):
-                yield Static("", id="run-details-text")
+                yield Static("Reading the history…", id="run-details-text")
             with VerticalScroll(id="undo-result-box"):
                 yield Static("", id="undo-result", classes="message")
             with Horizontal(classes="buttons"):
