@@ -136,24 +136,25 @@ async def test_the_roster_and_the_first_checklist_are_read_off_the_event_loop_at
     assert spy.on_loop() == []
 
 
-def hold_roster(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
-    """From now on, opening the roster waits until the returned event is set: the wizard
-    is still reading its roster."""
+def hold(monkeypatch: pytest.MonkeyPatch, owner: type, name: str) -> threading.Event:
+    """From now on, ``owner.name`` called from a worker thread waits until the returned event
+    is set: the wizard is still reading (the roster, the accounts, the history)."""
     gate = threading.Event()
-    opened = RosterStore.open
+    original = getattr(owner, name)
 
-    def slow_open(*args: Any, **kwargs: Any) -> RosterStore:
-        gate.wait(10)
-        return opened(*args, **kwargs)
+    def held(*args: Any, **kwargs: Any) -> Any:
+        if threading.current_thread() is not threading.main_thread():
+            gate.wait(10)
+        return original(*args, **kwargs)
 
-    monkeypatch.setattr(RosterStore, "open", slow_open)
+    monkeypatch.setattr(owner, name, held)
     return gate
 
 
 async def test_while_the_roster_is_read_notifications_says_so_and_a_step_key_waits_for_it(
     make_app: AppFactory, demo_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    gate = hold_roster(monkeypatch)
+    gate = hold(monkeypatch, RosterStore, "open")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -175,7 +176,7 @@ async def test_enter_while_the_roster_is_read_opens_no_hidden_step_and_the_heade
     """The step buttons are hidden while the roster is read: nothing holds the focus, so an
     early Enter cannot press *Connect your District* behind the message."""
     await school_connected(demo_settings, district)
-    gate = hold_roster(monkeypatch)
+    gate = hold(monkeypatch, RosterStore, "open")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -194,15 +195,7 @@ async def test_the_imported_list_says_it_reads_until_it_has_read(
     make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await people_imported(demo_settings, district)
-    gate = threading.Event()
-    people = RosterSync.people
-
-    def slow_people(sync: RosterSync, kind: Any) -> Any:
-        if threading.current_thread() is not threading.main_thread():
-            gate.wait(10)
-        return people(sync, kind)
-
-    monkeypatch.setattr(RosterSync, "people", slow_people)
+    gate = hold(monkeypatch, RosterSync, "people")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await roster_read(app, pilot)
@@ -220,14 +213,7 @@ async def test_history_says_it_reads_until_it_has_read(
     make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await people_imported(demo_settings, district)
-    gate = threading.Event()
-    history = RosterSync.history
-
-    def slow_history(sync: RosterSync, **kwargs: Any) -> Any:
-        gate.wait(10)
-        return history(sync, **kwargs)
-
-    monkeypatch.setattr(RosterSync, "history", slow_history)
+    gate = hold(monkeypatch, RosterSync, "history")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await press_to(pilot, "h", screen=HistoryScreen)
