@@ -32,6 +32,7 @@ from cleverwizard.rules.names import fold
 from cleverwizard.rules.order import account_order
 from cleverwizard.service.roster_sync import EmailRejected
 from cleverwizard.store.models import Account, Student
+from cleverwizard.ui.handoff import Handoff
 from cleverwizard.ui.literal import literal, literal_cell
 from cleverwizard.ui.screens.base import EXPECTED_ERRORS, OnLoop, WizardScreen, explain, lets_go
 from cleverwizard.ui.widgets.keys_footer import KeysFooter
@@ -218,6 +219,10 @@ class AccountsScreen(WizardScreen):
         self.stacked = False
         """Two lines per person (a narrow terminal): see ``_add_columns``."""
 
+    def release(self) -> None:
+        super().release()
+        self.accounts, self._keys = {}, {}
+
     @property
     def noun(self) -> str:
         return f"{self.kind}s"
@@ -314,21 +319,21 @@ class AccountsScreen(WizardScreen):
         self._filling += 1
         columns = self.query_one(LongTable).columns
         everyone = list(self.accounts.values())
-        self._order_worker(self._filling, everyone, words, no_login, self.by_grade, columns, cursor_row)
+        self._order_worker(self._filling, Handoff(everyone), words, no_login, self.by_grade, columns, cursor_row)
 
     @work(thread=True, group="accounts-order", exit_on_error=False, description="Sort the accounts")
     @lets_go
     def _order_worker(
         self,
         filling: int,
-        everyone: list[Account],
+        handoff: Handoff[list[Account]],
         words: list[str],
         no_login: bool,
         by_grade: bool,
         columns: tuple[Column, ...],
         cursor_row: int | None,
     ) -> None:
-        shown = self._ordered(everyone, words, no_login, by_grade)
+        shown = self._ordered(handoff.take(), words, no_login, by_grade)
         rows: list[Row] = [(self._cells(account), str(account.id)) for account in shown]
         sheet = lay_out(columns, rows, wrap=self.stacked)  # narrow: wrapped, as tall as needed
         self.later(self._ordered_ready, filling, sheet, cursor_row)

@@ -138,6 +138,10 @@ class HistoryScreen(WizardScreen):
         self.result_for: int | None = None
         """The run the undo result panel is about; it hides when another run is selected."""
 
+    def release(self) -> None:
+        super().release()
+        self.runs, self.undone = [], {}
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(classes="step-body"):

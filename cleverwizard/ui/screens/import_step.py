@@ -33,6 +33,7 @@ from cleverwizard.clever.errors import CleverAuthError
 from cleverwizard.runs.steps import StalePlan
 from cleverwizard.store.models import PersonKind, Run
 from cleverwizard.text import counted
+from cleverwizard.ui.handoff import Handoff
 from cleverwizard.ui.literal import literal, literal_lines
 from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain, lets_go
 from cleverwizard.ui.screens.confirm import Confirm
@@ -138,6 +139,10 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
         """An import is being saved (in a thread); *Import* does nothing until it ends."""
         self._planning = 0
         """Counts re-plans asked for; only the plan for the latest choices is shown."""
+
+    def release(self) -> None:
+        super().release()
+        self.plan = None
 
     @property
     def title_word(self) -> str:
@@ -495,13 +500,13 @@ class ImportStepScreen(WizardScreen, Generic[FetchedT, PlanT]):
             return
         self.saving = True
         self.query_one("#apply-button", Button).disabled = True
-        self.apply_step(self.plan)
+        self.apply_step(Handoff(self.plan))
 
     @work(group=APPLY_GROUP, exit_on_error=False, description="Save the import")
-    async def apply_step(self, plan: PlanT) -> None:
+    async def apply_step(self, handoff: Handoff[PlanT]) -> None:
         """Save in a thread: writing a school's worth of records must not freeze the screen."""
         try:
-            run = await asyncio.to_thread(self._apply_and_count, plan)
+            run = await asyncio.to_thread(self._apply_and_count, handoff.take())
         except StalePlan as error:
             self.notify(str(error), title="Preview out of date", severity="warning", timeout=10)
             self.call_later(self._replan, str(error))

@@ -25,6 +25,7 @@ from cleverwizard.runs.steps import StalePlan
 from cleverwizard.service.files_in import EntryRejected
 from cleverwizard.store.models import Run
 from cleverwizard.text import one_line
+from cleverwizard.ui.handoff import Handoff
 from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain, lets_go
 from cleverwizard.ui.widgets.keys_footer import KeysFooter
 
@@ -97,6 +98,10 @@ class PreviewAndApplyScreen(WizardScreen, Generic[PlanT]):
         super().__init__(id=self.SCREEN_ID)
         self.plan: PlanT | None = None
         self.run: Run | None = None
+
+    def release(self) -> None:
+        super().release()
+        self.plan, self.run = None, None
 
     # -- hooks --------------------------------------------------------------------------
 
@@ -222,13 +227,13 @@ class PreviewAndApplyScreen(WizardScreen, Generic[PlanT]):
             return
         self.query_one("#records-apply-button", Button).disabled = True
         self.tell("Saving…", "busy")
-        self._apply_worker(self.plan)
+        self._apply_worker(Handoff(self.plan))
 
     @work(thread=True, exclusive=True, group="records", exit_on_error=False, description="Save")
     @lets_go
-    def _apply_worker(self, plan: PlanT) -> None:
+    def _apply_worker(self, handoff: Handoff[PlanT]) -> None:
         try:
-            run = self.apply_plan(plan)
+            run = self.apply_plan(handoff.take())
             self.wizard.count_checklist()  # in this thread: Notifications shows it at once
         except StalePlan as error:
             self.post_message(Refused(str(error), stale=True))

@@ -62,6 +62,10 @@ class SectionsScreen(ImportStepScreen[SectionsFetch, SectionPlan]):
         self.choices: dict[str, int | None] = {}
         """Clever section id -> platform course id (``None``: not in the list)."""
 
+    def release(self) -> None:
+        super().release()
+        self.data, self.rows, self.teachers = None, [], {}
+
     def intro_table(self) -> IntroTable:
         """The platform's course catalogue the sections will be matched to."""
         self.courses = self.sync.courses()

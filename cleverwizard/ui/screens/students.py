@@ -104,6 +104,11 @@ class StudentsScreen(RecordActions, ImportStepScreen[StudentsFetch, Plan]):
         """Plans made for other ticks with their ticks and grade lists, until the newest is shown
         (appended by the plan worker's thread; a plan made for earlier ticks is never shown)."""
 
+    def release(self) -> None:
+        super().release()
+        self.users, self.fetched_plan, self.groups, self.same_people = [], None, [], []
+        self._regrouped.clear()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_no_email":
             return self.stage == "preview"  # hidden from the footer elsewhere

@@ -88,6 +88,10 @@ class TeachersScreen(RecordActions, ImportStepScreen[TeachersFetch, Plan]):
         self.twin_ticks: dict[str, int] = {}
         """*Possibly the same person* ticks: Clever id -> the archived teacher's account."""
 
+    def release(self) -> None:
+        super().release()
+        self.users, self.rows, self.book, self.twins = [], [], None, None
+
     def intro_table(self) -> IntroTable:
         """How many teachers the platform has, each with their link state."""
         teachers = sorted((t for t in self.sync.people("teacher") if t.status == "active"), key=account_order)

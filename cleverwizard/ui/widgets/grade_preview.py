@@ -125,6 +125,10 @@ class GradePreview(Horizontal):
         self._filled: tuple[str | None, int] = (None, -1)
         """The grade and row count the table was last filled with (it may still be filling)."""
 
+    def on_unmount(self) -> None:
+        """Its screen is closed: the students go now (``WizardScreen.release``)."""
+        self.groups, self.shown = [], []
+
     def compose(self) -> ComposeResult:
         yield OptionList(id="grade-list")
         with Vertical(id="grade-detail"):

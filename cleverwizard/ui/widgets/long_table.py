@@ -29,6 +29,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from cleverwizard.text import one_line
+from cleverwizard.ui.handoff import Handoff
 from cleverwizard.ui.widgets.sheet import Cell, Column, Row, Sheet, as_text, cell_width, lay_out, row_lines
 
 AT_ONCE = 200
@@ -138,6 +139,12 @@ class LongTable(ScrollView, can_focus=True):
         self._hover: int | None = None
         """The row under the mouse pointer, while the mouse (not a key) moved last."""
 
+    def on_unmount(self) -> None:
+        """Its screen is closed: the rows go now, not in the next full collection (``WizardScreen.release``)."""
+        self._filling += 1
+        self.sheet = lay_out((), [])
+        self._drawn.clear()
+
     # -- what the screens call ------------------------------------------------------
 
     @property
@@ -173,10 +180,10 @@ class LongTable(ScrollView, can_focus=True):
         columns = self.sheet.columns
         self.show(lay_out(columns, rows[:AT_ONCE], wrap), cursor_row)
         if len(rows) > AT_ONCE:
-            filling = self._filling
+            filling, handoff = self._filling, Handoff(rows)
 
             def measure() -> None:
-                self.post_message(self._LaidOut(filling, lay_out(columns, rows, wrap), cursor_row))
+                self.post_message(self._LaidOut(filling, lay_out(columns, handoff.take(), wrap), cursor_row))
 
             self.run_worker(
                 measure,
