@@ -165,16 +165,25 @@ class CleverWizardApp(App[None]):
             self.heap.noticed_input()
         await super().on_event(event)
 
-    def _collect_if_idle(self) -> None:
+    def collect_if_idle(self) -> None:
+        """Every half second: a full collection if the person pauses (``ui/heap.py``); after one
+        at Notifications with nothing passing (no step, no toast), what survived it lives as long
+        as the wizard (Notifications, its drawn lines, the roster) and is frozen out of the next."""
         busy = any(worker.state in (WorkerState.PENDING, WorkerState.RUNNING) for worker in self.workers)
-        self.heap.collect_if_idle(busy=busy)
+        if self.heap.collect_if_idle(busy=busy) and self.settled_at_home():
+            self.heap.freeze()
+
+    def settled_at_home(self) -> bool:
+        """Only Notifications is open and nothing on it is about to go (a toast times out): what
+        is alive now is not about to become garbage (``IdleCollector.freeze``)."""
+        return len(self.screen_stack) == 1 and not self.screen.query("Toast")
 
     def get_default_screen(self) -> Screen[None]:
         return NotificationsScreen()
 
     def on_mount(self) -> None:
         self.refresh_subtitle()
-        self.set_interval(0.5, self._collect_if_idle)
+        self.set_interval(0.5, self.collect_if_idle)
 
     def on_ready(self) -> None:
         """The first screen is up (saying it reads the roster): read it now. Started any

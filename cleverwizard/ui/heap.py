@@ -8,7 +8,9 @@ counts happened to trigger one, in the middle of a keystroke or a redraw.
 
 So while the wizard runs:
 
-- what is alive at start-up is frozen out of every pass (it lives as long as the wizard);
+- what is alive at start-up is frozen out of every pass (it lives as long as the wizard),
+  and so is what survives a pass made at Notifications with nothing else open (its drawn
+  lines, the roster re-read after an import): the next pass walks only what came since;
 - the young generations are collected as usual (cheap: they walk only new objects), but
   Python never starts a full pass by itself;
 - a full pass runs when the wizard is idle: no key or click and no worker running for
@@ -16,7 +18,8 @@ So while the wizard runs:
   choose, not pausing), and something has reached the old generation since the last pass; once
   per pause (a wizard left open all day does not keep walking its heap). What
   it frees (a dismissed step's screen, whose widgets refer to each other) waits at most
-  until the person next pauses.
+  until the person next pauses. A closed step lets go of its data itself
+  (``WizardScreen.release``, ``ui/handoff.py``), so a pass walks only its widgets.
 
 A key pressed during an idle pass waits for it (at most one pass). Everything is given
 back to Python's own settings when the wizard ends.

@@ -82,3 +82,45 @@ async def test_the_wizard_keeps_full_passes_for_pauses_and_notices_keys(make_app
         await pilot.press("down")
         assert app.heap.idle_for() == 0, "a key counts as work"
     assert gc.get_threshold()[2] != NEVER, "an ended wizard gives Python its own settings back"
+
+
+async def test_a_pass_at_notifications_freezes_what_survived_it_but_not_over_a_step_or_a_toast(
+    make_app: AppFactory, clock: Clock
+) -> None:
+    """What survives a pass with only Notifications open lives as long as the wizard: frozen, the
+    next pass walks only what came since. A step or a toast still open will go, and a frozen
+    screen that goes is never collected: no freeze then."""
+    app = make_app()
+    app.heap = IdleCollector(clock)
+
+    def frozen(thing: object) -> bool:
+        return not any(tracked is thing for tracked in gc.get_objects())
+
+    def pause() -> None:
+        app.heap.noticed_input()
+        clock.now += 60
+        something_old()
+
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        app.open_step("history")
+        await settle(app, pilot)
+        step = app.screen
+        pause()
+        app.collect_if_idle()
+        assert not frozen(step), "a pass over an open step froze it"
+        del step
+        await pilot.press("escape")
+        await settle(app, pilot)
+        app.notify("Saved")
+        await settle(app, pilot)
+        assert app.screen.query("Toast"), "no toast to test with"
+        toast = [app]  # a container made now, alive as long as the app
+        pause()
+        app.collect_if_idle()
+        assert not frozen(toast), "a pass with a toast showing froze it"
+        app.clear_notifications()
+        await settle(app, pilot)
+        pause()
+        app.collect_if_idle()
+        assert frozen(toast), "what survived a pass at Notifications is walked again by the next"
