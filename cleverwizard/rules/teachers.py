@@ -4,6 +4,9 @@ Only exact identifiers are confident: the saved Clever id, a unique exact email,
 SIS id. Names only rank suggestions, because two different people (Michael and Michelle
 Brown) can score higher than one person under a nickname (Robert and Bob Johnson). The
 wizard pre-selects our best suggestion and the administrator decides.
+
+rapidfuzz is imported where names are compared, not with the module: a students import
+plans with this module loaded (``people.build``) and never compares a name.
 """
 
 from __future__ import annotations
@@ -12,8 +15,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol, TypeVar
-
-from rapidfuzz import fuzz, process
 
 from cleverwizard.clever.decode import CleverUser
 from cleverwizard.rules.names import (
@@ -105,6 +106,8 @@ class NameIndex:
 
     def scores(self, account: Teacher) -> dict[str, int]:
         """Clever id -> name score, for every Clever teacher scoring at least ``cutoff``."""
+        from rapidfuzz import fuzz, process
+
         ours = " ".join(name_words(account.first_name, account.last_name))
         if not ours:
             return {}
@@ -132,6 +135,8 @@ def _form_score(account: Teacher, first: str | None, last: str | None) -> int:
     ours = name_words(account.first_name, account.last_name)
     if not theirs or not ours:
         return 0
+    from rapidfuzz import fuzz
+
     base = fuzz.token_set_ratio(" ".join(ours), " ".join(theirs))
     our_firsts = first_name_variants(account.first_name)
     their_firsts = first_name_variants(first)

@@ -4,21 +4,24 @@ A mixin of ``RosterSync`` (the one API both front ends call), kept in its own fi
 service stays readable. Files are read here (the only I/O); parsing is ``files.csv_in``,
 planning ``platform.add`` and ``platform.fill_emails``, applying ``platform.apply``.
 None of it needs a Clever connection: a school not on Clever yet adds its people this way.
+Those modules are imported by the methods that use them: an import from Clever (which has
+this mixin too) never loads them.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cleverwizard.files.csv_in import FileKind, FileRow, FileUnusable, ParsedFile, columns_for, parse
-from cleverwizard.people.build import PlatformView
-from cleverwizard.platform.add import AddPlan, plan_add
-from cleverwizard.platform.apply import apply_add, apply_fill
-from cleverwizard.platform.fill_emails import FillPlan, plan_fill_file, plan_fill_pattern
-from cleverwizard.rules.email_patterns import check_pattern
 from cleverwizard.rules.names import email_refusal
 from cleverwizard.store import RosterStore
 from cleverwizard.store.models import PersonKind, Run, Site
+
+if TYPE_CHECKING:
+    from cleverwizard.files.csv_in import FileKind
+    from cleverwizard.people.build import PlatformView
+    from cleverwizard.platform.add import AddPlan
+    from cleverwizard.platform.fill_emails import FillPlan
 
 
 class EntryRejected(ValueError):
@@ -27,6 +30,8 @@ class EntryRejected(ValueError):
 
 def read_csv_text(path: Path) -> str:
     """A CSV file's text, UTF-8 with or without a byte-order mark; ``FileUnusable`` otherwise."""
+    from cleverwizard.files.csv_in import FileUnusable
+
     try:
         raw = Path(path).expanduser().read_bytes()
     except IsADirectoryError as error:
@@ -57,6 +62,9 @@ class FilesIn:
 
     def plan_add(self, kind: FileKind, path: Path) -> AddPlan:
         """What adding the file at ``path`` would do: new records, ones already there, bad rows."""
+        from cleverwizard.files.csv_in import parse
+        from cleverwizard.platform.add import plan_add
+
         parsed = parse(read_csv_text(path), kind)
         return plan_add(self.view(), parsed, Path(path).name, self._school_id())
 
@@ -71,6 +79,9 @@ class FilesIn:
         grade: str | None = None,
     ) -> AddPlan:
         """One account typed in (for a school not on Clever), checked like an email edit."""
+        from cleverwizard.files.csv_in import FileRow, ParsedFile
+        from cleverwizard.platform.add import plan_add
+
         values = {"first_name": first_name.strip(), "last_name": last_name.strip(), "email": email.strip()}
         values |= {"sis_id": (sis_id or "").strip(), "grade": (grade or "").strip()}
         for field, words in (("first_name", "a first name"), ("last_name", "a last name")):
@@ -86,11 +97,17 @@ class FilesIn:
         return plan
 
     def apply_add(self, plan: AddPlan) -> Run:
+        from cleverwizard.platform.apply import apply_add
+
         return apply_add(self.store, plan, started_by=self.started_by)
 
     def plan_fill_emails(self, kind: PersonKind, *, pattern: str | None = None, path: Path | None = None) -> FillPlan:
         """The emails a pattern (``{first}.{last}@school.org``) or a file would give the
         accounts without one; ``PatternRejected`` for a pattern that cannot build emails."""
+        from cleverwizard.files.csv_in import columns_for, parse
+        from cleverwizard.platform.fill_emails import plan_fill_file, plan_fill_pattern
+        from cleverwizard.rules.email_patterns import check_pattern
+
         if (pattern is None) == (path is None):
             raise ValueError("give a pattern or a file, not both")
         if pattern is not None:
@@ -101,4 +118,6 @@ class FilesIn:
         return plan_fill_file(self.view(), kind, parsed, Path(path).name)
 
     def apply_fill(self, plan: FillPlan) -> Run:
+        from cleverwizard.platform.apply import apply_fill
+
         return apply_fill(self.store, plan, started_by=self.started_by)

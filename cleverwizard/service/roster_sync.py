@@ -3,6 +3,9 @@
 Each method is one step an administrator takes (connect, pick a school, fetch, plan,
 apply, edit an email). Fetching is async and reports progress through a callback, so the
 wizard can run it in a worker and the CLI can simply await it.
+
+The steps an import never takes (the daily sync, sections, undo) import their code when
+called, so a headless ``import students`` loads only what it runs (``bench/bench_import_process.py``).
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import httpx
 
@@ -28,19 +31,11 @@ from cleverwizard.clever.limits import Limits
 from cleverwizard.clever.oauth import AppCredentialsRefused, AppTokens, DistrictNotConnected, DistrictTokenAuth
 from cleverwizard.clever.retry import RetryPolicy
 from cleverwizard.config import Settings, save_token
-from cleverwizard.daily.report import SyncReport
-from cleverwizard.daily.run import DEFAULT_WAIT, run_daily_sync
 from cleverwizard.people.apply import apply_plan
 from cleverwizard.people.build import PlatformView, plan_students, plan_teachers
 from cleverwizard.people.plan import Plan
-from cleverwizard.rules.courses import SectionMatchRow, saved_course_choices, suggest_course_matches
 from cleverwizard.rules.names import email_refusal, normalise_email
 from cleverwizard.rules.teachers import TeacherMatchRow, suggest_teacher_matches
-from cleverwizard.runs.undo import UndoReport, undo_run
-from cleverwizard.sections import apply as section_apply
-from cleverwizard.sections import build as section_build
-from cleverwizard.sections.build import SectionData
-from cleverwizard.sections.plan import SectionPlan
 from cleverwizard.service import district_state
 from cleverwizard.service.files_in import FilesIn
 from cleverwizard.service.files_out import FilesOut
@@ -59,6 +54,13 @@ from cleverwizard.store.models import (
     now_iso,
 )
 from cleverwizard.text import counted, one_line
+
+if TYPE_CHECKING:
+    from cleverwizard.daily.report import SyncReport
+    from cleverwizard.rules.courses import SectionMatchRow
+    from cleverwizard.runs.undo import UndoReport
+    from cleverwizard.sections.build import SectionData
+    from cleverwizard.sections.plan import SectionPlan
 
 Progress = Callable[[int], None]
 
@@ -461,6 +463,8 @@ class RosterSync(FilesIn, FilesOut):
 
     async def fetch_sections(self, on_progress: Progress | None = None) -> SectionData:
         """The connected school's sections (progress counts them), courses and terms."""
+        from cleverwizard.sections.build import SectionData
+
         site = self.require_site(school=True)
         assert site.school_id is not None
         async with self.client() as clever:
@@ -471,19 +475,23 @@ class RosterSync(FilesIn, FilesOut):
 
     def section_rows(self, data: SectionData) -> list[SectionMatchRow]:
         """A course dropdown per Clever section, saved choices and our suggestions filled in."""
+        from cleverwizard.rules.courses import saved_course_choices, suggest_course_matches
+
         view = self.view()
         return suggest_course_matches(view.courses, data.sections, data.courses, saved_course_choices(view.sections))
 
     def plan_sections(self, data: SectionData, choices: dict[str, int | None] | None = None) -> SectionPlan:
         """``choices``: Clever section id -> platform course id, or ``None`` for "not in the list"."""
+        from cleverwizard.sections.build import plan_sections
+
         site = self.require_site(school=True)
         assert site.school_id is not None
-        return section_build.plan_sections(
-            self.view(), data.sections, data.courses, data.terms, site.school_id, choices
-        )
+        return plan_sections(self.view(), data.sections, data.courses, data.terms, site.school_id, choices)
 
     def apply_sections(self, plan: SectionPlan) -> Run:
-        return section_apply.apply_sections(self.store, plan, started_by=self.started_by)
+        from cleverwizard.sections.apply import apply_sections
+
+        return apply_sections(self.store, plan, started_by=self.started_by)
 
     def courses(self) -> list[Course]:
         """The platform's course catalogue, by name, as the course dropdown lists it."""
@@ -493,14 +501,17 @@ class RosterSync(FilesIn, FilesOut):
     # -- daily sync, history and undo -------------------------------------------------
 
     async def daily_sync(
-        self, *, dry_run: bool = False, force: bool = False, full: bool = False, wait: float = DEFAULT_WAIT
+        self, *, dry_run: bool = False, force: bool = False, full: bool = False, wait: float | None = None
     ) -> SyncReport:
         """Teachers, students and (once the Sections step is done) sections of the connected
         school in one run (see ``sync.daily`` and ``sync.daily_sections``).
 
         ``wait`` is how long to wait for a sync already running on this data folder before
-        giving up with ``SyncAlreadyRunning``; a held run (``report.held``) wrote nothing.
+        giving up with ``SyncAlreadyRunning`` (``None``: ``daily.run.DEFAULT_WAIT``); a held run
+        (``report.held``) wrote nothing.
         """
+        from cleverwizard.daily.run import DEFAULT_WAIT, run_daily_sync
+
         site = self.require_site(school=True)
         assert site.school_id is not None
         async with self.client() as clever:
@@ -514,7 +525,7 @@ class RosterSync(FilesIn, FilesOut):
                 dry_run=dry_run,
                 force=force,
                 full=full,
-                wait=wait,
+                wait=DEFAULT_WAIT if wait is None else wait,
                 notes=district_state.sync_notes(state),
             )
         if not dry_run and not report.held:
@@ -531,6 +542,8 @@ class RosterSync(FilesIn, FilesOut):
 
     def undo(self, run_id: int) -> UndoReport:
         """Revert one run where nothing since depends on it; the report lists what stayed."""
+        from cleverwizard.runs.undo import undo_run
+
         return undo_run(self.store, run_id, started_by=self.started_by)
 
 

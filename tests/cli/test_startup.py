@@ -1,4 +1,5 @@
-"""Start-up stays light: ``--help``, ``status`` and ``history`` import only what they use.
+"""Start-up stays light: ``--help``, ``status`` and ``history`` import only what they use, and
+an import from Clever loads none of the daily sync, sections, undo, files or name matching.
 
 Speed itself is measured by ``bench/bench_startup.py``; these tests keep the imports that
 made it slow from creeping back (no timing assertions).
@@ -20,15 +21,24 @@ from cleverwizard.store import RosterStore
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("httpx", "rich", "pygments", "cleverwizard.service.roster_sync", "cleverwizard.clever", "asyncio")
+NOT_FOR_AN_IMPORT = (
+    "rapidfuzz",
+    "cleverwizard.daily.run",
+    "cleverwizard.sections.build",
+    "cleverwizard.rules.courses",
+    "cleverwizard.runs.undo",
+    "cleverwizard.files.csv_in",
+    "cleverwizard.platform.add",
+)
 
 
-def loaded_after(args: list[str], data_dir: Path) -> set[str]:
+def loaded_after(args: list[str], data_dir: Path, names: tuple[str, ...] = HEAVY) -> set[str]:
     code = (
         "import sys\n"
         "from cleverwizard.cli.main import cli\n"
         f"try:\n    cli({args!r}, prog_name='cleverwizard')\n"
         "except SystemExit as done:\n    assert not done.code, done.code\n"
-        f"print(' '.join(name for name in {HEAVY!r} if name in sys.modules), file=sys.stderr)\n"
+        f"print(' '.join(name for name in {names!r} if name in sys.modules), file=sys.stderr)\n"
     )
     env = {"PYTHONPATH": str(ROOT), "CLEVERWIZARD_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin"}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
@@ -69,3 +79,15 @@ def test_a_batch_command_ending_without_teardown_still_prints_and_saves_everythi
     assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []  # no temp file left
     again = cw("import", "students", "--dry-run")
     assert again.returncode == 0 and again.stdout.startswith("Dry run: nothing was written.")
+
+
+def test_an_import_from_clever_loads_only_what_it_runs(tmp_path: Path) -> None:
+    """``import students`` from cron pays for fetching, planning and saving people, not for the
+    other steps' code (``bench/bench_import_process.py`` measures the whole process)."""
+    folder = tmp_path / "demo"
+    prepare_demo(folder, seed=2026)
+    district = demo_district(2026)
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+    connect = [sys.executable, "-m", "cleverwizard", "connect", district.district_id, "--data-dir", str(folder)]
+    subprocess.run([*connect, "--school", next(iter(district.schools))], env=env, check=True, capture_output=True)
+    assert loaded_after(["import", "students"], folder, NOT_FOR_AN_IMPORT) == set()
