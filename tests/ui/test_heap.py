@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import gc
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from cleverwizard.config import Settings
 from cleverwizard.sandbox import SandboxDistrict
@@ -55,6 +57,16 @@ async def test_the_start_up_heap_is_kept_out_of_collections_while_the_wizard_run
     assert gc.get_freeze_count() == 0, "an ended wizard's heap goes back to the collector"
 
 
+@contextmanager
+def collector_off() -> Iterator[None]:
+    """Only reference counting frees anything meanwhile: what is freed was let go of."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 async def test_a_closed_step_lets_go_of_its_preview_before_any_full_collection(
     make_app: AppFactory, demo_settings: Settings, district: SandboxDistrict
 ) -> None:
@@ -70,14 +82,11 @@ async def test_a_closed_step_lets_go_of_its_preview_before_any_full_collection(
         plan = weakref.ref(students.fetched_plan)
         row = weakref.ref(students.groups[0][1][0])
         del students
-        gc.disable()
-        try:
+        with collector_off():
             await go_home(app, pilot)
             await settle(app, pilot)
             assert plan() is None, "the closed preview's plan waits for a full collection"
             assert row() is None, "the closed preview's rows wait for a full collection"
-        finally:
-            gc.enable()
 
 
 async def test_a_closed_list_lets_go_of_its_accounts_before_any_full_collection(
@@ -93,11 +102,8 @@ async def test_a_closed_list_lets_go_of_its_accounts_before_any_full_collection(
         assert isinstance(listed, AccountsScreen) and listed.accounts, "the list was not read"
         account = weakref.ref(next(iter(listed.accounts.values())))
         del listed
-        gc.disable()
-        try:
+        with collector_off():
             await pilot.press("escape")
             await settle(app, pilot)
             assert isinstance(app.screen, NotificationsScreen)
             assert account() is None, "the closed list's accounts wait for a full collection"
-        finally:
-            gc.enable()
