@@ -1,4 +1,4 @@
-"""Data given to a Textual worker, taken out when the work starts.
+"""Data given to a Textual worker, taken out when the work starts; a thread worker that lets go.
 
 Textual keeps every worker in a reference cycle: the worker holds its task, and the task's
 context names the worker as ``active_worker``. So a worker that has ended is freed only by a
@@ -10,7 +10,11 @@ soon as the work and the screen let go of it, and the cycle keeps only an empty 
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, Generic, ParamSpec, TypeVar, cast
+
+from textual.worker import Worker, active_worker
 
 T = TypeVar("T")
 
@@ -30,3 +34,27 @@ class Handoff(Generic[T]):
             raise RuntimeError("this handoff was already taken")
         value, self._value, self._taken = self._value, None, True
         return value  # type: ignore[return-value]  # T itself may admit None
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def lets_go(body: Callable[P, R]) -> Callable[P, R]:
+    """A thread worker's body (under ``@work(thread=True)``) that lets go of its worker at the end.
+
+    Textual starts a thread worker by setting ``active_worker`` in the pool thread's own
+    context and never unsets it, so the idle pool thread keeps the worker, its screen and
+    everything the screen shows (a 20,000-student preview) alive after the screen is
+    dismissed, and every full garbage collection walks all of it again (a third of a
+    second each). Setting it back when the body ends lets a dismissed screen be freed.
+    """
+
+    @wraps(body)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return body(*args, **kwargs)
+        finally:
+            active_worker.set(cast("Worker[Any]", None))
+
+    return run

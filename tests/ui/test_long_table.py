@@ -7,11 +7,14 @@ would, at a size where the rows do not fit.
 
 from __future__ import annotations
 
+import gc
+import weakref
 from typing import ClassVar
 
 from rich.segment import Segment
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.screen import Screen
 
 from cleverwizard.ui.widgets.long_table import AT_ONCE, LongTable
 from cleverwizard.ui.widgets.sheet import Column, Row, lay_out
@@ -144,3 +147,34 @@ async def test_cells_are_shown_as_written_never_as_markup() -> None:
         assert shown == ["[b]Bold[/b] [@click=app.quit]x", "a b"]
         line = "".join(segment.text for segment in table.render_line(1))
         assert "[b]Bold[/b] [@click=app.quit]x" in line and "a b" in line
+
+
+class TableScreen(Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield LongTable(id="table")
+
+    def on_mount(self) -> None:
+        """Filled from the screen's own handler, as the step screens fill theirs."""
+        table = self.query_one(LongTable)
+        table.set_columns(COLUMNS)
+        table.fill(rows(AT_ONCE * 3))
+
+
+async def test_a_long_list_measured_in_a_thread_does_not_keep_its_closed_screen_alive() -> None:
+    """The measuring thread lets go of its worker (``lets_go``): an idle pool thread that still
+    named it would keep the screen, and everything it shows, past its closing."""
+    app = App[None]()
+    async with app.run_test(size=(60, 12)) as pilot:
+        screen = TableScreen()
+        await app.push_screen(screen)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.query_one(LongTable).row_count == AT_ONCE * 3
+        closed = weakref.ref(screen)
+        del screen
+        app.pop_screen()
+        await pilot.pause()
+        await pilot.pause()
+        gc.collect()
+        assert closed() is None, "the closed screen outlived its dismissal"

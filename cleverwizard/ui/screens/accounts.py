@@ -32,9 +32,9 @@ from cleverwizard.rules.names import fold
 from cleverwizard.rules.order import account_order
 from cleverwizard.service.roster_sync import EmailRejected
 from cleverwizard.store.models import Account, Student
-from cleverwizard.ui.handoff import Handoff
+from cleverwizard.ui.handoff import Handoff, lets_go
 from cleverwizard.ui.literal import literal, literal_cell
-from cleverwizard.ui.screens.base import EXPECTED_ERRORS, OnLoop, WizardScreen, explain, lets_go
+from cleverwizard.ui.screens.base import EXPECTED_ERRORS, OnLoop, WizardScreen, explain
 from cleverwizard.ui.widgets.keys_footer import KeysFooter
 from cleverwizard.ui.widgets.long_table import LongTable
 from cleverwizard.ui.widgets.sheet import Cell, Column, Row, Sheet, lay_out

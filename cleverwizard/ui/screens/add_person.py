@@ -21,7 +21,8 @@ from textual.widgets import Button, Input, Static
 from cleverwizard.store.errors import StoreError
 from cleverwizard.store.models import PersonKind, Run
 from cleverwizard.text import one_line
-from cleverwizard.ui.screens.base import EXPECTED_ERRORS, explain, lets_go
+from cleverwizard.ui.handoff import lets_go
+from cleverwizard.ui.screens.base import EXPECTED_ERRORS, explain
 from cleverwizard.ui.screens.records_preview import RECORD_ERRORS
 from cleverwizard.ui.widgets.keys_footer import KeysFooter
 

@@ -9,15 +9,15 @@ sentence in the screen, never as a traceback, and the app keeps running.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial, wraps
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
+from functools import partial
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import on
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Static
-from textual.worker import Worker, WorkerState, active_worker
+from textual.worker import Worker, WorkerState
 
 from cleverwizard.clever.errors import CleverError
 from cleverwizard.runs.steps import StalePlan
@@ -48,30 +48,6 @@ def explain(error: BaseException) -> str:
         f"Something unexpected went wrong ({type(error).__name__}: {error}). "
         "Nothing was saved by this step; try again, and report it if it keeps happening."
     )
-
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def lets_go(body: Callable[P, R]) -> Callable[P, R]:
-    """A thread worker's body (under ``@work(thread=True)``) that lets go of its worker at the end.
-
-    Textual starts a thread worker by setting ``active_worker`` in the pool thread's own
-    context and never unsets it, so the idle pool thread keeps the worker, its screen and
-    everything the screen shows (a 20,000-student preview) alive after the screen is
-    dismissed, and every full garbage collection walks all of it again (a third of a
-    second each). Setting it back when the body ends lets a dismissed screen be freed.
-    """
-
-    @wraps(body)
-    def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return body(*args, **kwargs)
-        finally:
-            active_worker.set(cast("Worker[Any]", None))
-
-    return run
 
 
 class StepFailed(Message):

@@ -21,8 +21,9 @@ from textual.widgets import Button, DataTable, Header, Static
 from cleverwizard.runs.history import already_undone, undone_by
 from cleverwizard.runs.undo import UndoReport, UnknownRun
 from cleverwizard.store.models import Run
+from cleverwizard.ui.handoff import lets_go
 from cleverwizard.ui.literal import literal, literal_cell, literal_lines
-from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain, lets_go
+from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain
 from cleverwizard.ui.widgets.keys_footer import KeysFooter
 from cleverwizard.ui.widgets.step_item import when_text
 

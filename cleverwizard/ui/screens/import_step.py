@@ -33,9 +33,9 @@ from cleverwizard.clever.errors import CleverAuthError
 from cleverwizard.runs.steps import StalePlan
 from cleverwizard.store.models import PersonKind, Run
 from cleverwizard.text import counted
-from cleverwizard.ui.handoff import Handoff
+from cleverwizard.ui.handoff import Handoff, lets_go
 from cleverwizard.ui.literal import literal, literal_lines
-from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain, lets_go
+from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain
 from cleverwizard.ui.screens.confirm import Confirm
 from cleverwizard.ui.widgets.batched import Row, fill_rows
 from cleverwizard.ui.widgets.keys_footer import KeysFooter

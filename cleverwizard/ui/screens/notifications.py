@@ -22,8 +22,9 @@ from cleverwizard.rules.district_state import moment
 from cleverwizard.service.status import Checklist, now
 from cleverwizard.service.steps import STEP_KEYS, STEPS, StepKey
 from cleverwizard.store.errors import StoreError
+from cleverwizard.ui.handoff import lets_go
 from cleverwizard.ui.literal import literal
-from cleverwizard.ui.screens.base import EXPECTED_ERRORS, OnLoop, lets_go
+from cleverwizard.ui.screens.base import EXPECTED_ERRORS, OnLoop
 from cleverwizard.ui.widgets.keys_footer import KeysFooter
 from cleverwizard.ui.widgets.step_item import StepItem, when_text
 

@@ -25,8 +25,8 @@ from cleverwizard.runs.steps import StalePlan
 from cleverwizard.service.files_in import EntryRejected
 from cleverwizard.store.models import Run
 from cleverwizard.text import one_line
-from cleverwizard.ui.handoff import Handoff
-from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain, lets_go
+from cleverwizard.ui.handoff import Handoff, lets_go
+from cleverwizard.ui.screens.base import EXPECTED_ERRORS, WizardScreen, explain
 from cleverwizard.ui.widgets.keys_footer import KeysFooter
 
 RECORD_ERRORS: tuple[type[BaseException], ...] = (

@@ -29,7 +29,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from cleverwizard.text import one_line
-from cleverwizard.ui.handoff import Handoff
+from cleverwizard.ui.handoff import Handoff, lets_go
 from cleverwizard.ui.widgets.sheet import Cell, Column, Row, Sheet, as_text, cell_width, lay_out, row_lines
 
 AT_ONCE = 200
@@ -140,7 +140,8 @@ class LongTable(ScrollView, can_focus=True):
         """The row under the mouse pointer, while the mouse (not a key) moved last."""
 
     def on_unmount(self) -> None:
-        """Its screen is closed: the rows go now, not in the next full collection (``WizardScreen.release``)."""
+        """Its screen is closed: the rows go now, not in the next full collection (``WizardScreen.release``);
+        the drawn lines' cache still waits for one (its entries refer to each other)."""
         self._filling += 1
         self.sheet = lay_out((), [])
         self._drawn.clear()
@@ -182,6 +183,7 @@ class LongTable(ScrollView, can_focus=True):
         if len(rows) > AT_ONCE:
             filling, handoff = self._filling, Handoff(rows)
 
+            @lets_go
             def measure() -> None:
                 self.post_message(self._LaidOut(filling, lay_out(columns, handoff.take(), wrap), cursor_row))
 
