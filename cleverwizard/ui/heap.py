@@ -21,6 +21,11 @@ So while the wizard runs:
   until the person next pauses. A closed step lets go of its data itself
   (``WizardScreen.release``, ``ui/handoff.py``), so a pass walks only its widgets.
 
+A frozen object is still freed when nothing refers to it, but one that later becomes part
+of garbage that refers to itself (a footer's keys Notifications replaced, a cache Textual
+cleared) is never collected while frozen. So once per long pause (``SWEEP_SECONDS``
+without a key, after something was frozen) a pass walks everything, frozen included.
+
 A key pressed during an idle pass waits for it (at most one pass). Everything is given
 back to Python's own settings when the wizard ends.
 """
@@ -33,6 +38,8 @@ from collections.abc import Callable
 
 IDLE_SECONDS = 2.0
 """How long after the last key or click the wizard counts as idle."""
+SWEEP_SECONDS = 60.0
+"""How long a pause must be before a pass also walks what was frozen since start-up."""
 NEVER = 2**31 - 1
 """A third-generation threshold no count reaches: Python starts no full pass by itself."""
 
@@ -44,6 +51,8 @@ class IdleCollector:
         self._clock = clock
         self._last_input = clock()
         self._passed = False
+        self._swept = False
+        self._frozen_since_sweep = False
         self._thresholds: tuple[int, int, int] | None = None
 
     @property
@@ -60,12 +69,12 @@ class IdleCollector:
         young, middle, _old = self._thresholds
         gc.set_threshold(young, middle, NEVER)
 
-    @staticmethod
-    def freeze() -> None:
+    def freeze(self) -> None:
         """Exempt everything alive now from every pass. Frozen objects are still freed when
         nothing refers to them (a roster re-read replaces the old one); only call this where
         nothing alive is garbage-to-be, never over a screen that will be dismissed."""
         gc.freeze()
+        self._frozen_since_sweep = True
 
     def stop(self) -> None:
         """Give the heap and the thresholds back (a process that runs more than one wizard,
@@ -79,7 +88,7 @@ class IdleCollector:
     def noticed_input(self) -> None:
         """A key or a click: the person is working, a pass would be in their way."""
         self._last_input = self._clock()
-        self._passed = False
+        self._passed = self._swept = False
 
     def idle_for(self) -> float:
         return self._clock() - self._last_input
@@ -87,11 +96,20 @@ class IdleCollector:
     def collect_if_idle(self, *, busy: bool) -> bool:
         """Run a full pass if the wizard is idle and one could free anything; say if it ran.
 
-        A running worker counts as work in progress: the pause starts when it has ended."""
+        A running worker counts as work in progress: the pause starts when it has ended. A
+        pause that lasts ``SWEEP_SECONDS`` gets a second pass that unfreezes everything first
+        (the caller may freeze again after it, as after any pass)."""
         if busy:
             self.noticed_input()
             return False
-        if not self.running or self._passed or self.idle_for() < IDLE_SECONDS:
+        if not self.running:
+            return False
+        if self._passed and not self._swept and self._frozen_since_sweep and self.idle_for() >= SWEEP_SECONDS:
+            gc.unfreeze()
+            gc.collect()
+            self._swept, self._frozen_since_sweep = True, False
+            return True
+        if self._passed or self.idle_for() < IDLE_SECONDS:
             return False
         if gc.get_count()[2] == 0:
             return False  # no young collection since the last full pass: nothing new is old

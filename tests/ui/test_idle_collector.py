@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import gc
+import weakref
 from collections.abc import Iterator
 
 import pytest
 
-from cleverwizard.ui.heap import IDLE_SECONDS, NEVER, IdleCollector
+from cleverwizard.ui.heap import IDLE_SECONDS, NEVER, SWEEP_SECONDS, IdleCollector
 from tests.ui.walk import SIZE, AppFactory, settle
 
 
@@ -54,11 +55,38 @@ def test_a_pass_runs_only_after_a_pause_with_no_worker_running_and_once_per_paus
     clock.now += IDLE_SECONDS
     assert heap.collect_if_idle(busy=False)
     something_old()
-    clock.now += 60
+    clock.now += SWEEP_SECONDS / 2
     assert not heap.collect_if_idle(busy=False), "one pass per pause"
     heap.noticed_input()
     clock.now += IDLE_SECONDS
     assert heap.collect_if_idle(busy=False), "the next pause gets its own"
+    heap.stop()
+
+
+class Node:
+    """One side of a reference cycle: freed only by a pass that walks it."""
+
+    def __init__(self) -> None:
+        self.other: Node | None = None
+
+
+def test_a_long_pause_also_frees_cycles_that_were_frozen_and_then_let_go(clock: Clock) -> None:
+    heap = IdleCollector(clock)
+    heap.start()
+    first, second = Node(), Node()
+    first.other, second.other = second, first
+    gone = weakref.ref(first)
+    heap.freeze()  # as after a pass at Notifications
+    del first, second  # later replaced, as a footer's keys are
+    something_old()
+    clock.now += IDLE_SECONDS
+    assert heap.collect_if_idle(busy=False)
+    assert gone() is not None, "a frozen cycle is out of the ordinary passes"
+    clock.now += SWEEP_SECONDS
+    assert heap.collect_if_idle(busy=False), "a long pause gets a pass over everything"
+    assert gone() is None
+    clock.now += 600
+    assert not heap.collect_if_idle(busy=False), "once per pause"
     heap.stop()
 
 
@@ -78,7 +106,7 @@ async def test_the_wizard_keeps_full_passes_for_pauses_and_notices_keys(make_app
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert gc.get_threshold()[2] == NEVER
-        clock.now += 60
+        clock.now += IDLE_SECONDS + 1
         await pilot.press("down")
         assert app.heap.idle_for() == 0, "a key counts as work"
     assert gc.get_threshold()[2] != NEVER, "an ended wizard gives Python its own settings back"
@@ -98,7 +126,7 @@ async def test_a_pass_at_notifications_freezes_what_survived_it_but_not_over_a_s
 
     def pause() -> None:
         app.heap.noticed_input()
-        clock.now += 60
+        clock.now += IDLE_SECONDS + 1  # a pause, shorter than one that sweeps
         something_old()
 
     async with app.run_test(size=SIZE, notifications=True) as pilot:
