@@ -238,6 +238,20 @@ async def test_a_step_that_is_not_ready_says_what_it_needs(
         assert said == ["Students needs Select your School first."]
 
 
+async def test_a_dimmed_step_s_number_says_what_it_needs_instead_of_nothing(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app()
+    said: list[str] = []
+    monkeypatch.setattr(app, "notify", lambda text, **_: said.append(text))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("3")
+        await pilot.pause()
+        assert isinstance(app.screen, NotificationsScreen)
+        assert said == ["Teachers needs Select your School first."]
+
+
 async def test_q_types_in_a_field_but_quits_elsewhere(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -325,6 +325,18 @@ class NotificationsScreen(Screen[None]):
     def action_open(self, key: Destination) -> None:
         self.wizard.open_step(key)
 
+    def on_key(self, event: events.Key) -> None:
+        """A dimmed step's number (it needs an earlier step) says why instead of doing nothing.
+
+        Only a number whose binding is off gets here: an open step's binding takes its key first."""
+        step = next((step for step in STEPS if str(step.number) == event.key), None)
+        if step is None or self.wizard.reading_roster:
+            return
+        reason = self.wizard.blocked_reason(step.key, self.checklist)
+        if reason is not None:
+            event.stop()
+            self.notify(reason, title="Not yet", severity="warning")
+
     @on(Button.Pressed, "#go-records")
     def action_records(self) -> None:
         """The platform's own people and courses: reachable before Clever, for a school not on it."""
