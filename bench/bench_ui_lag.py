@@ -2,7 +2,7 @@
 
 Run by hand (not a test):
 
-    .venv/bin/python bench/bench_ui_lag.py [--students 20000] [--runs 30] [--repeat 3]
+    .venv/bin/python bench/bench_ui_lag.py [--students 20000] [--runs 30] [--repeat 3] [--pauses]
 
 A one-school sandbox district is served over loopback HTTP from a thread of this process.
 A data folder is connected, given the demo's hand-made platform teachers, its students
@@ -15,7 +15,10 @@ The walk: start-up to the first Notifications; Students opened, imported from Cl
 (fetch, plan, preview), another grade shown, saved (answering the import question); back
 to Notifications; Teachers opened and fetched; one *Select a Match* choice (re-plan); back
 to Notifications; History (``--runs`` runs); the Imported Students list; then a 3-second pause, in which the wizard runs the full
-garbage collection it keeps for idle moments (``cleverwizard/ui/heap.py``). Per phase it
+garbage collection it keeps for idle moments (``cleverwizard/ui/heap.py``). With ``--pauses`` the
+walk also stops 3 s at Notifications after start-up and after each step, as a person reading
+the checklist does: the idle pass then runs there, once per closed step, and what survives it
+is frozen. Per phase it
 prints the worst and the total lateness: with ``--repeat`` walks (each on a freshly
 prepared folder), the median of the walks' worst stalls and their range, since one walk's
 worst swings by tens of milliseconds on a shared machine. Target: no single stall over 100 ms. The probe's
@@ -169,7 +172,9 @@ async def wait_for(condition: Any, timeout: float = 600) -> None:
         await asyncio.sleep(0.02)
 
 
-async def walk(folder: Path, probe: LagProbe) -> None:
+async def walk(folder: Path, probe: LagProbe, pauses: bool = False) -> None:
+    """``pauses``: the person also stops for 3 s at Notifications after start-up and after
+    each step, so the wizard makes its idle pass there (and freezes what survives it)."""
     app = build_app(resolve(folder))
     probe.start()
     probe.phase = "start-up: first Notifications"
@@ -196,6 +201,13 @@ async def walk(folder: Path, probe: LagProbe) -> None:
         probe.phase = "idle (probe floor)"
         await asyncio.sleep(1.0)
 
+        async def pause_at_home(after: str) -> None:
+            if pauses:
+                probe.phase = f"pause at home after {after}"
+                await asyncio.sleep(3.0)
+
+        await pause_at_home("start-up")
+
         probe.phase = "Students: open, fetch, preview"
         go("students")
         await pilot.pause()
@@ -218,6 +230,7 @@ async def walk(folder: Path, probe: LagProbe) -> None:
         await wait_for(lambda: isinstance(app.screen, NotificationsScreen))
         step.clear()  # a person's wizard keeps no dismissed screen alive; neither does the walk
         await settle()
+        await pause_at_home("Students")
         probe.phase = "Teachers: open, fetch, preview"
         go("teachers")
         await pilot.pause()
@@ -244,11 +257,13 @@ async def walk(folder: Path, probe: LagProbe) -> None:
         del teachers, selects
         step.clear()
         await settle()
+        await pause_at_home("Teachers")
         probe.phase = "History (30 runs)"
         go("history")
         await settle()
         await pilot.press("escape")
         await settle()
+        await pause_at_home("History")
         probe.phase = "Imported Students list"
         go("student-list")
         await settle()
@@ -288,6 +303,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--repeat", type=int, default=3, help="walks, each on a freshly prepared data folder")
     parser.add_argument(
+        "--pauses", action="store_true", help="also pause 3 s at Notifications after start-up and each step"
+    )
+    parser.add_argument(
         "--why", type=float, metavar="MS", help="sample the loop's stack during stalls over MS ms and print where"
     )
     args = parser.parse_args()
@@ -307,7 +325,7 @@ def main() -> None:
                 prepare(folder, at, args.runs)
                 gc.collect()
                 probes.append(LagProbe(why=args.why / 1e3 if args.why else None))
-                asyncio.run(walk(folder, probes[-1]))
+                asyncio.run(walk(folder, probes[-1], args.pauses))
                 gc.collect()  # the walked wizard's heap is not the next one's
     finally:
         server.terminate()
