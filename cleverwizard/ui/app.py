@@ -270,6 +270,13 @@ class CleverWizardApp(App[None]):
         item = checklist.item(key)
         return f"{item.title} needs {item.needs} first." if item.needs else None
 
+    def say_if_not_ready(self, key: Destination, checklist: Checklist | None = None) -> bool:
+        """If ``key`` cannot open yet, say why ("Not yet", in the checklist's words); say whether it did."""
+        reason = self.blocked_reason(key, checklist)
+        if reason is not None:
+            self.notify(reason, title="Not yet", severity="warning")
+        return reason is not None
+
     def open_step(self, key: Destination) -> None:
         """Go to a step from anywhere: back to Notifications, then that step's screen.
 
@@ -278,9 +285,7 @@ class CleverWizardApp(App[None]):
         if self.reading_roster and key not in ("home", "help"):
             self._asked_for = key
             return
-        reason = self.blocked_reason(key)
-        if reason is not None:
-            self.notify(reason, title="Not yet", severity="warning")
+        if self.say_if_not_ready(key):
             return
         if key == "help":
             self.action_help()

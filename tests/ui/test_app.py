@@ -224,23 +224,10 @@ async def test_command_palette_jumps_to_a_step(make_app: AppFactory, district: S
         await press_to(pilot, "escape", screen=NotificationsScreen)
 
 
-async def test_a_step_that_is_not_ready_says_what_it_needs(
+async def test_a_step_that_is_not_ready_says_what_it_needs_by_its_number_or_the_palette(
     make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = make_app()
-    said: list[str] = []
-    monkeypatch.setattr(app, "notify", lambda text, **_: said.append(text))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        app.open_step("students")  # what the palette's "Students" command calls
-        await pilot.pause()
-        assert isinstance(app.screen, NotificationsScreen)
-        assert said == ["Students needs Select your School first."]
-
-
-async def test_a_dimmed_step_s_number_says_what_it_needs_instead_of_nothing(
-    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
+    """A dimmed step's number (its binding is off) says why too, instead of doing nothing."""
     app = make_app()
     said: list[str] = []
     monkeypatch.setattr(app, "notify", lambda text, **_: said.append(text))
@@ -248,8 +235,10 @@ async def test_a_dimmed_step_s_number_says_what_it_needs_instead_of_nothing(
         await settle(app, pilot)
         await pilot.press("3")
         await pilot.pause()
+        app.open_step("students")  # what the palette's "Students" command calls
+        await pilot.pause()
         assert isinstance(app.screen, NotificationsScreen)
-        assert said == ["Teachers needs Select your School first."]
+        assert said == ["Teachers needs Select your School first.", "Students needs Select your School first."]
 
 
 async def test_q_types_in_a_field_but_quits_elsewhere(make_app: AppFactory) -> None:

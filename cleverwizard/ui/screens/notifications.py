@@ -332,10 +332,8 @@ class NotificationsScreen(Screen[None]):
         step = next((step for step in STEPS if str(step.number) == event.key), None)
         if step is None or self.wizard.reading_roster:
             return
-        reason = self.wizard.blocked_reason(step.key, self.checklist)
-        if reason is not None:
+        if self.wizard.say_if_not_ready(step.key, self.checklist):
             event.stop()
-            self.notify(reason, title="Not yet", severity="warning")
 
     @on(Button.Pressed, "#go-records")
     def action_records(self) -> None:
