@@ -58,36 +58,38 @@ def test_the_help_listing_matches_every_command_s_own_help() -> None:
         assert command.help.split("\n\n")[0].strip() == listed.summary, name
 
 
-def test_a_batch_command_ending_without_teardown_still_prints_and_saves_everything(tmp_path: Path) -> None:
-    """``import`` ends its process with ``os._exit`` once saved: the output and the file are complete."""
+def cleverwizard(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """A whole ``cleverwizard`` process on ``folder``, as cron runs it."""
+    command = [sys.executable, "-m", "cleverwizard", *args, "--data-dir", str(folder)]
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+    return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+
+
+def connected_demo(tmp_path: Path) -> Path:
+    """A demo data folder connected to its district and first school."""
     folder = tmp_path / "demo"
     prepare_demo(folder, seed=2026)
     district = demo_district(2026)
-    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
-
-    def cw(*args: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "cleverwizard", *args, "--data-dir", str(folder)]
-        return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
-
-    connected = cw("connect", district.district_id, "--school", next(iter(district.schools)))
+    connected = cleverwizard(folder, "connect", district.district_id, "--school", next(iter(district.schools)))
     assert connected.returncode == 0, connected.stderr
-    result = cw("import", "students")
+    return folder
+
+
+def test_a_batch_command_ending_without_teardown_still_prints_and_saves_everything(tmp_path: Path) -> None:
+    """``import`` ends its process with ``os._exit`` once saved: the output and the file are complete."""
+    folder = connected_demo(tmp_path)
+    result = cleverwizard(folder, "import", "students")
     assert result.returncode == 0 and result.stderr == "", result.stderr
     assert result.stdout.splitlines()[-1].startswith("Saved as run ")
     with RosterStore.open(folder) as store:
         assert store.runs()[0].kind == "import students" and len(store.students()) > 0
     assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []  # no temp file left
-    again = cw("import", "students", "--dry-run")
+    again = cleverwizard(folder, "import", "students", "--dry-run")
     assert again.returncode == 0 and again.stdout.startswith("Dry run: nothing was written.")
 
 
 def test_an_import_from_clever_loads_only_what_it_runs(tmp_path: Path) -> None:
     """``import students`` from cron pays for fetching, planning and saving people, not for the
     other steps' code (``bench/bench_import_process.py`` measures the whole process)."""
-    folder = tmp_path / "demo"
-    prepare_demo(folder, seed=2026)
-    district = demo_district(2026)
-    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
-    connect = [sys.executable, "-m", "cleverwizard", "connect", district.district_id, "--data-dir", str(folder)]
-    subprocess.run([*connect, "--school", next(iter(district.schools))], env=env, check=True, capture_output=True)
+    folder = connected_demo(tmp_path)
     assert loaded_after(["import", "students"], folder, NOT_FOR_AN_IMPORT) == set()
