@@ -140,11 +140,8 @@ class LongTable(ScrollView, can_focus=True):
         """The row under the mouse pointer, while the mouse (not a key) moved last."""
 
     def on_unmount(self) -> None:
-        """Its screen is closed: the rows go now, not in the next full collection (``WizardScreen.release``);
-        the drawn lines' cache still waits for one (its entries refer to each other)."""
-        self._filling += 1
+        """Its screen is closed: the rows go now, not in the next full collection (``WizardScreen.release``)."""
         self.sheet = lay_out((), [])
-        self._drawn.clear()
 
     # -- what the screens call ------------------------------------------------------
 
