@@ -11,7 +11,7 @@ import hashlib
 import json
 from typing import Any
 
-import orjson
+from cleverwizard.store.ascii_json import ascii_json
 
 _CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
 """The text a fingerprint hashes: exactly ``json.dumps(doc, sort_keys=True, separators=(",", ":"),
@@ -21,19 +21,13 @@ default=str)``, with the encoder made once instead of once per record."""
 def canonical_bytes(doc: dict[str, Any]) -> bytes:
     """The bytes a fingerprint hashes: exactly ``_CANONICAL_JSON.encode(doc)`` in UTF-8.
 
-    orjson writes the same compact, key-sorted text several times faster whenever its
-    output is printable ASCII (the stdlib escapes the rest as ``\\uXXXX``, orjson does not),
-    and stored records hold only strings, integers, booleans, null, lists and objects (no
-    floats, whose spelling differs). Anything else takes the stdlib encoder, so the digests
-    of old runs stay comparable.
+    orjson writes the same compact, key-sorted text several times faster, once its non-ASCII
+    characters and DEL are escaped as the stdlib escapes them (``ascii_json``): stored records
+    hold only strings, integers, booleans, null, lists and objects (no floats, whose spelling
+    differs). Anything else takes the stdlib encoder, so the digests of old runs stay comparable.
     """
-    try:
-        raw = orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)
-    except TypeError:  # not plain JSON (``default=str`` territory) or an integer beyond 64 bits
-        return _CANONICAL_JSON.encode(doc).encode("utf-8")
-    if raw.isascii() and b"\x7f" not in raw:  # the stdlib escapes DEL too
-        return raw
-    return _CANONICAL_JSON.encode(doc).encode("utf-8")
+    fast = ascii_json(doc, sort_keys=True, escape_del=True)
+    return fast if fast is not None else _CANONICAL_JSON.encode(doc).encode("utf-8")
 
 
 def doc_fingerprint(doc: dict[str, Any]) -> str:

@@ -25,6 +25,8 @@ import hashlib
 import json
 from typing import Any
 
+from cleverwizard.store.ascii_json import compact_json
+
 RawTable = dict[str, dict[str, Any]]
 
 RUNS = "runs"
@@ -51,9 +53,17 @@ def problem_digest(problems: list[dict[str, Any]], chunk: int = DIGEST_CHUNK) ->
     for start in range(0, len(problems), chunk):
         if start:
             digest.update(b",")
-        digest.update(_DIGEST_TEXT.encode(problems[start : start + chunk])[1:-1].encode("utf-8"))
+        piece = problems[start : start + chunk]
+        text = compact_json(piece, sort_keys=True) if _only_text(piece) else None
+        digest.update((text if text is not None else _DIGEST_TEXT.encode(piece).encode("utf-8"))[1:-1])
     digest.update(b"]")
     return digest.hexdigest()[:24]
+
+
+def _only_text(problems: list[dict[str, Any]]) -> bool:
+    """Every field of every problem is text or null, as a stored ``Problem``'s are: orjson then
+    writes the stdlib's bytes several times faster (a float it would spell its own way)."""
+    return all(type(value) is str or value is None for problem in problems for value in problem.values())
 
 
 def split_run(key: str, doc: dict[str, Any], journals: RawTable, problems: RawTable) -> dict[str, Any]:
