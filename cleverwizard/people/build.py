@@ -295,8 +295,7 @@ def _plan(
     gone follows a new id of the same SIS id (``people.relink``) instead of being archived
     (or left behind) while a twin is created.
     """
-    plan = Plan(kind=kind, school_id=school_id, base_revision=view.revision)
-    plan.clever_total = len(clever)
+    plan = Plan.model_construct(kind=kind, school_id=school_id, base_revision=view.revision, clever_total=len(clever))
     accounts = {a.id: a for a in view.accounts(kind)}
     if gone is None:
         listed = {user.id for user in clever}
