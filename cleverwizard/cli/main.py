@@ -329,9 +329,14 @@ def main() -> None:
     report printed; what is left is freeing every record it built, object by object, which
     the operating system does for free at exit (``bulk.keep_until_exit``). Output is
     flushed first, so nothing printed is lost.
+
+    Pydantic plugins are switched off (unless ``PYDANTIC_DISABLE_PLUGINS`` says otherwise): a
+    plugin installed beside us would see every student record validated, and looking for
+    them scans every installed package's metadata the first time a record is validated.
     """
     from cleverwizard.bulk import exit_skipping_teardown_requested, one_shot_process
 
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     one_shot_process()
     try:
         cli(prog_name="cleverwizard")

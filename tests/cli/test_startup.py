@@ -93,3 +93,30 @@ def test_an_import_from_clever_loads_only_what_it_runs(tmp_path: Path) -> None:
     other steps' code (``bench/bench_import_process.py`` measures the whole process)."""
     folder = connected_demo(tmp_path)
     assert loaded_after(["import", "students"], folder, NOT_FOR_AN_IMPORT) == set()
+
+
+def test_no_pydantic_plugin_sees_the_records(tmp_path: Path) -> None:
+    """A pydantic plugin installed beside the wizard would see every record validated (and
+    finding plugins scans every installed package): the command never looks for them,
+    unless ``PYDANTIC_DISABLE_PLUGINS`` is set otherwise."""
+    folder = connected_demo(tmp_path)
+    code = (
+        "import importlib.metadata, sys\n"
+        "real = importlib.metadata.entry_points\n"
+        "def spy(**kw):\n"
+        "    print('looked for entry points:', kw.get('group'), file=sys.stderr)\n"
+        "    return real(**kw)\n"
+        "importlib.metadata.entry_points = spy\n"
+        f"sys.argv = ['cleverwizard', 'import', 'students', '--dry-run', '--data-dir', {str(folder)!r}]\n"
+        "from cleverwizard.cli.main import main\n"
+        "main()\n"
+    )
+
+    def looked_up(**env: str) -> str:
+        env |= {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)
+        assert result.returncode == 0 and result.stdout.startswith("Dry run: nothing was written."), result.stderr
+        return result.stderr
+
+    assert "looked for entry points: pydantic" not in looked_up()
+    assert "looked for entry points: pydantic" in looked_up(PYDANTIC_DISABLE_PLUGINS="")
